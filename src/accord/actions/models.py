@@ -1,0 +1,130 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accord.core.models import BaseModel
+
+PERSON = settings.AUTH_USER_MODEL
+
+
+class OverdueReason(models.TextChoices):
+    RESOURCES = "resources", _("Not enough resources")
+    PROCESS_BLOCKED = "process_blocked", _("Process blocked")
+    DEPENDENCY = "dependency", _("Waiting on a dependency")
+    PRIORITY_CHANGE = "priority_change", _("Priorities changed")
+    OTHER = "other", _("Other")
+
+
+class ActionItem(BaseModel):
+    """One commitment: task, owner, department, due date, required resources (S-MEET-4).
+
+    "Overdue" is not stored: an item is overdue while it is open and its due date has passed.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
+
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        verbose_name=_("meeting"),
+        on_delete=models.CASCADE,
+        related_name="actions",
+    )
+    topic = models.ForeignKey(
+        "meetings.AgendaTopic",
+        verbose_name=_("topic"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+    )
+    task = models.TextField(_("task"))
+    owner = models.ForeignKey(
+        PERSON, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="actions"
+    )
+    department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="actions",
+    )
+    due_date = models.DateField(_("due date"))
+    due_text = models.CharField(_("due date as said"), max_length=100, blank=True)
+    resources = models.TextField(_("required resources"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN, editable=False
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True, editable=False)
+    overdue_reason = models.CharField(
+        _("overdue reason"), max_length=16, choices=OverdueReason.choices, blank=True
+    )
+    overdue_reason_text = models.TextField(_("overdue reason, in words"), blank=True)
+    minutes_version = models.PositiveSmallIntegerField(
+        _("added in minutes version"), default=1, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["due_date", "id"]
+        indexes = [
+            models.Index(fields=["owner", "status", "due_date"]),
+            models.Index(fields=["department", "status", "due_date"]),
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["meeting", "id"]),
+            models.Index(fields=["topic"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="progress_percent"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["open", "in_progress", "done", "cancelled"]),
+                name="action_status_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.task[:80]
+
+
+class ActionUpdate(models.Model):
+    """The history of an action item: progress notes, status changes, re-plans, overdue reasons."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", _("Progress")
+        STATUS = "status", _("Status change")
+        REPLAN = "replan", _("Re-plan")
+        OVERDUE_REASON = "overdue_reason", _("Overdue reason")
+
+    action = models.ForeignKey(
+        ActionItem, verbose_name=_("action item"), on_delete=models.CASCADE, related_name="updates"
+    )
+    author = models.ForeignKey(
+        PERSON, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("at"), editable=False)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    text = models.TextField(_("note"), blank=True)
+    old_status = models.CharField(_("old status"), max_length=16, blank=True)
+    new_status = models.CharField(_("new status"), max_length=16, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
+    old_due_date = models.DateField(_("old due date"), null=True, blank=True)
+    new_due_date = models.DateField(_("new due date"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=16, choices=OverdueReason.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("action update")
+        verbose_name_plural = _("action updates")
+        ordering = ["action", "created_at", "id"]
+        indexes = [
+            models.Index(fields=["action", "created_at"]),
+            models.Index(fields=["kind", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.action_id}"

@@ -1,0 +1,176 @@
+"""Reads about meetings. ``meetings_visible_to`` is the one visibility rule: every list,
+search, export, feed and API call that shows meetings (or what hangs off them) starts here."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from accord.meetings.models import (
+    AgendaTopic,
+    CopiedDepartment,
+    Meeting,
+    Participant,
+    Position,
+    PrepAnswer,
+    PrepQuestion,
+)
+from accord.org.models import Department, Person
+
+
+def meetings_visible_to(person: Person) -> QuerySet[Meeting]:
+    """A person sees a meeting if they take part (participant, organiser, host, recorder or
+    owner of one of its action items), are in a copied department, head a participating
+    department, or are PMO or an administrator. A confidential meeting narrows that to the
+    people who take part and administrators."""
+    meetings = Meeting.objects.all()
+    if not person.is_authenticated or not person.is_active:
+        return meetings.none()
+    if person.is_superuser:
+        return meetings
+    from accord.actions.models import ActionItem
+
+    takes_part = (
+        Q(organiser=person)
+        | Q(host=person)
+        | Q(recorder=person)
+        | Exists(Participant.objects.filter(meeting=OuterRef("pk"), person=person))
+        | Exists(ActionItem.objects.filter(meeting=OuterRef("pk"), owner=person))
+    )
+    if person.is_pmo:
+        return meetings.filter(takes_part | Q(confidential=False))
+    related = Exists(Participant.objects.filter(meeting=OuterRef("pk"), department__head=person))
+    if person.department_id is not None:
+        related |= Exists(
+            CopiedDepartment.objects.filter(
+                meeting=OuterRef("pk"), department_id=person.department_id
+            )
+        )
+    return meetings.filter(takes_part | (Q(confidential=False) & related))
+
+
+def meeting_get_visible(*, person: Person, pk: int) -> Meeting:
+    """The meeting if the person may see it; ``Meeting.DoesNotExist`` otherwise, so that a
+    meeting one may not see looks the same as one that does not exist."""
+    return meetings_visible_to(person).get(pk=pk)
+
+
+@dataclass(frozen=True)
+class AgendaWarning:
+    code: str
+    message: str
+
+
+def agenda_warnings(*, meeting: Meeting) -> list[AgendaWarning]:
+    """The S-PREP-1 / S-PREP-5 checks, shown to the organiser; they warn, never block."""
+    topics = [topic for topic in meeting.topics.all() if not topic.is_review]
+    warnings = []
+    low, high = settings.ACCORD_AGENDA_MIN_TOPICS, settings.ACCORD_AGENDA_MAX_TOPICS
+    if not low <= len(topics) <= high:
+        warnings.append(
+            AgendaWarning(
+                "topic_count",
+                _("%(count)d topics: %(low)d to %(high)d keep the discussion focused.")
+                % {"count": len(topics), "low": low, "high": high},
+            )
+        )
+    shortest, longest = settings.ACCORD_MEETING_MIN_MINUTES, settings.ACCORD_MEETING_MAX_MINUTES
+    if not shortest <= meeting.duration_minutes <= longest:
+        warnings.append(
+            AgendaWarning(
+                "meeting_length",
+                _("%(minutes)d minutes: %(low)d to %(high)d minutes are recommended.")
+                % {"minutes": meeting.duration_minutes, "low": shortest, "high": longest},
+            )
+        )
+    planned = sum(topic.planned_minutes for topic in meeting.topics.all())
+    if planned > meeting.duration_minutes:
+        warnings.append(
+            AgendaWarning(
+                "over_length",
+                _("The topics need %(planned)d minutes but the meeting has %(minutes)d.")
+                % {"planned": planned, "minutes": meeting.duration_minutes},
+            )
+        )
+    return warnings
+
+
+@dataclass
+class QuestionAnswers:
+    question: PrepQuestion
+    answers: dict[int, PrepAnswer] = field(default_factory=dict)  # by department id, submitted
+    missing: list[Department] = field(default_factory=list)
+
+
+def participating_departments(*, meeting: Meeting) -> list[Department]:
+    return list(
+        Department.objects.filter(participations__meeting=meeting).distinct().order_by("name")
+    )
+
+
+def answers_matrix(*, meeting: Meeting) -> tuple[list[Department], list[QuestionAnswers]]:
+    """Every question × every participating department (S-PREP-4): the submitted answers side
+    by side, and who has not answered. Drafts are the department's own business."""
+    departments = participating_departments(meeting=meeting)
+    questions = meeting.questions.prefetch_related(
+        Prefetch(
+            "answers",
+            queryset=PrepAnswer.objects.filter(submitted_at__isnull=False).select_related("author"),
+            to_attr="submitted",
+        )
+    )
+    rows = []
+    for question in questions:
+        row = QuestionAnswers(question=question)
+        row.answers = {answer.department_id: answer for answer in question.submitted}
+        row.missing = [d for d in departments if d.pk not in row.answers]
+        rows.append(row)
+    return departments, rows
+
+
+def meeting_with_record(*, pk: int, person: Person | None = None) -> Meeting:
+    """The meeting with everything its minutes show, in a fixed number of queries however
+    many topics, positions and action items it has."""
+    from accord.actions.models import ActionItem
+
+    meetings = meetings_visible_to(person) if person is not None else Meeting.objects.all()
+    return (
+        meetings.select_related(
+            "organiser",
+            "host__department",
+            "recorder__department",
+            "organiser_department",
+            "series",
+            "minutes",
+        )
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.select_related("person", "department").order_by(
+                    "department__name", "role", "id"
+                ),
+            ),
+            Prefetch("copies", queryset=CopiedDepartment.objects.select_related("department")),
+            Prefetch(
+                "topics",
+                queryset=AgendaTopic.objects.select_related(
+                    "lead_department", "outcome__research_department"
+                ).prefetch_related(
+                    Prefetch(
+                        "positions",
+                        queryset=Position.objects.select_related("department").order_by("id"),
+                    )
+                ),
+            ),
+            Prefetch(
+                "actions",
+                queryset=ActionItem.objects.select_related(
+                    "owner", "department", "topic", "signature__person"
+                ).order_by("id"),
+            ),
+            "objections__raised_by",
+            "minutes__versions",
+        )
+        .get(pk=pk)
+    )

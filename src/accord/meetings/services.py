@@ -1,0 +1,952 @@
+"""Every write to a meeting before, during and at the end of it (S-PREP-*, S-MEET-*).
+
+Services are keyword-only, check who may act, run in one transaction and write an
+AuditEvent. They raise ``AppError`` for input or a move they refuse; nothing half-written
+remains, because the transaction rolls back.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from accord.core import clock
+from accord.core.errors import AppError, PermissionDenied
+from accord.core.services import audit_record
+from accord.meetings import roles
+from accord.meetings.models import (
+    AgendaTopic,
+    CopiedDepartment,
+    Material,
+    Meeting,
+    Objection,
+    Participant,
+    Position,
+    PrepAnswer,
+    PrepQuestion,
+    TopicOutcome,
+)
+from accord.org.models import Department, Person
+
+Status = Meeting.Status
+PLANNING = (Status.DRAFT, Status.SCHEDULED)
+RECORDING = (Status.IN_PROGRESS, Status.MINUTES_DRAFT)
+
+
+# -- guards ------------------------------------------------------------------------------
+
+
+def require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def require_status(meeting: Meeting, allowed: tuple[str, ...], message: str) -> None:
+    if meeting.status not in allowed:
+        raise AppError(message, field="status", code="illegal_state")
+
+
+def _lock(meeting: Meeting) -> Meeting:
+    """Re-read the meeting under a row lock so two moves cannot interleave."""
+    meeting.refresh_from_db(from_queryset=Meeting.objects.select_for_update())
+    return meeting
+
+
+def _text(value: str, *, field: str, message: str, max_length: int | None = None) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise AppError(message, field=field, code="required")
+    if max_length is not None and len(value) > max_length:
+        raise AppError(
+            _("At most %(count)d characters.") % {"count": max_length},
+            field=field,
+            code="too_long",
+        )
+    return value
+
+
+def _minutes(value: int, *, field: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= 24 * 60:
+        raise AppError(
+            _("Minutes must be a whole number between 1 and 1440."), field=field, code="invalid"
+        )
+    return value
+
+
+def _planning_message() -> str:
+    return _("The agenda can only change before the meeting starts.")
+
+
+# -- the meeting itself ------------------------------------------------------------------
+
+_EDITABLE_FIELDS = {
+    "title",
+    "goal",
+    "kind",
+    "starts_at",
+    "duration_minutes",
+    "location",
+    "online_link",
+    "online_meeting_number",
+    "host",
+    "recorder",
+    "organiser_department",
+    "confidential",
+    "series",
+}
+
+
+def _validate_meeting_fields(fields: dict) -> dict:
+    if "title" in fields:
+        fields["title"] = _text(
+            fields["title"], field="title", message=_("A meeting needs a name."), max_length=200
+        )
+    if "kind" in fields and fields["kind"] not in Meeting.Kind.values:
+        raise AppError(_("Unknown kind of meeting."), field="kind", code="invalid")
+    if "duration_minutes" in fields:
+        fields["duration_minutes"] = _minutes(fields["duration_minutes"], field="duration_minutes")
+    if "starts_at" in fields:
+        starts_at = fields["starts_at"]
+        if not isinstance(starts_at, dt.datetime) or starts_at.tzinfo is None:
+            raise AppError(_("Give a date and time."), field="starts_at", code="invalid")
+    for role in ("host", "recorder"):
+        person = fields.get(role)
+        if person is not None and not person.is_active:
+            raise AppError(
+                _("%(name)s cannot sign in and cannot take this role.") % {"name": person},
+                field=role,
+                code="inactive",
+            )
+    if fields.get("online_link"):
+        from django.core.exceptions import ValidationError
+        from django.core.validators import URLValidator
+
+        try:
+            URLValidator(schemes=["http", "https"])(fields["online_link"])
+        except ValidationError:
+            raise AppError(
+                _("The online meeting link must be an http(s) address."),
+                field="online_link",
+                code="invalid",
+            ) from None
+    return fields
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    actor: Person,
+    title: str,
+    starts_at: dt.datetime,
+    duration_minutes: int = 90,
+    goal: str = "",
+    kind: str = Meeting.Kind.KICKOFF,
+    location: str = "",
+    online_link: str = "",
+    online_meeting_number: str = "",
+    host: Person | None = None,
+    recorder: Person | None = None,
+    organiser_department: Department | None = None,
+    confidential: bool = False,
+    series=None,
+) -> Meeting:
+    """Create a draft meeting; the actor becomes its organiser (S-PREP-1)."""
+    require(actor.is_active, _("Only an active person can organise a meeting."))
+    fields = _validate_meeting_fields(
+        {
+            "title": title,
+            "goal": goal.strip(),
+            "kind": kind,
+            "starts_at": starts_at,
+            "duration_minutes": duration_minutes,
+            "location": location.strip(),
+            "online_link": online_link.strip(),
+            "online_meeting_number": online_meeting_number.strip(),
+            "host": host,
+            "recorder": recorder,
+            "organiser_department": organiser_department or actor.department,
+            "confidential": confidential,
+            "series": series,
+        }
+    )
+    meeting = Meeting.objects.create(organiser=actor, **fields)
+    audit_record(actor=actor, verb="meeting.created", subject=meeting, meeting=meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, actor: Person, meeting: Meeting, **fields) -> Meeting:
+    """Change what was planned; only before the meeting starts."""
+    unknown = set(fields) - _EDITABLE_FIELDS
+    if unknown:
+        raise AppError(
+            _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(unknown)},
+            field=sorted(unknown)[0],
+        )
+    _lock(meeting)
+    require(roles.can_organise(actor, meeting), _("Only the organiser may change this meeting."))
+    require_status(meeting, PLANNING, _("A meeting can only be changed before it starts."))
+    fields = _validate_meeting_fields(fields)
+    changed = {name: value for name, value in fields.items() if getattr(meeting, name) != value}
+    for name, value in changed.items():
+        setattr(meeting, name, value)
+    if changed:
+        meeting.save()
+        audit_record(
+            actor=actor, verb="meeting.updated", subject=meeting, meeting=meeting, data=changed
+        )
+    return meeting
+
+
+@transaction.atomic
+def meeting_schedule(*, actor: Person, meeting: Meeting) -> Meeting:
+    """Draft → scheduled: the meeting is announced. It needs a host (S-PREP-5), a recorder,
+    at least one topic and one participant. Agenda warnings do not block; they are shown."""
+    _lock(meeting)
+    require(roles.can_organise(actor, meeting), _("Only the organiser may schedule this meeting."))
+    require_status(meeting, (Status.DRAFT,), _("Only a draft meeting can be scheduled."))
+    if meeting.host_id is None:
+        raise AppError(
+            _("Name a host who keeps time before scheduling."), field="host", code="required"
+        )
+    if meeting.recorder_id is None:
+        raise AppError(_("Name a recorder before scheduling."), field="recorder", code="required")
+    if not meeting.topics.exists():
+        raise AppError(
+            _("Add at least one agenda topic before scheduling."), field="topics", code="required"
+        )
+    if not meeting.participants.exists():
+        raise AppError(
+            _("Invite at least one participant before scheduling."),
+            field="participants",
+            code="required",
+        )
+    if meeting.starts_at <= clock.now():
+        raise AppError(_("A meeting can only be scheduled in the future."), field="starts_at")
+    meeting.status = Status.SCHEDULED
+    meeting.save(update_fields=["status", "updated_at"])
+    audit_record(actor=actor, verb="meeting.scheduled", subject=meeting, meeting=meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, actor: Person, meeting: Meeting, reason: str) -> Meeting:
+    _lock(meeting)
+    require(roles.can_organise(actor, meeting), _("Only the organiser may cancel this meeting."))
+    require_status(meeting, PLANNING, _("Only a meeting that has not started can be cancelled."))
+    reason = _text(reason, field="reason", message=_("Say why the meeting is cancelled."))
+    meeting.status = Status.CANCELLED
+    meeting.cancel_reason = reason
+    meeting.save(update_fields=["status", "cancel_reason", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="meeting.cancelled",
+        subject=meeting,
+        meeting=meeting,
+        data={"reason": reason},
+    )
+    return meeting
+
+
+# -- agenda (S-PREP-1, S-PREP-5) -----------------------------------------------------------
+
+
+@transaction.atomic
+def topic_add(
+    *,
+    actor: Person,
+    meeting: Meeting,
+    title: str,
+    planned_minutes: int,
+    lead_department: Department | None = None,
+    description: str = "",
+) -> AgendaTopic:
+    _lock(meeting)
+    require(roles.can_organise(actor, meeting), _("Only the organiser may change the agenda."))
+    require_status(meeting, PLANNING, _planning_message())
+    title = _text(title, field="title", message=_("A topic needs a title."), max_length=200)
+    planned_minutes = _minutes(planned_minutes, field="planned_minutes")
+    last = meeting.topics.aggregate(last=Max("order"))["last"] or 0
+    topic = AgendaTopic.objects.create(
+        meeting=meeting,
+        order=last + 1,
+        title=title,
+        planned_minutes=planned_minutes,
+        lead_department=lead_department,
+        description=description.strip(),
+    )
+    audit_record(
+        actor=actor,
+        verb="topic.added",
+        subject=topic,
+        meeting=meeting,
+        data={"title": title, "planned_minutes": planned_minutes},
+    )
+    return topic
+
+
+@transaction.atomic
+def topic_update(
+    *,
+    actor: Person,
+    topic: AgendaTopic,
+    title: str | None = None,
+    planned_minutes: int | None = None,
+    lead_department: Department | None = None,
+    description: str | None = None,
+) -> AgendaTopic:
+    meeting = topic.meeting
+    _lock(meeting)
+    require(roles.can_organise(actor, meeting), _("Only the organiser may change the agenda."))
+    require_status(meeting, PLANNING, _planning_message())
+    if title is not None:
+        topic.title = _text(
+            title, field="title", message=_("A topic needs a title."), max_length=200
+        )
+    if planned_minutes is not None:
+        topic.planned_minutes = _minutes(planned_minutes, field="planned_minutes")
+    if lead_department is not None:
+        topic.lead_department = lead_department
+    if description is not None:
+        topic.description = description.strip()
+    topic.save()
+    audit_record(actor=actor, verb="topic.updated", subject=topic, meeting=meeting)
+    return topic
+
+
+@transaction.atomic
+def topic_remove(*, actor: Person, topic: AgendaTopic) -> None:
+    meeting = topic.meeting
+    _lock(meeting)
+    require(roles.can_organise(actor, meeting), _("Only the organiser may change the agenda."))
+    require_status(meeting, PLANNING, _planning_message())
+    audit_record(
+        actor=actor,
+        verb="topic.removed",
+        subject=topic,
+        meeting=meeting,
+        data={"title": topic.title},
+    )
+    topic.delete()
+    remaining = list(meeting.topics.order_by("order").values_list("pk", flat=True))
+    _write_order(meeting, remaining)
+
+
+def _write_order(meeting: Meeting, topic_ids: list[int]) -> None:
+    # Two passes keep the (meeting, order) uniqueness true at every statement.
+    offset = 1000
+    topics = {topic.pk: topic for topic in meeting.topics.all()}
+    for index, pk in enumerate(topic_ids, start=1):
+        topics[pk].order = offset + index
+    AgendaTopic.objects.bulk_update(topics.values(), ["order"])
+    for topic in topics.values():
+        topic.order -= offset
+    AgendaTopic.objects.bulk_update(topics.values(), ["order"])
+
+
+@transaction.atomic
+def topics_reorder(*, actor: Person, meeting: Meeting, topic_ids: list[int]) -> list[AgendaTopic]:
+    """Put the topics in the given order; the list must name each topic exactly once."""
+    _lock(meeting)
+    require(roles.can_organise(actor, meeting), _("Only the organiser may change the agenda."))
+    require_status(meeting, PLANNING, _planning_message())
+    existing = set(meeting.topics.values_list("pk", flat=True))
+    if len(topic_ids) != len(set(topic_ids)) or set(topic_ids) != existing:
+        raise AppError(
+            _("Give every topic of this meeting exactly once."), field="topic_ids", code="invalid"
+        )
+    _write_order(meeting, topic_ids)
+    audit_record(
+        actor=actor,
+        verb="topics.reordered",
+        subject=meeting,
+        meeting=meeting,
+        data={"order": topic_ids},
+    )
+    return list(meeting.topics.order_by("order"))
+
+
+# -- participants and copied departments (S-PREP-2, S-POST-2) -------------------------------
+
+
+@transaction.atomic
+def participant_invite(
+    *,
+    actor: Person,
+    meeting: Meeting,
+    person: Person,
+    role: str,
+    department: Department | None = None,
+) -> Participant:
+    """Invite one person for their department, as decision-maker, executor or observer."""
+    _lock(meeting)
+    require(roles.can_organise(actor, meeting), _("Only the organiser may invite participants."))
+    require_status(
+        meeting, PLANNING, _("Participants can only be invited before the meeting starts.")
+    )
+    if role not in Participant.Role.values:
+        raise AppError(_("Unknown participant role."), field="role", code="invalid")
+    if not person.is_active:
+        raise AppError(
+            _("%(name)s cannot sign in and cannot be invited.") % {"name": person},
+            field="person",
+            code="inactive",
+        )
+    department = department or person.department
+    if department is None:
+        raise AppError(
+            _("%(name)s belongs to no department: choose the department they speak for.")
+            % {"name": person},
+            field="department",
+            code="required",
+        )
+    participant, created = Participant.objects.get_or_create(
+        meeting=meeting, person=person, defaults={"department": department, "role": role}
+    )
+    if not created:
+        raise AppError(
+            _("%(name)s is already invited.") % {"name": person}, field="person", code="duplicate"
+        )
+    audit_record(
+        actor=actor,
+        verb="participant.invited",
+        subject=participant,
+        meeting=meeting,
+        data={"person": person, "department": department, "role": role},
+    )
+    return participant
+
+
+@transaction.atomic
+def participants_invite_department(
+    *,
+    actor: Person,
+    meeting: Meeting,
+    department: Department,
+    decision_maker: Person,
+    executors: list[Person] = (),
+) -> list[Participant]:
+    """Invite a department the way S-PREP-2 asks: its decision-maker and its executors."""
+    invited = [
+        participant_invite(
+            actor=actor,
+            meeting=meeting,
+            person=decision_maker,
+            role=Participant.Role.DECISION_MAKER,
+            department=department,
+        )
+    ]
+    for person in executors:
+        invited.append(
+            participant_invite(
+                actor=actor,
+                meeting=meeting,
+                person=person,
+                role=Participant.Role.EXECUTOR,
+                department=department,
+            )
+        )
+    return invited
+
+
+@transaction.atomic
+def participant_remove(*, actor: Person, participant: Participant) -> None:
+    meeting = participant.meeting
+    _lock(meeting)
+    require(roles.can_organise(actor, meeting), _("Only the organiser may change participants."))
+    require_status(meeting, PLANNING, _("Participants can only change before the meeting starts."))
+    audit_record(
+        actor=actor,
+        verb="participant.removed",
+        subject=participant,
+        meeting=meeting,
+        data={"person": participant.person_id},
+    )
+    participant.delete()
+
+
+@transaction.atomic
+def participant_set_attendance(
+    *, actor: Person, participant: Participant, attendance: str
+) -> Participant:
+    meeting = participant.meeting
+    require(
+        roles.can_record(actor, meeting) or roles.can_run(actor, meeting),
+        _("Only the host or the recorder may take attendance."),
+    )
+    require_status(
+        meeting,
+        (Status.SCHEDULED, *RECORDING),
+        _("Attendance is taken when the meeting takes place."),
+    )
+    if attendance not in Participant.Attendance.values:
+        raise AppError(_("Unknown attendance."), field="attendance", code="invalid")
+    participant.attendance = attendance
+    participant.save(update_fields=["attendance"])
+    audit_record(
+        actor=actor,
+        verb="participant.attendance",
+        subject=participant,
+        meeting=meeting,
+        data={"attendance": attendance},
+    )
+    return participant
+
+
+@transaction.atomic
+def department_copy(*, actor: Person, meeting: Meeting, department: Department) -> CopiedDepartment:
+    """Copy a department on the minutes (抄送): it reads, it does not attend."""
+    _lock(meeting)
+    require(roles.can_organise(actor, meeting), _("Only the organiser may copy departments."))
+    if meeting.status in (Status.CLOSED, Status.CANCELLED):
+        raise AppError(_("This meeting is finished."), field="status", code="illegal_state")
+    copy, created = CopiedDepartment.objects.get_or_create(meeting=meeting, department=department)
+    if not created:
+        raise AppError(
+            _("%(name)s is already copied.") % {"name": department},
+            field="department",
+            code="duplicate",
+        )
+    audit_record(
+        actor=actor,
+        verb="department.copied",
+        subject=copy,
+        meeting=meeting,
+        data={"department": department},
+    )
+    return copy
+
+
+@transaction.atomic
+def department_uncopy(*, actor: Person, meeting: Meeting, department: Department) -> None:
+    _lock(meeting)
+    require(roles.can_organise(actor, meeting), _("Only the organiser may copy departments."))
+    deleted, _rows = CopiedDepartment.objects.filter(
+        meeting=meeting, department=department
+    ).delete()
+    if not deleted:
+        raise AppError(_("This department is not copied."), field="department", code="not_found")
+    audit_record(
+        actor=actor,
+        verb="department.uncopied",
+        subject=meeting,
+        meeting=meeting,
+        data={"department": department},
+    )
+
+
+# -- preparation (S-PREP-3, S-PREP-4) --------------------------------------------------------
+
+
+@transaction.atomic
+def material_add(
+    *,
+    actor: Person,
+    meeting: Meeting,
+    title: str,
+    url: str = "",
+    file=None,
+    topic: AgendaTopic | None = None,
+) -> Material:
+    _lock(meeting)
+    require(roles.can_organise(actor, meeting), _("Only the organiser may add materials."))
+    require_status(meeting, PLANNING, _("Materials are added before the meeting."))
+    title = _text(title, field="title", message=_("Give the material a title."), max_length=200)
+    url = url.strip()
+    if not url and not file:
+        raise AppError(_("Upload a file or give a link."), field="url", code="required")
+    if url:
+        from django.core.exceptions import ValidationError
+        from django.core.validators import URLValidator
+
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            raise AppError(_("The link must be an http(s) address."), field="url") from None
+    if topic is not None and topic.meeting_id != meeting.pk:
+        raise AppError(_("That topic belongs to another meeting."), field="topic")
+    material = Material(meeting=meeting, topic=topic, title=title, url=url, added_by=actor)
+    if file:
+        material.file.save(file.name, file, save=False)
+    material.save()
+    audit_record(
+        actor=actor, verb="material.added", subject=material, meeting=meeting, data={"title": title}
+    )
+    return material
+
+
+def materials_window(meeting: Meeting) -> tuple[dt.datetime, dt.datetime]:
+    """When materials should go out: 1–2 days before the start (S-PREP-3), as settings say."""
+    return (
+        meeting.starts_at - dt.timedelta(days=settings.ACCORD_MATERIALS_MAX_DAYS_BEFORE),
+        meeting.starts_at - dt.timedelta(days=settings.ACCORD_MATERIALS_MIN_DAYS_BEFORE),
+    )
+
+
+@transaction.atomic
+def meeting_set_materials_send_at(
+    *, actor: Person, meeting: Meeting, send_at: dt.datetime | None = None
+) -> Meeting:
+    """Choose when materials and questions go out; by default the start of the window."""
+    _lock(meeting)
+    require(
+        roles.can_organise(actor, meeting),
+        _("Only the organiser may decide when materials go out."),
+    )
+    require_status(meeting, PLANNING, _("Materials go out before the meeting."))
+    earliest, latest = materials_window(meeting)
+    send_at = send_at or earliest
+    if send_at >= meeting.starts_at:
+        raise AppError(
+            _("Materials must go out before the meeting starts."), field="materials_send_at"
+        )
+    meeting.materials_send_at = send_at
+    meeting.save(update_fields=["materials_send_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="materials.send_at",
+        subject=meeting,
+        meeting=meeting,
+        data={"send_at": send_at},
+    )
+    return meeting
+
+
+@transaction.atomic
+def question_add(
+    *, actor: Person, meeting: Meeting, text: str, topic: AgendaTopic | None = None
+) -> PrepQuestion:
+    _lock(meeting)
+    require(
+        roles.can_organise(actor, meeting),
+        _("Only the organiser may ask pre-discussion questions."),
+    )
+    require_status(meeting, PLANNING, _("Questions are asked before the meeting."))
+    text = _text(text, field="text", message=_("Write the question."))
+    if topic is not None and topic.meeting_id != meeting.pk:
+        raise AppError(_("That topic belongs to another meeting."), field="topic")
+    last = meeting.questions.aggregate(last=Max("order"))["last"] or 0
+    question = PrepQuestion.objects.create(meeting=meeting, topic=topic, text=text, order=last + 1)
+    audit_record(actor=actor, verb="question.added", subject=question, meeting=meeting)
+    return question
+
+
+@transaction.atomic
+def answer_save(
+    *, actor: Person, question: PrepQuestion, department: Department, text: str
+) -> PrepAnswer:
+    """Save a department's written answer as a draft; it can change until it is submitted."""
+    meeting = question.meeting
+    require(
+        roles.can_answer_for(actor, meeting, department.pk),
+        _("Only participants of %(department)s may answer for it.") % {"department": department},
+    )
+    require_status(meeting, PLANNING, _("Answers are written before the meeting."))
+    text = _text(text, field="text", message=_("Write the answer."))
+    answer = (
+        PrepAnswer.objects.select_for_update()
+        .filter(question=question, department=department)
+        .first()
+    )
+    if answer is not None and answer.submitted_at is not None:
+        raise AppError(
+            _("%(department)s has already submitted its answers.") % {"department": department},
+            field="text",
+            code="already_submitted",
+        )
+    if answer is None:
+        answer = PrepAnswer.objects.create(
+            question=question, department=department, author=actor, text=text
+        )
+    else:
+        answer.text, answer.author = text, actor
+        answer.save(update_fields=["text", "author", "updated_at"])
+    audit_record(actor=actor, verb="answer.saved", subject=answer, meeting=meeting)
+    return answer
+
+
+@transaction.atomic
+def answers_submit(*, actor: Person, meeting: Meeting, department: Department) -> int:
+    """Submit all of a department's draft answers at once; every question needs one."""
+    require(
+        roles.can_answer_for(actor, meeting, department.pk),
+        _("Only participants of %(department)s may answer for it.") % {"department": department},
+    )
+    require_status(meeting, PLANNING, _("Answers are written before the meeting."))
+    answers = PrepAnswer.objects.filter(question__meeting=meeting, department=department)
+    if answers.filter(submitted_at__isnull=False).exists():
+        raise AppError(
+            _("%(department)s has already submitted its answers.") % {"department": department},
+            code="already_submitted",
+        )
+    unanswered = meeting.questions.exclude(answers__department=department)
+    if unanswered.exists():
+        raise AppError(
+            _("Answer every question before submitting; %(count)d still open.")
+            % {"count": unanswered.count()},
+            field="text",
+            code="incomplete",
+        )
+    count = answers.update(submitted_at=clock.now())
+    audit_record(
+        actor=actor,
+        verb="answers.submitted",
+        subject=meeting,
+        meeting=meeting,
+        data={"department": department, "count": count},
+    )
+    return count
+
+
+# -- in the meeting (S-MEET-1..5) -------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_start(*, actor: Person, meeting: Meeting) -> Meeting:
+    """The host opens the meeting (S-MEET-1): the goal, topics and time rules are shown."""
+    _lock(meeting)
+    require(roles.can_run(actor, meeting), _("Only the host may start the meeting."))
+    require_status(meeting, (Status.SCHEDULED,), _("Only a scheduled meeting can start."))
+    meeting.status = Status.IN_PROGRESS
+    meeting.started_at = clock.now()
+    meeting.save(update_fields=["status", "started_at", "updated_at"])
+    audit_record(actor=actor, verb="meeting.started", subject=meeting, meeting=meeting)
+    return meeting
+
+
+def _require_recording(actor: Person, meeting: Meeting) -> None:
+    require(roles.can_record(actor, meeting), _("Only the recorder or the host may record this."))
+    require_status(
+        meeting,
+        RECORDING,
+        _("The record can only change during the meeting or while the minutes are written."),
+    )
+
+
+@transaction.atomic
+def position_record(
+    *,
+    actor: Person,
+    topic: AgendaTopic,
+    department: Department,
+    statement: str,
+    evidence: str = "",
+) -> Position:
+    """Record (or correct) a department's position on a topic (S-MEET-2)."""
+    meeting = topic.meeting
+    _lock(meeting)
+    _require_recording(actor, meeting)
+    statement = _text(statement, field="statement", message=_("Write the department's position."))
+    position, created = Position.objects.update_or_create(
+        topic=topic,
+        department=department,
+        defaults={"statement": statement, "evidence": evidence.strip()},
+    )
+    audit_record(
+        actor=actor,
+        verb="position.recorded" if created else "position.corrected",
+        subject=position,
+        meeting=meeting,
+        data={"department": department},
+    )
+    return position
+
+
+@transaction.atomic
+def outcome_record(
+    *,
+    actor: Person,
+    topic: AgendaTopic,
+    kind: str,
+    text: str = "",
+    research_department: Department | None = None,
+    research_owner: Person | None = None,
+    research_due: str | dt.date | None = None,
+) -> TopicOutcome:
+    """Close a topic (S-MEET-3): consensus with its text, the next meeting, or research by a
+    department — which becomes an action item with an owner and a due date."""
+    meeting = topic.meeting
+    _lock(meeting)
+    _require_recording(actor, meeting)
+    if kind not in TopicOutcome.Kind.values:
+        raise AppError(_("Unknown outcome."), field="kind", code="invalid")
+    text = (text or "").strip()
+    if kind == TopicOutcome.Kind.CONSENSUS and not text:
+        raise AppError(_("Write the consensus the host stated."), field="text", code="required")
+    if kind == TopicOutcome.Kind.RESEARCH:
+        if research_department is None:
+            raise AppError(
+                _("Name the department that researches it."),
+                field="research_department",
+                code="required",
+            )
+        if research_owner is None:
+            raise AppError(
+                _("Name who leads the research."), field="research_owner", code="required"
+            )
+        if research_due is None or research_due == "":
+            raise AppError(
+                _("Give a due date for the research."), field="due_date", code="required"
+            )
+    else:
+        research_department = None
+    if hasattr(topic, "outcome"):
+        previous = topic.outcome
+        if previous.kind == TopicOutcome.Kind.RESEARCH:
+            raise AppError(
+                _("This topic already went to research; change its action item instead."),
+                field="kind",
+                code="illegal_state",
+            )
+        previous.delete()
+    outcome = TopicOutcome.objects.create(
+        topic=topic, kind=kind, text=text, research_department=research_department
+    )
+    audit_record(
+        actor=actor, verb="outcome.recorded", subject=outcome, meeting=meeting, data={"kind": kind}
+    )
+    if kind == TopicOutcome.Kind.RESEARCH:
+        from accord.actions.services import action_create
+
+        action_create(
+            actor=actor,
+            meeting=meeting,
+            topic=topic,
+            task=text or _("Research: %(topic)s") % {"topic": topic.title},
+            owner=research_owner,
+            department=research_department,
+            due=research_due,
+        )
+    return outcome
+
+
+@transaction.atomic
+def topic_record_time(*, actor: Person, topic: AgendaTopic, actual_minutes: int) -> AgendaTopic:
+    meeting = topic.meeting
+    _lock(meeting)
+    _require_recording(actor, meeting)
+    topic.actual_minutes = _minutes(actual_minutes, field="actual_minutes")
+    topic.save(update_fields=["actual_minutes", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="topic.timed",
+        subject=topic,
+        meeting=meeting,
+        data={"planned": topic.planned_minutes, "actual": actual_minutes},
+    )
+    return topic
+
+
+@transaction.atomic
+def topic_record_notes(*, actor: Person, topic: AgendaTopic, notes: str) -> AgendaTopic:
+    meeting = topic.meeting
+    _lock(meeting)
+    _require_recording(actor, meeting)
+    topic.notes = notes.strip()
+    topic.save(update_fields=["notes", "updated_at"])
+    audit_record(actor=actor, verb="topic.notes", subject=topic, meeting=meeting)
+    return topic
+
+
+@transaction.atomic
+def objection_raise(
+    *, actor: Person, meeting: Meeting, text: str, topic: AgendaTopic | None = None
+) -> Objection:
+    """Objections are raised there and then (S-MEET-5); after the meeting ends, none."""
+    _lock(meeting)
+    require(
+        roles.is_participant(actor, meeting)
+        or roles.can_run(actor, meeting)
+        or roles.can_record(actor, meeting),
+        _("Only people in the meeting may raise an objection."),
+    )
+    require_status(
+        meeting,
+        (Status.IN_PROGRESS,),
+        _("Objections are raised during the meeting; once it has ended the consensus stands."),
+    )
+    text = _text(text, field="text", message=_("Write the objection."))
+    if topic is not None and topic.meeting_id != meeting.pk:
+        raise AppError(_("That topic belongs to another meeting."), field="topic")
+    objection = Objection.objects.create(meeting=meeting, topic=topic, raised_by=actor, text=text)
+    audit_record(actor=actor, verb="objection.raised", subject=objection, meeting=meeting)
+    return objection
+
+
+@transaction.atomic
+def objection_resolve(*, actor: Person, objection: Objection, resolution: str) -> Objection:
+    meeting = objection.meeting
+    _lock(meeting)
+    require(
+        roles.can_run(actor, meeting) or roles.can_record(actor, meeting),
+        _("Only the host may resolve an objection."),
+    )
+    require_status(meeting, (Status.IN_PROGRESS,), _("Objections are resolved during the meeting."))
+    if objection.resolved_at is not None:
+        raise AppError(_("This objection is already resolved."), code="illegal_state")
+    objection.resolution = _text(
+        resolution, field="resolution", message=_("Write how it was resolved.")
+    )
+    objection.resolved_at = clock.now()
+    objection.save(update_fields=["resolution", "resolved_at", "updated_at"])
+    audit_record(actor=actor, verb="objection.resolved", subject=objection, meeting=meeting)
+    return objection
+
+
+@transaction.atomic
+def meeting_end(*, actor: Person, meeting: Meeting) -> Meeting:
+    """End the meeting after the read-back (S-MEET-5). Every topic needs an outcome and every
+    objection a resolution; the 24-hour clock of the minutes starts now (S-POST-1)."""
+    from accord.minutes.models import Minutes
+
+    _lock(meeting)
+    require(roles.can_run(actor, meeting), _("Only the host may end the meeting."))
+    require_status(meeting, (Status.IN_PROGRESS,), _("Only a meeting in progress can end."))
+    open_topics = [t.title for t in meeting.topics.filter(outcome__isnull=True, is_review=False)]
+    if open_topics:
+        raise AppError(
+            _("Every topic needs an outcome before the meeting ends; open: %(topics)s")
+            % {"topics": "、".join(open_topics)},
+            field="outcome",
+            code="incomplete",
+        )
+    if meeting.objections.filter(resolved_at__isnull=True).exists():
+        raise AppError(
+            _("Resolve every objection before the meeting ends."),
+            field="objections",
+            code="incomplete",
+        )
+    now = clock.now()
+    meeting.status = Status.MINUTES_DRAFT
+    meeting.ended_at = now
+    meeting.save(update_fields=["status", "ended_at", "updated_at"])
+    Minutes.objects.create(
+        meeting=meeting, due_at=now + dt.timedelta(hours=settings.ACCORD_MINUTES_DUE_HOURS)
+    )
+    audit_record(actor=actor, verb="meeting.ended", subject=meeting, meeting=meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_close(*, actor: Person, meeting: Meeting) -> Meeting:
+    """Close the loop once the minutes are out and every action item is finished."""
+    from accord.actions.models import ActionItem
+
+    _lock(meeting)
+    require(roles.can_organise(actor, meeting), _("Only the organiser may close the meeting."))
+    require_status(
+        meeting, (Status.DISTRIBUTED,), _("Only a meeting whose minutes went out can close.")
+    )
+    open_count = meeting.actions.filter(status__in=ActionItem.OPEN_STATUSES).count()
+    if open_count:
+        raise AppError(
+            _("%(count)d action items are still open.") % {"count": open_count},
+            field="actions",
+            code="incomplete",
+        )
+    meeting.status = Status.CLOSED
+    meeting.save(update_fields=["status", "updated_at"])
+    audit_record(actor=actor, verb="meeting.closed", subject=meeting, meeting=meeting)
+    return meeting

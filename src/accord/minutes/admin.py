@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from accord.minutes.models import Minutes, MinutesVersion, Signature
+
+
+class MinutesVersionInline(admin.TabularInline):
+    model = MinutesVersion
+    extra = 0
+    fields = ["number", "reason", "approved_at", "approved_by", "distributed_at"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Minutes)
+class MinutesAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "version", "due_at", "submitted_at", "first_distributed_at"]
+    list_select_related = ["meeting"]
+    autocomplete_fields = ["meeting"]
+    inlines = [MinutesVersionInline]
+
+
+@admin.register(MinutesVersion)
+class MinutesVersionAdmin(admin.ModelAdmin):
+    list_display = ["minutes", "number", "approved_at", "approved_by"]
+    list_select_related = ["minutes__meeting", "approved_by"]
+
+
+@admin.register(Signature)
+class SignatureAdmin(admin.ModelAdmin):
+    list_display = ["action", "person", "version", "signed_at"]
+    list_select_related = ["action", "person"]
+    autocomplete_fields = ["action", "person"]

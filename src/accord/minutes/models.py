@@ -1,0 +1,85 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accord.core.models import BaseModel
+
+PERSON = settings.AUTH_USER_MODEL
+
+
+class Minutes(BaseModel):
+    """The record of a meeting (S-POST-1). Its review state is the meeting's status; this row
+    holds the 24-hour clock, the review trail and the number of the version being written."""
+
+    meeting = models.OneToOneField(
+        "meetings.Meeting",
+        verbose_name=_("meeting"),
+        on_delete=models.CASCADE,
+        related_name="minutes",
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    due_at = models.DateTimeField(_("due at"))
+    version = models.PositiveSmallIntegerField(_("version being written"), default=1)
+    revision_reason = models.TextField(_("reason for this version"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+    first_distributed_at = models.DateTimeField(_("first distributed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+        indexes = [models.Index(fields=["due_at"])]
+
+    def __str__(self) -> str:
+        return str(self.meeting_id)
+
+
+class MinutesVersion(models.Model):
+    """A frozen, approved version of the minutes: the snapshot of the record at approval."""
+
+    minutes = models.ForeignKey(
+        Minutes, verbose_name=_("minutes"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveSmallIntegerField(_("version"))
+    reason = models.TextField(_("reason for the change"), blank=True)
+    record = models.JSONField(_("record"))
+    approved_at = models.DateTimeField(_("approved at"))
+    approved_by = models.ForeignKey(
+        PERSON, verbose_name=_("approved by"), on_delete=models.PROTECT, related_name="+"
+    )
+    distributed_at = models.DateTimeField(_("distributed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("minutes version")
+        verbose_name_plural = _("minutes versions")
+        ordering = ["minutes", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["minutes", "number"], name="minutes_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.number}"
+
+
+class Signature(models.Model):
+    """An owner's confirmation of an action item (签字确认, S-POST-3)."""
+
+    action = models.OneToOneField(
+        "actions.ActionItem",
+        verbose_name=_("action item"),
+        on_delete=models.CASCADE,
+        related_name="signature",
+    )
+    person = models.ForeignKey(
+        PERSON, verbose_name=_("signed by"), on_delete=models.PROTECT, related_name="signatures"
+    )
+    version = models.PositiveSmallIntegerField(_("minutes version signed"))
+    signed_at = models.DateTimeField(_("signed at"))
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        indexes = [models.Index(fields=["person", "signed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:{self.action_id}"

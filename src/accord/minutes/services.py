@@ -1,0 +1,181 @@
+"""The minutes' review and distribution (S-POST-1, S-POST-2): the recorder submits, the host
+approves or returns with comments; approval freezes a version; a later change opens a new
+version with a reason."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accord.core import clock
+from accord.core.errors import AppError
+from accord.core.services import audit_record
+from accord.meetings import roles
+from accord.meetings.models import Meeting
+from accord.meetings.selectors import meeting_with_record
+from accord.meetings.services import require, require_status
+from accord.minutes.models import Minutes, MinutesVersion
+from accord.minutes.selectors import minutes_record
+from accord.org.models import Person
+
+Status = Meeting.Status
+
+
+def _lock(meeting: Meeting) -> Minutes:
+    meeting.refresh_from_db(from_queryset=Meeting.objects.select_for_update())
+    return Minutes.objects.select_for_update().get(meeting=meeting)
+
+
+@transaction.atomic
+def minutes_update_summary(*, actor: Person, meeting: Meeting, summary: str) -> Minutes:
+    minutes = _lock(meeting)
+    require(roles.can_record(actor, meeting), _("Only the recorder writes the minutes."))
+    require_status(
+        meeting, (Status.MINUTES_DRAFT,), _("The minutes can only change while they are written.")
+    )
+    minutes.summary = summary.strip()
+    minutes.save(update_fields=["summary", "updated_at"])
+    audit_record(actor=actor, verb="minutes.summary", subject=minutes, meeting=meeting)
+    return minutes
+
+
+@transaction.atomic
+def minutes_submit(*, actor: Person, meeting: Meeting) -> Minutes:
+    """The recorder hands the minutes to the host for review."""
+    minutes = _lock(meeting)
+    require(
+        actor.pk == meeting.recorder_id or roles.is_admin(actor),
+        _("Only the recorder submits the minutes."),
+    )
+    require_status(
+        meeting, (Status.MINUTES_DRAFT,), _("Only minutes being written can be submitted.")
+    )
+    if minutes.version > 1 and not minutes.revision_reason:
+        raise AppError(_("Say why this version changes."), field="reason", code="required")
+    meeting.status = Status.IN_REVIEW
+    meeting.save(update_fields=["status", "updated_at"])
+    minutes.submitted_at = clock.now()
+    minutes.save(update_fields=["submitted_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="minutes.submitted",
+        subject=minutes,
+        meeting=meeting,
+        data={"version": minutes.version},
+    )
+    return minutes
+
+
+@transaction.atomic
+def minutes_return(*, actor: Person, meeting: Meeting, comment: str) -> Minutes:
+    """The host sends the minutes back with comments."""
+    minutes = _lock(meeting)
+    require(roles.can_review(actor, meeting), _("Only the host reviews the minutes."))
+    require_status(meeting, (Status.IN_REVIEW,), _("Only minutes in review can be returned."))
+    comment = (comment or "").strip()
+    if not comment:
+        raise AppError(_("Say what must change."), field="comment", code="required")
+    meeting.status = Status.MINUTES_DRAFT
+    meeting.save(update_fields=["status", "updated_at"])
+    minutes.review_comment = comment
+    minutes.save(update_fields=["review_comment", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="minutes.returned",
+        subject=minutes,
+        meeting=meeting,
+        data={"comment": comment},
+    )
+    return minutes
+
+
+@transaction.atomic
+def minutes_approve(*, actor: Person, meeting: Meeting) -> MinutesVersion:
+    """The host approves: the record is frozen as a numbered version."""
+    minutes = _lock(meeting)
+    require(roles.can_review(actor, meeting), _("Only the host approves the minutes."))
+    require_status(meeting, (Status.IN_REVIEW,), _("Only minutes in review can be approved."))
+    record = minutes_record(meeting=meeting_with_record(pk=meeting.pk))
+    record["summary"] = minutes.summary
+    version = MinutesVersion.objects.create(
+        minutes=minutes,
+        number=minutes.version,
+        reason=minutes.revision_reason,
+        record=record,
+        approved_at=clock.now(),
+        approved_by=actor,
+    )
+    meeting.status = Status.APPROVED
+    meeting.save(update_fields=["status", "updated_at"])
+    minutes.review_comment = ""
+    minutes.save(update_fields=["review_comment", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="minutes.approved",
+        subject=minutes,
+        meeting=meeting,
+        data={"version": version.number},
+    )
+    return version
+
+
+@transaction.atomic
+def minutes_distribute(*, actor: Person, meeting: Meeting) -> MinutesVersion:
+    """Send the approved version to all participants and the copied departments (S-POST-2).
+    The notifications themselves are planned from this state by the outbox planner."""
+    minutes = _lock(meeting)
+    require(
+        roles.can_organise(actor, meeting) or actor.pk == meeting.recorder_id,
+        _("Only the organiser, the host or the recorder distributes the minutes."),
+    )
+    require_status(meeting, (Status.APPROVED,), _("Only approved minutes can be distributed."))
+    now = clock.now()
+    version = minutes.versions.order_by("-number").first()
+    version.distributed_at = now
+    version.save(update_fields=["distributed_at"])
+    if minutes.first_distributed_at is None:
+        minutes.first_distributed_at = now
+        minutes.save(update_fields=["first_distributed_at", "updated_at"])
+    meeting.status = Status.DISTRIBUTED
+    meeting.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="minutes.distributed",
+        subject=minutes,
+        meeting=meeting,
+        data={"version": version.number},
+    )
+    return version
+
+
+@transaction.atomic
+def minutes_open_revision(*, actor: Person, meeting: Meeting, reason: str) -> Minutes:
+    """Approved minutes never change silently: a change opens version n+1 with its reason,
+    which goes through review again."""
+    minutes = _lock(meeting)
+    require(
+        roles.can_organise(actor, meeting) or roles.can_record(actor, meeting),
+        _("Only the host, the organiser or the recorder may open a new version."),
+    )
+    require_status(
+        meeting,
+        (Status.APPROVED, Status.DISTRIBUTED),
+        _("A new version is opened only from approved minutes."),
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        raise AppError(
+            _("Say why the approved minutes must change."), field="reason", code="required"
+        )
+    minutes.version += 1
+    minutes.revision_reason = reason
+    minutes.submitted_at = None
+    minutes.save(update_fields=["version", "revision_reason", "submitted_at", "updated_at"])
+    meeting.status = Status.MINUTES_DRAFT
+    meeting.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="minutes.revision_opened",
+        subject=minutes,
+        meeting=meeting,
+        data={"version": minutes.version, "reason": reason},
+    )
+    return minutes

@@ -1,0 +1,126 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accord.core import clock
+from accord.core.models import BaseModel
+
+PERSON = settings.AUTH_USER_MODEL
+
+
+class Channel(BaseModel):
+    """Where a notification is delivered: a department's group bot or a person's own channel."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        FEISHU = "feishu", _("Feishu / Lark")
+        DINGTALK = "dingtalk", _("DingTalk")
+        WECOM = "wecom", _("WeCom")
+        SLACK = "slack", _("Slack")
+        TEAMS = "teams", _("Microsoft Teams")
+        WEBHOOK = "webhook", _("Signed webhook")
+        IN_APP = "in_app", _("In the app")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="channels",
+    )
+    person = models.ForeignKey(
+        PERSON,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="channels",
+    )
+    target = models.CharField(_("address or webhook URL"), max_length=500, blank=True)
+    secret = models.CharField(_("signing secret"), max_length=200, blank=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    disabled_reason = models.TextField(_("why it stopped"), blank=True)
+
+    class Meta:
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(department__isnull=True, person__isnull=False)
+                | models.Q(department__isnull=False, person__isnull=True),
+                name="channel_belongs_to_department_or_person",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["person", "enabled"]),
+            models.Index(fields=["department", "enabled"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Notification(models.Model):
+    """The outbox and the delivery log at once. The planner inserts only with a unique
+    ``key``, so planning twice (or on two workers) creates nothing twice."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=48)
+    recipient = models.ForeignKey(
+        PERSON,
+        verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    channel = models.ForeignKey(
+        Channel,
+        verbose_name=_("channel"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+    )
+    meeting = models.ForeignKey(
+        "meetings.Meeting", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    action = models.ForeignKey(
+        "actions.ActionItem", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    payload = models.JSONField(_("content"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
+    send_after = models.DateTimeField(_("send after"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-send_after", "-id"]
+        indexes = [
+            models.Index(fields=["status", "send_after"]),
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["action", "kind"]),
+            models.Index(fields=["meeting", "kind"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,96 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accord.core.models import BaseModel
+
+
+class Department(BaseModel):
+    """A unit of the organisation. Names are unique organisation-wide: minutes name
+    departments bare ("市场部：经理、专员"), so two departments of one name would be ambiguous."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    head = models.ForeignKey(
+        "org.Person",
+        verbose_name=_("head"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="headed_departments",
+    )
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["parent"]), models.Index(fields=["head"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("id")), name="department_not_own_parent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(AbstractUser):
+    """Everyone who takes part: the user model."""
+
+    class Locale(models.TextChoices):
+        BROWSER = "", _("Browser language")
+        ZH_HANS = "zh-hans", _("Simplified Chinese")
+        EN = "en", _("English")
+
+    name = models.CharField(_("name"), max_length=100)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=32, blank=True)
+    feishu_id = models.CharField(_("Feishu user id"), max_length=64, blank=True)
+    dingtalk_id = models.CharField(_("DingTalk user id"), max_length=64, blank=True)
+    wecom_id = models.CharField(_("WeCom user id"), max_length=64, blank=True)
+    slack_id = models.CharField(_("Slack member id"), max_length=64, blank=True)
+    locale = models.CharField(
+        _("language"), max_length=8, choices=Locale.choices, default=Locale.BROWSER, blank=True
+    )
+    is_pmo = models.BooleanField(
+        _("organiser office (PMO)"),
+        default=False,
+        help_text=_("Sees every meeting that is not confidential and chases every action item."),
+    )
+
+    REQUIRED_FIELDS = ["email", "name"]
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name", "username"]
+        indexes = [models.Index(fields=["department", "name"])]
+
+    def __str__(self) -> str:
+        return self.name or self.username
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_superuser
+
+    @property
+    def display(self) -> str:
+        """How minutes name a person: "市场部 王经理"."""
+        parts = [self.department.name if self.department_id else "", self.name or self.username]
+        return " ".join(part for part in parts if part)

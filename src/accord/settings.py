@@ -1,0 +1,199 @@
+"""Django settings for Accord. Every deploy-specific value comes from ``ACCORD_*``
+environment variables (see README "Configuration"); ``accord.env`` parses them strictly."""
+
+import secrets
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from accord.env import (
+    env_bool,
+    env_choice,
+    env_database,
+    env_int,
+    env_list,
+    env_str,
+    env_time_zone,
+)
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(env_str("ACCORD_VAR_DIR", str(Path.cwd() / "var"))).resolve()
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    """The key from the environment, or one generated on first start and kept in var/.
+
+    A one-machine install then needs no set-up and never ships a key in the repository.
+    """
+    key = env_str("ACCORD_SECRET_KEY", "")
+    if key:
+        return key
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("ACCORD_DEBUG", False)
+ALLOWED_HOSTS = env_list("ACCORD_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("ACCORD_CSRF_TRUSTED_ORIGINS", [])
+BASE_URL = env_str("ACCORD_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "accord.core",
+    "accord.org",
+    "accord.meetings",
+    "accord.actions",
+    "accord.minutes",
+    "accord.series",
+    "accord.notify",
+    "accord.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "accord.urls"
+WSGI_APPLICATION = "accord.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env_database("ACCORD_DATABASE_URL", f"sqlite:///{VAR_DIR / 'accord.sqlite3'}"),
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "org.Person"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "admin:login"
+
+LANGUAGE_CODE = env_choice("ACCORD_LANGUAGE", "zh-hans", ("zh-hans", "en"))
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env_time_zone("ACCORD_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "media/"
+MEDIA_ROOT = VAR_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# E-mail (the SMTP channel and Django's own mails), as Django 6.1's MAILERS.
+_EMAIL_USE_TLS = env_bool("ACCORD_EMAIL_USE_TLS", False)
+_EMAIL_USE_SSL = env_bool("ACCORD_EMAIL_USE_SSL", False)
+if _EMAIL_USE_TLS and _EMAIL_USE_SSL:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("ACCORD_EMAIL_USE_TLS and ACCORD_EMAIL_USE_SSL exclude each other.")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": env_str("ACCORD_EMAIL_HOST", "127.0.0.1"),
+            "port": env_int("ACCORD_EMAIL_PORT", 25, minimum=1, maximum=65535),
+            "username": env_str("ACCORD_EMAIL_USER", ""),
+            "password": env_str("ACCORD_EMAIL_PASSWORD", ""),
+            "use_tls": _EMAIL_USE_TLS,
+            "use_ssl": _EMAIL_USE_SSL,
+            "timeout": env_int("ACCORD_EMAIL_TIMEOUT", 10, minimum=1),
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("ACCORD_EMAIL_FROM", "Accord <accord@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The procedure's rule offsets (S-PREP-3, S-POST-1, S-TRACK-1, S-TRACK-2); all in whole units.
+ACCORD_REMINDER_DAYS_BEFORE = env_int("ACCORD_REMINDER_DAYS_BEFORE", 3, minimum=1, maximum=60)
+ACCORD_FOLLOW_UP_DAYS_AFTER = env_int("ACCORD_FOLLOW_UP_DAYS_AFTER", 2, minimum=0, maximum=30)
+ACCORD_MINUTES_DUE_HOURS = env_int("ACCORD_MINUTES_DUE_HOURS", 24, minimum=1, maximum=24 * 14)
+ACCORD_MATERIALS_MIN_DAYS_BEFORE = env_int("ACCORD_MATERIALS_MIN_DAYS_BEFORE", 1, minimum=0)
+ACCORD_MATERIALS_MAX_DAYS_BEFORE = env_int("ACCORD_MATERIALS_MAX_DAYS_BEFORE", 2, minimum=0)
+if ACCORD_MATERIALS_MIN_DAYS_BEFORE > ACCORD_MATERIALS_MAX_DAYS_BEFORE:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "ACCORD_MATERIALS_MIN_DAYS_BEFORE must not exceed ACCORD_MATERIALS_MAX_DAYS_BEFORE."
+    )
+# Agenda bounds (S-PREP-1, S-PREP-5): outside them the organiser sees a warning.
+ACCORD_AGENDA_MIN_TOPICS = env_int("ACCORD_AGENDA_MIN_TOPICS", 3, minimum=1)
+ACCORD_AGENDA_MAX_TOPICS = env_int("ACCORD_AGENDA_MAX_TOPICS", 5, minimum=1)
+ACCORD_MEETING_MIN_MINUTES = env_int("ACCORD_MEETING_MIN_MINUTES", 60, minimum=1)
+ACCORD_MEETING_MAX_MINUTES = env_int("ACCORD_MEETING_MAX_MINUTES", 90, minimum=1)
+
+# accord serve
+ACCORD_SERVE_BIND = env_str("ACCORD_SERVE_BIND", "127.0.0.1:8000")
+ACCORD_SERVE_WORKERS = env_int("ACCORD_SERVE_WORKERS", 2, minimum=1, maximum=64)
+ACCORD_SERVE_THREADS = env_int("ACCORD_SERVE_THREADS", 4, minimum=1, maximum=64)
+
+# Security. ACCORD_HTTPS=true (production behind TLS) turns on secure cookies, the HTTPS
+# redirect and HSTS together; the default serves plain HTTP on 127.0.0.1 for one machine.
+_HTTPS = env_bool("ACCORD_HTTPS", False)
+SESSION_COOKIE_SECURE = _HTTPS
+CSRF_COOKIE_SECURE = _HTTPS
+SECURE_SSL_REDIRECT = _HTTPS
+SECURE_HSTS_SECONDS = env_int("ACCORD_HSTS_SECONDS", 31536000 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = False
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("ACCORD_BEHIND_PROXY", False) else None
+)
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("ACCORD_LOG_LEVEL", "INFO")},
+}
