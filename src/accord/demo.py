@@ -253,7 +253,7 @@ def demo_load(*, today: dt.date | None = None, admin_password: str | None = None
             topic=t1,
             task="整理3个大客户对需求D的具体反馈",
             owner=p["liu.daibiao"],
-            due=today + dt.timedelta(days=2),
+            due=today + dt.timedelta(days=3),
         )
     with clock.frozen(starts + dt.timedelta(minutes=80)):
         meetings.outcome_record(

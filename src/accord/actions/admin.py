@@ -1,6 +1,15 @@
 from django.contrib import admin
 
 from accord.actions.models import ActionItem, ActionUpdate
+from accord.minutes.models import Signature
+
+
+class SignatureInline(admin.StackedInline):
+    model = Signature
+    extra = 0
+    max_num = 1
+    fields = ["person", "version", "signed_at"]
+    readonly_fields = fields
 
 
 class ActionUpdateInline(admin.TabularInline):
@@ -20,7 +29,7 @@ class ActionItemAdmin(admin.ModelAdmin):
     list_select_related = ["owner", "department", "meeting"]
     autocomplete_fields = ["meeting", "topic", "owner", "department"]
     readonly_fields = ["status", "completed_at", "minutes_version"]
-    inlines = [ActionUpdateInline]
+    inlines = [SignatureInline, ActionUpdateInline]
 
 
 @admin.register(ActionUpdate)

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from accord.actions.models import ActionItem
 from accord.meetings.models import (
     AgendaTopic,
     CopiedDepartment,
@@ -39,6 +41,26 @@ class MaterialInline(admin.TabularInline):
     autocomplete_fields = ["added_by"]
 
 
+class ActionItemInline(admin.TabularInline):
+    model = ActionItem
+    extra = 0
+    fields = ["task", "owner", "department", "due_date", "resources", "status", "signed"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    @admin.display(description=_("signed at"))
+    def signed(self, action: ActionItem):
+        signature = getattr(action, "signature", None)
+        return signature.signed_at if signature else "—"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("owner", "department", "signature")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class ObjectionInline(admin.TabularInline):
     model = Objection
     extra = 0
@@ -61,6 +83,7 @@ class MeetingAdmin(admin.ModelAdmin):
         CopiedDepartmentInline,
         MaterialInline,
         ObjectionInline,
+        ActionItemInline,
     ]
 
 

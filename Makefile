@@ -1,0 +1,38 @@
+# The two Quickstart commands: `make run` and `make test`. Both install what they need.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-sqlite test-postgres lint install
+
+# A Python >= 3.12: the first one found on PATH or under pyenv.
+PYTHON := $(shell for p in python3.12 python3.13 $$HOME/.pyenv/versions/3.12*/bin/python3 $$HOME/.pyenv/versions/3.13*/bin/python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null && { echo $$p; break; }; done)
+
+$(BIN)/accord: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Accord needs Python 3.12 or newer." >&2; exit 2; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(BIN)/accord
+
+install: $(BIN)/accord
+
+run: install
+	$(BIN)/accord migrate --noinput
+	$(BIN)/accord demo
+	$(BIN)/accord serve
+
+lint: install
+	$(BIN)/ruff check src tests
+	$(BIN)/accord makemigrations --check --dry-run
+
+test-sqlite: install
+	ACCORD_DATABASE_URL= $(BIN)/python -m pytest -p no:cacheprovider
+
+test-postgres: install
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	ACCORD_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -p no:cacheprovider
+
+test: lint test-sqlite test-postgres
