@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 .PHONY: run test test-sqlite test-postgres lint install
 
 # A Python >= 3.12: the first one found on PATH or under pyenv.
-PYTHON := $(shell for p in python3.12 python3.13 $$HOME/.pyenv/versions/3.12*/bin/python3 $$HOME/.pyenv/versions/3.13*/bin/python3; do \
+PYTHON := $(shell for p in python3.12 python3.13 $${PYENV_ROOT:-$${HOME:-/root}/.pyenv}/versions/3.12*/bin/python3 $${PYENV_ROOT:-$${HOME:-/root}/.pyenv}/versions/3.13*/bin/python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null && { echo $$p; break; }; done)
 
 $(BIN)/accord: pyproject.toml
