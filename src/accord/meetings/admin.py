@@ -38,7 +38,7 @@ class AgendaTopicInline(admin.TabularInline):
 class MaterialInline(admin.TabularInline):
     model = Material
     extra = 0
-    autocomplete_fields = ["added_by"]
+    autocomplete_fields = ["topic", "added_by"]
 
 
 class ActionItemInline(admin.TabularInline):
@@ -64,7 +64,7 @@ class ActionItemInline(admin.TabularInline):
 class ObjectionInline(admin.TabularInline):
     model = Objection
     extra = 0
-    autocomplete_fields = ["raised_by"]
+    autocomplete_fields = ["topic", "raised_by"]
 
 
 @admin.register(Meeting)
@@ -75,8 +75,14 @@ class MeetingAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     list_select_related = ["host", "recorder"]
     readonly_fields = ["status", "started_at", "ended_at", "cancel_reason"]
-    autocomplete_fields = ["organiser", "organiser_department", "host", "recorder", "series"]
-    filter_horizontal = ["previous_meetings"]
+    autocomplete_fields = [
+        "organiser",
+        "organiser_department",
+        "host",
+        "recorder",
+        "series",
+        "previous_meetings",
+    ]
     inlines = [
         AgendaTopicInline,
         ParticipantInline,

@@ -35,7 +35,7 @@ def can_review(person: Person, meeting: Meeting) -> bool:
 
 
 def is_participant(person: Person, meeting: Meeting) -> bool:
-    return Participant.objects.filter(meeting=meeting, person=person).exists()
+    return person.is_active and Participant.objects.filter(meeting=meeting, person=person).exists()
 
 
 def can_answer_for(person: Person, meeting: Meeting, department_id: int) -> bool:

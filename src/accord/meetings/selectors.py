@@ -93,6 +93,26 @@ def agenda_warnings(*, meeting: Meeting) -> list[AgendaWarning]:
                 % {"planned": planned, "minutes": meeting.duration_minutes},
             )
         )
+    if meeting.materials_send_at is not None:
+        from accord.meetings.services import materials_window
+
+        earliest, latest = materials_window(meeting)
+        if not earliest <= meeting.materials_send_at <= latest:
+            warnings.append(
+                AgendaWarning(
+                    "materials_timing",
+                    _(
+                        "Materials go out %(hours)d hours before the meeting: %(low)d to "
+                        "%(high)d days before gives people time to prepare."
+                    )
+                    % {
+                        "hours": (meeting.starts_at - meeting.materials_send_at).total_seconds()
+                        // 3600,
+                        "low": settings.ACCORD_MATERIALS_MIN_DAYS_BEFORE,
+                        "high": settings.ACCORD_MATERIALS_MAX_DAYS_BEFORE,
+                    },
+                )
+            )
     return warnings
 
 

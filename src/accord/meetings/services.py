@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accord.core import clock
 from accord.core.errors import AppError, PermissionDenied
@@ -176,6 +177,16 @@ def meeting_create(
     return meeting
 
 
+def _require_schedulable_fields(fields: dict) -> None:
+    """A scheduled meeting keeps what scheduling required."""
+    if "host" in fields and fields["host"] is None:
+        raise AppError(_("A scheduled meeting needs a host."), field="host", code="required")
+    if "recorder" in fields and fields["recorder"] is None:
+        raise AppError(_("A scheduled meeting needs a recorder."), field="recorder", code="required")
+    if "starts_at" in fields and fields["starts_at"] <= clock.now():
+        raise AppError(_("A meeting can only be scheduled in the future."), field="starts_at")
+
+
 @transaction.atomic
 def meeting_update(*, actor: Person, meeting: Meeting, **fields) -> Meeting:
     """Change what was planned; only before the meeting starts."""
@@ -189,6 +200,8 @@ def meeting_update(*, actor: Person, meeting: Meeting, **fields) -> Meeting:
     require(roles.can_organise(actor, meeting), _("Only the organiser may change this meeting."))
     require_status(meeting, PLANNING, _("A meeting can only be changed before it starts."))
     fields = _validate_meeting_fields(fields)
+    if meeting.status == Status.SCHEDULED:
+        _require_schedulable_fields(fields)
     changed = {name: value for name, value in fields.items() if getattr(meeting, name) != value}
     for name, value in changed.items():
         setattr(meeting, name, value)
@@ -596,8 +609,13 @@ def meeting_set_materials_send_at(
         _("Only the organiser may decide when materials go out."),
     )
     require_status(meeting, PLANNING, _("Materials go out before the meeting."))
-    earliest, latest = materials_window(meeting)
-    send_at = send_at or earliest
+    if send_at is not None and (not isinstance(send_at, dt.datetime) or send_at.tzinfo is None):
+        raise AppError(_("Give a date and time."), field="materials_send_at", code="invalid")
+    send_at = send_at or max(materials_window(meeting)[0], clock.now())
+    if send_at < clock.now():
+        raise AppError(
+            _("That time has passed; choose a moment from now on."), field="materials_send_at"
+        )
     if send_at >= meeting.starts_at:
         raise AppError(
             _("Materials must go out before the meeting starts."), field="materials_send_at"
@@ -676,11 +694,6 @@ def answers_submit(*, actor: Person, meeting: Meeting, department: Department) -
     )
     require_status(meeting, PLANNING, _("Answers are written before the meeting."))
     answers = PrepAnswer.objects.filter(question__meeting=meeting, department=department)
-    if answers.filter(submitted_at__isnull=False).exists():
-        raise AppError(
-            _("%(department)s has already submitted its answers.") % {"department": department},
-            code="already_submitted",
-        )
     unanswered = meeting.questions.exclude(answers__department=department)
     if unanswered.exists():
         raise AppError(
@@ -689,7 +702,13 @@ def answers_submit(*, actor: Person, meeting: Meeting, department: Department) -
             field="text",
             code="incomplete",
         )
-    count = answers.update(submitted_at=clock.now())
+    drafts = answers.filter(submitted_at__isnull=True)
+    if not drafts.exists():
+        raise AppError(
+            _("%(department)s has already submitted its answers.") % {"department": department},
+            code="already_submitted",
+        )
+    count = drafts.update(submitted_at=clock.now())
     audit_record(
         actor=actor,
         verb="answers.submitted",
@@ -707,7 +726,7 @@ def answers_submit(*, actor: Person, meeting: Meeting, department: Department) -
 def meeting_start(*, actor: Person, meeting: Meeting) -> Meeting:
     """The host opens the meeting (S-MEET-1): the goal, topics and time rules are shown."""
     _lock(meeting)
-    require(roles.can_run(actor, meeting), _("Only the host may start the meeting."))
+    require(roles.can_run(actor, meeting), _("Only the host or the organiser may start the meeting."))
     require_status(meeting, (Status.SCHEDULED,), _("Only a scheduled meeting can start."))
     meeting.status = Status.IN_PROGRESS
     meeting.started_at = clock.now()
@@ -902,7 +921,7 @@ def meeting_end(*, actor: Person, meeting: Meeting) -> Meeting:
     from accord.minutes.models import Minutes
 
     _lock(meeting)
-    require(roles.can_run(actor, meeting), _("Only the host may end the meeting."))
+    require(roles.can_run(actor, meeting), _("Only the host or the organiser may end the meeting."))
     require_status(meeting, (Status.IN_PROGRESS,), _("Only a meeting in progress can end."))
     open_topics = [t.title for t in meeting.topics.filter(outcome__isnull=True, is_review=False)]
     if open_topics:
@@ -942,7 +961,12 @@ def meeting_close(*, actor: Person, meeting: Meeting) -> Meeting:
     open_count = meeting.actions.filter(status__in=ActionItem.OPEN_STATUSES).count()
     if open_count:
         raise AppError(
-            _("%(count)d action items are still open.") % {"count": open_count},
+            ngettext(
+                "%(count)d action item is still open.",
+                "%(count)d action items are still open.",
+                open_count,
+            )
+            % {"count": open_count},
             field="actions",
             code="incomplete",
         )
