@@ -176,3 +176,12 @@ def ended_meeting(org: Org, running_meeting: Meeting) -> Meeting:
     with clock.frozen(STARTS + dt.timedelta(minutes=85)):
         close_topics(org, running_meeting)
         return meetings.meeting_end(actor=org.wang, meeting=running_meeting)
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    """Pages render without `collectstatic` (the manifest is built by `accord serve`)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

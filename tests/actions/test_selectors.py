@@ -154,10 +154,6 @@ def test_unsigned_items_of_approved_minutes_s_post_3(org: Org, running_meeting: 
     assert tasks(selectors.actions_unsigned()) == {"用户调研", "设计稿"}
 
 
-@pytest.mark.xfail(
-    reason="actions_unsigned chases the owner of a cancelled item for a signature",
-    strict=True,
-)
 def test_unsigned_leaves_out_cancelled_items_s_post_3(org: Org, running_meeting: Meeting):
     add(org, running_meeting, "技术方案", day(9, 15))
     dropped = add(org, running_meeting, "用户调研", day(9, 18), owner=org.zhang)
@@ -238,11 +234,6 @@ def test_actions_for_owner_only_their_own(org: Org, plan):
     assert tasks(selectors.actions_for_owner(person=org.outsider)) == set()
 
 
-@pytest.mark.xfail(
-    reason="actions_for_owner orders by the status string: cancelled and done come before "
-    "open, the opposite of its docstring ('open first by due date')",
-    strict=True,
-)
 def test_actions_for_owner_open_first_by_due_date(org: Org, plan):
     mine = list(selectors.actions_for_owner(person=org.zhou))
 

@@ -320,11 +320,6 @@ def test_minutes_record_runs_no_further_queries(org: Org, recorded, django_asser
         minutes_record(meeting=loaded)
 
 
-@pytest.mark.xfail(
-    reason="minutes_record lists every invited participant as present, also those the "
-    "recorder marked absent or excused (S-TPL-1 asks for the people present)",
-    strict=True,
-)
 def test_minutes_record_leaves_out_absent_people_s_tpl_1(org: Org, running_meeting: Meeting):
     zhang = running_meeting.participants.get(person=org.zhang)
     chen = running_meeting.participants.get(person=org.chen)

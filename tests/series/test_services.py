@@ -473,11 +473,6 @@ def test_series_create_refusals_s_review_1(org: Org, fields, field, code, messag
     assert AuditEvent.objects.count() == audits
 
 
-@pytest.mark.xfail(
-    reason="series_create calls .get() on each standing topic: a plain string raises "
-    "AttributeError instead of an AppError on standing_topics",
-    strict=True,
-)
 def test_series_create_refuses_a_standing_topic_that_is_not_a_mapping(org: Org):
     error = refusal(
         series_services.series_create,
@@ -627,11 +622,6 @@ def test_series_plan_next_when_the_rule_has_no_further_dates(org: Org):
     assert once.meetings.count() == 1
 
 
-@pytest.mark.xfail(
-    reason="series_plan_next anchors the rule at the last occurrence, so COUNT never runs out: "
-    "a 3-meeting series plans a 4th",
-    strict=True,
-)
 def test_series_plan_next_respects_the_count_of_the_rule_s_review_1(org: Org):
     three = series_services.series_create(
         actor=org.sun, title="上线冲刺周会", recurrence="FREQ=WEEKLY;BYDAY=MO;COUNT=3"
@@ -646,11 +636,6 @@ def test_series_plan_next_respects_the_count_of_the_rule_s_review_1(org: Org):
     assert three.meetings.count() == 3
 
 
-@pytest.mark.xfail(
-    reason="series_plan_next takes the date after the last *non-cancelled* occurrence, so a "
-    "cancelled week is planned again on the same date, for ever",
-    strict=True,
-)
 def test_series_plan_next_skips_a_cancelled_week_s_review_1(org: Org, weekly: MeetingSeries):
     first = _first_occurrence(org, weekly)
     skipped = series_services.series_plan_next(actor=org.sun, series=weekly)

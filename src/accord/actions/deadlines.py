@@ -75,6 +75,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import Literal
 
 import dateparser
 from dateutil.relativedelta import relativedelta
@@ -142,7 +143,33 @@ _Resolver = Callable[[str, dt.date], dt.date | None]
 # --- the public entry point -------------------------------------------------------------------
 
 
-def parse_due_date(text: str, *, reference: dt.date, not_before: dt.date | None = None) -> dt.date:
+def require_not_before(
+    due: dt.date, *, not_before: dt.date, earliest: Literal["meeting", "today"] = "meeting"
+) -> None:
+    """Refuse a due date before ``not_before``: the meeting date for a new item, today for a
+    re-plan. One message for typed phrases and picked dates alike."""
+    if due >= not_before:
+        return
+    values = {"due": due.isoformat(), "earliest": not_before.isoformat()}
+    if earliest == "today":
+        message = _(
+            "The due date %(due)s has already passed. Choose today (%(earliest)s) or a later date."
+        )
+    else:
+        message = _(
+            "The due date %(due)s is before the meeting date %(earliest)s. "
+            "Choose %(earliest)s or a later date."
+        )
+    raise AppError(message % values, field=_FIELD, code="due_date_before_meeting")
+
+
+def parse_due_date(
+    text: str,
+    *,
+    reference: dt.date,
+    not_before: dt.date | None = None,
+    earliest: Literal["meeting", "today"] = "meeting",
+) -> dt.date:
     """Return the due date that ``text`` names, read relative to ``reference``.
 
     Raises :class:`AppError` (``field="due_date"``) with code ``required``,
@@ -165,16 +192,8 @@ def parse_due_date(text: str, *, reference: dt.date, not_before: dt.date | None 
     due = _resolve(normalized, reference)
     if due is None:
         due = _resolve_despite_vague_words(normalized, typed, reference)
-    if not_before is not None and due < not_before:
-        raise AppError(
-            _(
-                "The due date %(due)s is before the meeting date %(meeting)s. "
-                "Choose %(meeting)s or a later date."
-            )
-            % {"due": due.isoformat(), "meeting": not_before.isoformat()},
-            field=_FIELD,
-            code="due_date_before_meeting",
-        )
+    if not_before is not None:
+        require_not_before(due, not_before=not_before, earliest=earliest)
     return due
 
 

@@ -5,7 +5,7 @@ tests can ask about any day; each uses an index on (status, due_date)."""
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 
 from accord.actions.models import ActionItem
 from accord.core import clock
@@ -60,13 +60,17 @@ def actions_unsigned() -> QuerySet[ActionItem]:
             Meeting.Status.DISTRIBUTED,
             Meeting.Status.CLOSED,
         )
-    ).exclude(Exists(Signature.objects.filter(action=OuterRef("pk"))))
+    ).exclude(
+        Q(status=ActionItem.Status.CANCELLED)
+        | Q(Exists(Signature.objects.filter(action=OuterRef("pk"))))
+    )
 
 
 def actions_for_owner(*, person: Person) -> QuerySet[ActionItem]:
     """My work: the person's own items, open first by due date."""
+    still_open = Case(When(status__in=OPEN, then=Value(0)), default=Value(1))
     return (
         ActionItem.objects.filter(owner=person)
         .select_related("meeting", "department", "signature")
-        .order_by("status", "due_date", "id")
+        .order_by(still_open, "due_date", "id")
     )

@@ -2,12 +2,13 @@
 overdue reason and the re-plan (S-TRACK-3), sign-off (S-POST-3)."""
 
 import datetime as dt
+from typing import Literal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accord.actions.deadlines import parse_due_date
+from accord.actions.deadlines import parse_due_date, require_not_before
 from accord.actions.models import ActionItem, ActionUpdate, OverdueReason
 from accord.core import clock
 from accord.core.errors import AppError, PermissionDenied
@@ -23,21 +24,21 @@ SIGNABLE = (Meeting.Status.APPROVED, Meeting.Status.DISTRIBUTED, Meeting.Status.
 
 
 def _resolve_due(
-    due: str | dt.date | None, *, reference: dt.date, not_before: dt.date
+    due: str | dt.date | None,
+    *,
+    reference: dt.date,
+    not_before: dt.date,
+    earliest: Literal["meeting", "today"] = "meeting",
 ) -> tuple[dt.date, str]:
+    """The due date from a picked date or a typed phrase, and the phrase as typed."""
     if isinstance(due, dt.datetime):
         due = due.date()
     if isinstance(due, dt.date):
-        if due < not_before:
-            raise AppError(
-                _("The due date %(due)s is before %(earliest)s.")
-                % {"due": due.isoformat(), "earliest": not_before.isoformat()},
-                field="due_date",
-                code="due_date_before_meeting",
-            )
+        require_not_before(due, not_before=not_before, earliest=earliest)
         return due, ""
     text = (due or "").strip()
-    return parse_due_date(text, reference=reference, not_before=not_before), text
+    due_date = parse_due_date(text, reference=reference, not_before=not_before, earliest=earliest)
+    return due_date, text
 
 
 def _meeting_date(meeting: Meeting) -> dt.date:
@@ -150,7 +151,15 @@ def action_update(
             raise AppError(_("Say what is to be done."), field="task", code="required")
         changed["task"] = task.strip()
     if owner is not None:
+        if not owner.is_active:
+            raise AppError(
+                _("%(name)s cannot sign in and cannot own an action item.") % {"name": owner},
+                field="owner",
+                code="inactive",
+            )
         changed["owner"] = owner
+        if department is None and owner.department_id is not None:
+            changed["department"] = owner.department
         if owner.pk != action.owner_id:
             # A new owner confirms for themselves.
             from accord.minutes.models import Signature
@@ -222,7 +231,9 @@ def action_set_status(
             field="status",
             code="illegal_state",
         )
-    if status in (Status.CANCELLED, Status.OPEN) and action.status != Status.IN_PROGRESS:
+    if status == Status.CANCELLED or (
+        status == Status.OPEN and action.status != Status.IN_PROGRESS
+    ):
         require(
             roles.can_organise(actor, action.meeting),
             _("Only the organiser may cancel or reopen an item."),
@@ -351,7 +362,7 @@ def action_replan(
     if not reason:
         raise AppError(_("Say why the plan changes."), field="reason", code="required")
     today = clock.today()
-    new_due, due_text = _resolve_due(due, reference=today, not_before=today)
+    new_due, due_text = _resolve_due(due, reference=today, not_before=today, earliest="today")
     if new_due == action.due_date:
         raise AppError(
             _("The new due date is the same as the old one."), field="due_date", code="unchanged"

@@ -194,3 +194,58 @@ def meeting_with_record(*, pk: int, person: Person | None = None) -> Meeting:
         )
         .get(pk=pk)
     )
+
+
+def meetings_taking_part(*, person: Person) -> QuerySet[Meeting]:
+    """Meetings the person takes part in (not merely may see), soonest first."""
+    return (
+        meetings_visible_to(person)
+        .filter(
+            Q(organiser=person)
+            | Q(host=person)
+            | Q(recorder=person)
+            | Exists(Participant.objects.filter(meeting=OuterRef("pk"), person=person))
+        )
+        .select_related("host", "recorder")
+    )
+
+
+@dataclass
+class PendingAnswers:
+    meeting: Meeting
+    department: Department
+    open_questions: int
+
+
+def answers_awaiting(*, person: Person) -> list[PendingAnswers]:
+    """Departments the person answers for, in meetings not yet started, with questions
+    their department has not submitted (S-PREP-4)."""
+    participations = (
+        Participant.objects.filter(
+            person=person, meeting__status__in=[Meeting.Status.DRAFT, Meeting.Status.SCHEDULED]
+        )
+        .select_related("meeting", "department")
+        .order_by("meeting__starts_at")
+    )
+    pending = []
+    pairs = [(p.meeting, p.department) for p in participations]
+    if not pairs:
+        return pending
+    questions = PrepQuestion.objects.filter(meeting__in=[m for m, _d in pairs]).values_list(
+        "meeting_id", "pk"
+    )
+    submitted = set(
+        PrepAnswer.objects.filter(
+            question__meeting__in=[m for m, _d in pairs], submitted_at__isnull=False
+        ).values_list("question_id", "department_id")
+    )
+    by_meeting: dict[int, list[int]] = {}
+    for meeting_id, question_id in questions:
+        by_meeting.setdefault(meeting_id, []).append(question_id)
+    for meeting, department in pairs:
+        open_count = sum(
+            1 for q in by_meeting.get(meeting.pk, []) if (q, department.pk) not in submitted
+        )
+        if open_count:
+            pending.append(PendingAnswers(meeting, department, open_count))
+    return pending

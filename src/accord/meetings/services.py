@@ -182,7 +182,9 @@ def _require_schedulable_fields(fields: dict) -> None:
     if "host" in fields and fields["host"] is None:
         raise AppError(_("A scheduled meeting needs a host."), field="host", code="required")
     if "recorder" in fields and fields["recorder"] is None:
-        raise AppError(_("A scheduled meeting needs a recorder."), field="recorder", code="required")
+        raise AppError(
+            _("A scheduled meeting needs a recorder."), field="recorder", code="required"
+        )
     if "starts_at" in fields and fields["starts_at"] <= clock.now():
         raise AppError(_("A meeting can only be scheduled in the future."), field="starts_at")
 
@@ -726,7 +728,9 @@ def answers_submit(*, actor: Person, meeting: Meeting, department: Department) -
 def meeting_start(*, actor: Person, meeting: Meeting) -> Meeting:
     """The host opens the meeting (S-MEET-1): the goal, topics and time rules are shown."""
     _lock(meeting)
-    require(roles.can_run(actor, meeting), _("Only the host or the organiser may start the meeting."))
+    require(
+        roles.can_run(actor, meeting), _("Only the host or the organiser may start the meeting.")
+    )
     require_status(meeting, (Status.SCHEDULED,), _("Only a scheduled meeting can start."))
     meeting.status = Status.IN_PROGRESS
     meeting.started_at = clock.now()

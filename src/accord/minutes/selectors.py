@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accord.core import clock
-from accord.meetings.models import Meeting, TopicOutcome
+from accord.meetings.models import Meeting, Participant, TopicOutcome
 from accord.minutes.models import Minutes
 
 
@@ -25,6 +25,11 @@ def minutes_record(*, meeting: Meeting) -> dict[str, Any]:
     local = timezone.localtime
     by_department: dict[str, list[str]] = {}
     for participant in meeting.participants.all():
+        if participant.attendance in (
+            Participant.Attendance.ABSENT,
+            Participant.Attendance.EXCUSED,
+        ):
+            continue  # S-TPL-1 lists the people present
         label = participant.person.title or participant.person.name
         by_department.setdefault(participant.department.name, []).append(label)
     topics = []
@@ -132,3 +137,27 @@ def minutes_late(*, now: dt.datetime | None = None) -> QuerySet[Minutes]:
     return Minutes.objects.filter(
         first_distributed_at__isnull=True, due_at__lt=now or clock.now()
     ).select_related("meeting")
+
+
+def minutes_to_write(*, person) -> QuerySet[Minutes]:
+    """Minutes the person records that are still being written (S-POST-1)."""
+    from accord.meetings.models import Meeting
+
+    return (
+        Minutes.objects.filter(
+            meeting__recorder=person, meeting__status=Meeting.Status.MINUTES_DRAFT
+        )
+        .select_related("meeting")
+        .order_by("due_at")
+    )
+
+
+def minutes_to_review(*, person) -> QuerySet[Minutes]:
+    """Minutes waiting for the person's review as host (S-POST-2)."""
+    from accord.meetings.models import Meeting
+
+    return (
+        Minutes.objects.filter(meeting__host=person, meeting__status=Meeting.Status.IN_REVIEW)
+        .select_related("meeting")
+        .order_by("due_at")
+    )

@@ -85,3 +85,13 @@ def person_create(
     person.save()
     audit_record(actor=actor, verb="person.created", subject=person, data={"username": username})
     return person
+
+
+def person_set_locale(*, actor: Person, locale: str) -> Person:
+    """A person's own language choice (blank: follow the browser)."""
+    if locale not in Person.Locale.values:
+        raise AppError(_("Unknown language."), field="language", code="invalid")
+    if actor.locale != locale:
+        actor.locale = locale
+        actor.save(update_fields=["locale"])
+    return actor

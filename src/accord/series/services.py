@@ -57,9 +57,12 @@ def meeting_follow(*, actor: Person, meeting: Meeting, previous: Meeting) -> Mee
             planned_minutes=max(5, meeting.duration_minutes // 6),
             is_review=True,
         )
-    carried = AgendaTopic.objects.filter(
-        meeting=previous, outcome__kind=TopicOutcome.Kind.NEXT_MEETING
-    ).exclude(carried_to__meeting=meeting)
+    carried = (
+        AgendaTopic.objects.filter(meeting=previous, outcome__kind=TopicOutcome.Kind.NEXT_MEETING)
+        .exclude(carried_to__meeting=meeting)
+        # A standing topic of the same name already brings it back.
+        .exclude(title__in=meeting.topics.values("title"))
+    )
     last = meeting.topics.aggregate(last=Max("order"))["last"] or 0
     for index, topic in enumerate(carried, start=1):
         AgendaTopic.objects.create(
@@ -113,9 +116,15 @@ def series_create(
         )
     topics = []
     for index, item in enumerate(standing_topics or []):
-        topic_title = str(item.get("title", "")).strip()
-        minutes = item.get("minutes")
-        if not topic_title or not isinstance(minutes, int) or minutes <= 0:
+        valid = isinstance(item, dict)
+        topic_title = str(item.get("title", "")).strip() if valid else ""
+        minutes = item.get("minutes") if valid else None
+        if (
+            not topic_title
+            or isinstance(minutes, bool)
+            or not isinstance(minutes, int)
+            or minutes <= 0
+        ):
             raise AppError(
                 _("Standing topic %(number)d needs a title and a number of minutes.")
                 % {"number": index + 1},
@@ -144,16 +153,23 @@ def series_plan_next(
         actor.pk == series.organiser_id or actor.is_pmo or actor.is_superuser,
         _("Only the organiser of the series plans its meetings."),
     )
-    last = series.meetings.exclude(status=Meeting.Status.CANCELLED).order_by("-starts_at").first()
-    if last is None:
+    if not series.active:
+        raise AppError(_("This series has ended."), field="series", code="inactive")
+    occurrences = series.meetings.order_by("starts_at")
+    first, latest = occurrences.first(), occurrences.last()
+    # Participants, roles and the plan to review come from the last meeting that took place
+    # (or will); the next date comes from the latest occurrence, a cancelled one included.
+    last = occurrences.exclude(status=Meeting.Status.CANCELLED).last()
+    if latest is None:
         if first_start is None:
             raise AppError(
                 _("Give the start of the first meeting."), field="starts_at", code="required"
             )
         starts_at = first_start
     else:
-        rule = rrulestr(series.recurrence, dtstart=timezone.localtime(last.starts_at))
-        starts_at = rule.after(timezone.localtime(last.starts_at))
+        # Anchored at the first occurrence, so COUNT and UNTIL keep their meaning.
+        rule = rrulestr(series.recurrence, dtstart=timezone.localtime(first.starts_at))
+        starts_at = rule.after(timezone.localtime(latest.starts_at))
         if starts_at is None:
             raise AppError(
                 _("The series has no further dates."), field="recurrence", code="finished"
