@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres lint install
+.PHONY: run test test-sqlite test-postgres lint install system-deps
 
 # A Python >= 3.12: the first one found on PATH or under pyenv.
 PYTHON := $(shell for p in python3.12 python3.13 $${PYENV_ROOT:-$${HOME:-/root}/.pyenv}/versions/3.12*/bin/python3 $${PYENV_ROOT:-$${HOME:-/root}/.pyenv}/versions/3.13*/bin/python3; do \
@@ -24,14 +24,21 @@ run: install
 	$(BIN)/accord demo
 	$(BIN)/accord serve
 
+# The browser tests drive Debian's Chromium; Chinese needs a CJK font.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+system-deps:
+	@dpkg -s chromium fonts-noto-cjk >/dev/null 2>&1 || { \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
 lint: install
 	$(BIN)/ruff check src tests
 	$(BIN)/accord makemigrations --check --dry-run
 
-test-sqlite: install
+test-sqlite: install system-deps
 	ACCORD_DATABASE_URL= $(BIN)/python -m pytest -p no:cacheprovider
 
-test-postgres: install
+test-postgres: install system-deps
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	ACCORD_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -p no:cacheprovider
 

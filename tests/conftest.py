@@ -185,3 +185,10 @@ def plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def client(client):
+    """Pages are asserted in English, as the browser of an English speaker asks for them."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client

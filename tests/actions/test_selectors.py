@@ -11,6 +11,7 @@ from accord.actions import selectors
 from accord.actions import services as actions
 from accord.actions.models import ActionItem, OverdueReason
 from accord.core import clock
+from accord.core.errors import AppError
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting, Participant
 from accord.minutes import services as minutes_services
@@ -248,3 +249,265 @@ def test_actions_for_owner_open_first_by_due_date(org: Org, plan):
         day(9, 23),
         day(9, 24),
     ]
+
+
+# -- the action item page (S-TRACK-2, S-TRACK-3, S-POST-3) ---------------------------------
+
+
+def _permissions(org: Org, who: str, action: ActionItem, today: dt.date = TODAY) -> tuple:
+    allowed = selectors.action_permissions(person=getattr(org, who), action=action, today=today)
+    return (
+        allowed.track,
+        allowed.report_progress,
+        allowed.explain,
+        allowed.replan,
+        allowed.sign,
+        allowed.statuses,
+    )
+
+
+def test_action_permissions_by_person_s_track_2_s_track_3(org: Org, plan):
+    """Owner and head track; the organiser side also cancels and re-plans; the owner or head
+    explains an overdue item; others do nothing."""
+    late = plan["today-3"]  # zhou's, open, three days overdue on TODAY
+
+    assert {who: _permissions(org, who, late) for who in ["zhou", "li", "sun", "zhang"]} == {
+        "zhou": (True, True, True, False, False, ("in_progress", "done")),
+        "li": (True, True, True, False, False, ("in_progress", "done")),
+        "sun": (True, True, False, True, False, ("in_progress", "done", "cancelled")),
+        "zhang": (False, False, False, False, False, ()),
+    }
+    assert _permissions(org, "zhou", late, today=day(9, 17))[2] is False  # due that day
+
+
+def test_action_permissions_follow_the_status_s_track_2(org: Org, plan):
+    done, cancelled = plan["done"], plan["cancelled"]
+    in_progress = plan["in-progress-2"]
+
+    assert _permissions(org, "zhou", done) == (True, False, False, False, False, ("in_progress",))
+    assert _permissions(org, "zhou", cancelled) == (True, False, False, False, False, ())
+    assert _permissions(org, "sun", cancelled) == (True, False, False, False, False, ("open",))
+    # Back to open from in progress is the owner's own call; cancelling is not.
+    assert _permissions(org, "zhou", in_progress)[5] == ("open", "done")
+
+
+def test_action_permissions_sign_s_post_3(org: Org, running_meeting: Meeting):
+    mine = add(org, running_meeting, "技术方案", day(9, 15))
+    assert _permissions(org, "zhou", mine, today=day(9, 9))[4] is False  # not yet approved
+
+    _approve(org, running_meeting)
+    mine = selectors.action_get_visible(person=org.zhou, pk=mine.pk)
+    assert _permissions(org, "zhou", mine, today=day(9, 9))[4] is True
+    assert _permissions(org, "sun", mine, today=day(9, 9))[4] is False  # only the owner signs
+
+    actions.action_sign(actor=org.zhou, action=mine)
+    mine = selectors.action_get_visible(person=org.zhou, pk=mine.pk)
+    assert _permissions(org, "zhou", mine, today=day(9, 9))[4] is False  # signed already
+
+
+def test_action_get_visible_only_to_those_who_see_the_meeting(org: Org, running_meeting: Meeting):
+    item = add(org, running_meeting, "技术方案", day(9, 15))
+
+    assert selectors.action_get_visible(person=org.zhang, pk=item.pk) == item
+    with pytest.raises(ActionItem.DoesNotExist):
+        selectors.action_get_visible(person=org.outsider, pk=item.pk)
+
+
+def test_action_history_and_due_history_s_track_3(org: Org, running_meeting: Meeting):
+    item = add(org, running_meeting, "技术方案", day(9, 15))
+    with clock.frozen(at(9, 10)):
+        actions.action_set_status(actor=org.zhou, action=item, status=Status.IN_PROGRESS)
+    with clock.frozen(at(9, 16)):
+        actions.action_report_overdue_reason(
+            actor=org.zhou, action=item, reason=OverdueReason.PROCESS_BLOCKED, text="审批卡住"
+        )
+        actions.action_replan(actor=org.sun, action=item, due="9月22日", reason="审批已催")
+    with clock.frozen(at(9, 21)):
+        actions.action_replan(actor=org.sun, action=item, due="9月25日", reason="再延三天")
+    item = selectors.action_get_visible(person=org.zhou, pk=item.pk)
+
+    history = selectors.action_history(action=item)
+    due = selectors.action_due_history(action=item)
+
+    assert [(e.update.kind, e.old_status, e.new_status, e.reason) for e in history] == [
+        ("status", "Open", "In progress", ""),
+        ("overdue_reason", "", "", "Process blocked"),
+        ("replan", "", "", ""),
+        ("replan", "", "", ""),
+    ]
+    assert due.original == day(9, 15)
+    assert [(u.old_due_date, u.new_due_date, u.text) for u in due.replans] == [
+        (day(9, 15), day(9, 22), "审批已催"),
+        (day(9, 22), day(9, 25), "再延三天"),
+    ]
+
+
+def test_action_due_history_without_replans(org: Org, running_meeting: Meeting):
+    item = add(org, running_meeting, "技术方案", day(9, 15))
+
+    due = selectors.action_due_history(action=item)
+
+    assert (due.original, due.replans) == (day(9, 15), [])
+
+
+def test_replan_due_preview_reads_from_today_s_track_3():
+    assert selectors.replan_due_preview(text="下周五", today=day(9, 7)) == day(9, 18)
+    assert selectors.replan_due_preview(text="月底前", today=day(9, 7)) == day(9, 30)
+    with pytest.raises(AppError) as refused:
+        selectors.replan_due_preview(text="尽快", today=day(9, 7))
+    assert (refused.value.field, refused.value.code) == ("due_date", "vague_due_date")
+    with pytest.raises(AppError) as refused:
+        selectors.replan_due_preview(text="2026-09-01", today=day(9, 7))
+    assert refused.value.code == "due_date_before_meeting"
+
+
+# -- boards (S-TRACK-1..3) ------------------------------------------------------------------
+
+
+def test_department_board_groups_by_status_then_due_date_s_track_2(org: Org, plan):
+    board = selectors.department_board(person=org.li, department=org.rnd)
+
+    assert [(a.task, a.status, a.due_date) for a in board] == [
+        ("today-3", "open", day(9, 17)),
+        ("today", "open", TODAY),
+        ("due+2", "open", day(9, 22)),
+        ("due+3", "open", day(9, 23)),
+        ("due+4", "open", day(9, 24)),
+        ("in-progress-2", "in_progress", day(9, 18)),
+        ("done", "done", day(9, 23)),
+        ("cancelled", "cancelled", day(9, 17)),
+    ]
+
+
+def test_department_board_filters_s_track_2(org: Org, plan):
+    li_items = add(org, Meeting.objects.get(), "样机", day(9, 19), owner=org.li)
+
+    by_owner = selectors.department_board(person=org.li, department=org.rnd, owner=org.li)
+    by_dates = selectors.department_board(
+        person=org.li, department=org.rnd, due_after=day(9, 18), due_before=TODAY
+    )
+    marketing = selectors.department_board(person=org.li, department=org.marketing)
+
+    assert [a.task for a in by_owner] == [li_items.task]
+    assert [a.task for a in by_dates] == ["样机", "today", "in-progress-2"]
+    assert [a.task for a in marketing] == ["today-2"]
+    assert list(selectors.department_board_owners(person=org.li, department=org.rnd)) == [
+        org.zhou,
+        org.li,
+    ]
+    assert list(selectors.department_board_owners(person=org.outsider, department=org.rnd)) == []
+
+
+def test_department_board_only_what_the_person_may_see(org: Org, plan):
+    _confidential_meeting(org)  # zhou's item 整理薪酬数据, due 9-18
+
+    li_sees = {a.task for a in selectors.department_board(person=org.li, department=org.rnd)}
+    zhou_sees = {a.task for a in selectors.department_board(person=org.zhou, department=org.rnd)}
+
+    assert zhou_sees - li_sees == {"整理薪酬数据"}
+    assert selectors.department_board(person=org.outsider, department=org.rnd).count() == 0
+
+
+def test_overdue_board_ages_reasons_and_order_s_track_3(org: Org, plan):
+    with clock.frozen(at(9, 19)):
+        actions.action_report_overdue_reason(
+            actor=org.zhang, action=plan["today-2"], reason=OverdueReason.DEPENDENCY
+        )
+
+    oldest = selectors.overdue_board(person=org.sun, today=TODAY)
+    newest = selectors.overdue_board(person=org.sun, today=TODAY, oldest_first=False)
+
+    assert [(a.task, a.age.days, a.overdue_reason, a.department.name) for a in oldest] == [
+        ("today-3", 3, "", "研发部"),
+        ("today-2", 2, "dependency", "市场部"),
+        ("in-progress-2", 2, "", "研发部"),
+    ]
+    assert [a.task for a in newest] == ["in-progress-2", "today-2", "today-3"]
+    assert selectors.overdue_board(person=org.outsider, today=TODAY).count() == 0
+
+
+def test_overdue_board_only_what_the_person_may_see_s_track_3(org: Org, running_meeting):
+    add(org, running_meeting, "技术方案", day(9, 15))
+    _confidential_meeting(org)  # 整理薪酬数据, due 9-18; wang hosts it, li does not take part
+
+    assert [a.task for a in selectors.overdue_board(person=org.wang, today=TODAY)] == [
+        "技术方案",
+        "整理薪酬数据",
+    ]
+    assert [a.task for a in selectors.overdue_board(person=org.li, today=TODAY)] == ["技术方案"]
+
+
+def test_who_organises_meetings_and_sees_all_departments(org: Org, running_meeting: Meeting):
+    """PMO and admins see every department; organisers and hosts chase overdue items."""
+    people = ["admin", "sun", "wang", "zhao", "zhou", "li", "outsider"]
+
+    assert {p: selectors.organises_meetings(getattr(org, p)) for p in people} == {
+        "admin": True,
+        "sun": True,
+        "wang": True,  # hosts
+        "zhao": False,  # records, does not organise
+        "zhou": False,
+        "li": False,
+        "outsider": False,
+    }
+    assert [p for p in people if selectors.sees_all_departments(getattr(org, p))] == [
+        "admin",
+        "sun",
+    ]
+
+
+def test_board_departments_with_counts_s_track_3(org: Org, plan):
+    everyone = selectors.board_departments(person=org.sun, today=TODAY)
+    mine = selectors.board_departments(person=org.zhou, today=TODAY)
+
+    assert [(d.name, d.open_count, d.overdue_count) for d in everyone] == [
+        ("市场部", 1, 1),
+        ("研发部", 6, 2),
+        ("行政部", 0, 0),
+        ("设计部", 0, 0),
+        ("财务部", 0, 0),
+        ("销售部", 0, 0),
+    ]
+    assert [(d.name, d.open_count, d.overdue_count) for d in mine] == [("研发部", 6, 2)]
+    assert selectors.board_departments(person=org.outsider, today=TODAY)[0].open_count == 0
+
+
+# -- the due date answered as it is typed (S-MEET-4) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "due"),
+    [("9月15日前", day(9, 15)), ("下周五", day(9, 18)), ("明天", day(9, 10))],
+)
+def test_meeting_due_preview_reads_as_action_create_does_s_meet_4(
+    org: Org, running_meeting: Meeting, typed: str, due: dt.date
+):
+    """Relative to the meeting's date (Wednesday 2026-09-09), not today (Monday 09-07)."""
+    preview = selectors.meeting_due_preview(meeting=running_meeting, text=typed)
+    created = actions.action_create(
+        actor=org.zhao, meeting=running_meeting, task="任务", owner=org.zhou, due=typed
+    )
+
+    assert preview == created.due_date == due
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("尽快", "vague_due_date"),
+        ("2026-09-08", "due_date_before_meeting"),
+        ("", "required"),
+        ("下辈子", "unknown_due_date"),
+    ],
+)
+def test_meeting_due_preview_refuses_what_action_create_refuses_s_meet_4(
+    running_meeting: Meeting, typed: str, code: str
+):
+    with pytest.raises(AppError) as caught:
+        selectors.meeting_due_preview(meeting=running_meeting, text=typed)
+
+    assert (caught.value.field, caught.value.code) == ("due_date", code)
+
+
+def test_meeting_due_preview_before_the_start_reads_the_planned_date(scheduled_meeting: Meeting):
+    assert selectors.meeting_due_preview(meeting=scheduled_meeting, text="明天") == day(9, 10)

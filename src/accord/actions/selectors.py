@@ -3,17 +3,38 @@ the notification planner applies. Each takes the day it is asked for, so the pla
 tests can ask about any day; each uses an index on (status, due_date)."""
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
-from accord.actions.models import ActionItem
+from accord.actions.models import ActionItem, ActionUpdate
 from accord.core import clock
+from accord.meetings import roles
 from accord.meetings.models import Meeting
 from accord.meetings.selectors import meetings_visible_to
-from accord.org.models import Person
+from accord.org.models import Department, Person
+
+if TYPE_CHECKING:
+    from accord.minutes.models import Signature
 
 OPEN = ActionItem.OPEN_STATUSES
+Status = ActionItem.Status
 
 
 def actions_visible_to(person: Person) -> QuerySet[ActionItem]:
@@ -74,3 +95,249 @@ def actions_for_owner(*, person: Person) -> QuerySet[ActionItem]:
         .select_related("meeting", "department", "signature")
         .order_by(still_open, "due_date", "id")
     )
+
+
+# -- the action item page (S-TRACK-2, S-TRACK-3, S-POST-3) ----------------------------------
+
+
+def action_get_visible(*, person: Person, pk: int) -> ActionItem:
+    """The item with everything its page shows, if the person may see it;
+    ``ActionItem.DoesNotExist`` otherwise (not visible looks the same as not existing).
+    Two queries however long its history is."""
+    return (
+        actions_visible_to(person)
+        .select_related(
+            "meeting",
+            "topic",
+            "owner__department",
+            "department__head",
+            "signature__person",
+        )
+        .prefetch_related(
+            Prefetch(
+                "updates",
+                queryset=ActionUpdate.objects.select_related("author").order_by("created_at", "id"),
+            )
+        )
+        .get(pk=pk)
+    )
+
+
+def action_signature(action: ActionItem) -> "Signature | None":
+    """The owner's signature (S-POST-3), or None; no query when selected with the item."""
+    from accord.minutes.models import Signature
+
+    try:
+        return action.signature
+    except Signature.DoesNotExist:
+        return None
+
+
+@dataclass(frozen=True)
+class ActionPermissions:
+    """What a person may do on an item's page; the services still decide each request."""
+
+    track: bool  # status and progress (S-TRACK-2)
+    report_progress: bool  # a progress note, while the item is open
+    explain: bool  # the overdue reason (S-TRACK-3)
+    replan: bool  # a new due date with a reason (S-TRACK-3)
+    sign: bool  # 签字确认 (S-POST-3)
+    statuses: tuple[str, ...]  # the statuses the person may move the item to
+
+
+def action_permissions(
+    *, person: Person, action: ActionItem, today: dt.date | None = None
+) -> ActionPermissions:
+    """The forms to offer ``person`` on ``action``'s page, from the rules the services apply:
+    ``can_track`` and the status transitions of ``action_set_status``, the owner or their head
+    for the overdue reason, the organiser side (``roles.can_organise``) for a re-plan, the
+    owner of an unsigned item of approved minutes for the signature."""
+    from accord.actions import services
+
+    track = services.can_track(person, action)
+    organise = roles.can_organise(person, action.meeting)
+    is_open = action.status in OPEN
+    statuses: tuple[str, ...] = ()
+    if track and action.meeting.status != Meeting.Status.CANCELLED:
+        statuses = tuple(
+            status
+            for status in ActionItem.Status.values
+            if status in services.STATUS_TRANSITIONS[action.status]
+            # Cancelling, and reopening what was not in progress, is the organiser's call.
+            and (
+                organise
+                or not (
+                    status == Status.CANCELLED
+                    or (status == Status.OPEN and action.status != Status.IN_PROGRESS)
+                )
+            )
+        )
+    return ActionPermissions(
+        track=track,
+        report_progress=track and is_open,
+        explain=person.is_active
+        and person.pk in (action.owner_id, action.department.head_id)
+        and services.is_overdue(action, today=today),
+        replan=organise and is_open,
+        sign=person.is_active
+        and person.pk == action.owner_id
+        and action.meeting.status in services.SIGNABLE
+        and action.status != Status.CANCELLED  # as actions_unsigned: nothing left to confirm
+        and action_signature(action) is None,
+        statuses=statuses,
+    )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One row of an item's history, with its statuses and reason ready to show."""
+
+    update: ActionUpdate
+    old_status: str  # translated label, or ""
+    new_status: str
+    reason: str
+
+
+def _status_label(value: str) -> str:
+    return str(Status(value).label) if value in Status.values else value
+
+
+def action_history(*, action: ActionItem) -> list[HistoryEntry]:
+    """Progress notes, status changes, re-plans and overdue reasons, oldest first; uses the
+    updates prefetched by ``action_get_visible``."""
+    return [
+        HistoryEntry(
+            update=update,
+            old_status=_status_label(update.old_status),
+            new_status=_status_label(update.new_status),
+            reason=update.get_reason_display() if update.reason else "",
+        )
+        for update in action.updates.all()
+    ]
+
+
+@dataclass(frozen=True)
+class DueHistory:
+    """The due date as first planned and every re-plan after it (S-TRACK-3)."""
+
+    original: dt.date
+    replans: list[ActionUpdate]
+
+
+def action_due_history(*, action: ActionItem) -> DueHistory:
+    replans = [u for u in action.updates.all() if u.kind == ActionUpdate.Kind.REPLAN]
+    original = replans[0].old_due_date if replans else action.due_date
+    return DueHistory(original=original or action.due_date, replans=replans)
+
+
+# -- boards (S-TRACK-1..3) ------------------------------------------------------------------
+
+BOARD_STATUS_ORDER = (Status.OPEN, Status.IN_PROGRESS, Status.DONE, Status.CANCELLED)
+
+
+def sees_all_departments(person: Person) -> bool:
+    """PMO and administrators watch every department's board."""
+    return person.is_active and (person.is_superuser or person.is_pmo)
+
+
+def organises_meetings(person: Person) -> bool:
+    """The organiser side that chases overdue items: PMO, administrators, and whoever
+    organises or hosts a meeting."""
+    if not person.is_active:
+        return False
+    if sees_all_departments(person):
+        return True
+    return Meeting.objects.filter(Q(organiser=person) | Q(host=person)).exists()
+
+
+def board_departments(*, person: Person, today: dt.date | None = None) -> list[Department]:
+    """The department boards to offer: every department for PMO and administrators, the
+    person's own otherwise; each with ``open_count`` and ``overdue_count`` of the items the
+    person may see. One query."""
+    today = today or clock.today()
+    departments = Department.objects.all()
+    if not sees_all_departments(person):
+        departments = departments.filter(pk=person.department_id)
+    visible_open = Q(
+        actions__status__in=OPEN,
+        actions__meeting__in=meetings_visible_to(person).values("pk"),
+    )
+    return list(
+        departments.annotate(
+            open_count=Count("actions", filter=visible_open),
+            overdue_count=Count("actions", filter=visible_open & Q(actions__due_date__lt=today)),
+        ).order_by("name")
+    )
+
+
+def department_board(
+    *,
+    person: Person,
+    department: Department,
+    owner: Person | None = None,
+    due_after: dt.date | None = None,
+    due_before: dt.date | None = None,
+) -> QuerySet[ActionItem]:
+    """The department's items the person may see, grouped by status (open, in progress,
+    done, cancelled) and by due date within each; ``due_after``/``due_before`` include the
+    day itself. Owner and meeting come with each item."""
+    items = actions_visible_to(person).filter(department=department)
+    if owner is not None:
+        items = items.filter(owner=owner)
+    if due_after is not None:
+        items = items.filter(due_date__gte=due_after)
+    if due_before is not None:
+        items = items.filter(due_date__lte=due_before)
+    rank = Case(
+        *(When(status=status, then=Value(i)) for i, status in enumerate(BOARD_STATUS_ORDER)),
+        output_field=IntegerField(),
+    )
+    return (
+        items.select_related("owner", "meeting")
+        .annotate(status_rank=rank)
+        .order_by("status_rank", "due_date", "id")
+    )
+
+
+def department_board_owners(*, person: Person, department: Department) -> QuerySet[Person]:
+    """Owners of the department's items the person may see: the board's owner filter."""
+    return Person.objects.filter(
+        pk__in=actions_visible_to(person).filter(department=department).values("owner")
+    ).order_by("name", "username")
+
+
+def overdue_board(
+    *, person: Person, today: dt.date | None = None, oldest_first: bool = True
+) -> QuerySet[ActionItem]:
+    """Overdue items the person may see (S-TRACK-3), with ``age`` (a timedelta: days past the
+    due date), owner, department and meeting; the oldest first unless ``oldest_first`` is
+    False."""
+    today = today or clock.today()
+    order = ("due_date", "id") if oldest_first else ("-due_date", "-id")
+    return (
+        actions_overdue(today=today)
+        .filter(meeting__in=meetings_visible_to(person).values("pk"))
+        .select_related("owner", "department", "meeting")
+        .annotate(age=ExpressionWrapper(Value(today) - F("due_date"), output_field=DurationField()))
+        .order_by(*order)
+    )
+
+
+def replan_due_preview(*, text: str, today: dt.date | None = None) -> dt.date:
+    """The date a re-plan would set for ``text`` (S-TRACK-3), read as ``action_replan`` reads
+    it: relative to today and not before today. ``AppError`` on ``due_date`` if it is no date."""
+    from accord.actions.deadlines import parse_due_date
+
+    today = today or clock.today()
+    return parse_due_date(text, reference=today, not_before=today, earliest="today")
+
+
+def meeting_due_preview(*, meeting: Meeting, text: str) -> dt.date:
+    """The date a due phrase names for a new action item of ``meeting``, read exactly as
+    ``action_create`` reads it: relative to the meeting's date and not before it (S-MEET-4).
+    Shown back while the recorder types; ``AppError`` on ``due_date`` if it is no date."""
+    from accord.actions.deadlines import parse_due_date
+    from accord.actions.services import _meeting_date  # the one reference action_create uses
+
+    day = _meeting_date(meeting)
+    return parse_due_date(text, reference=day, not_before=day)

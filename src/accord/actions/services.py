@@ -208,7 +208,7 @@ def _lock_action(action: ActionItem) -> ActionItem:
     return action
 
 
-_TRANSITIONS = {
+STATUS_TRANSITIONS = {
     Status.OPEN: {Status.IN_PROGRESS, Status.DONE, Status.CANCELLED},
     Status.IN_PROGRESS: {Status.OPEN, Status.DONE, Status.CANCELLED},
     Status.DONE: {Status.IN_PROGRESS},
@@ -224,7 +224,7 @@ def action_set_status(
     require(can_track(actor, action), _("Only the owner or the organiser may change this item."))
     if status not in Status.values:
         raise AppError(_("Unknown status."), field="status", code="invalid")
-    if status not in _TRANSITIONS[action.status]:
+    if status not in STATUS_TRANSITIONS[action.status]:
         raise AppError(
             _("An item that is %(old)s cannot become %(new)s.")
             % {"old": action.get_status_display(), "new": Status(status).label},

@@ -1,7 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from accord.actions import views  # noqa: F401
+from accord.actions import views
 
 app_name = "actions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/status/", views.set_status, name="set_status"),
+    path("<int:pk>/progress/", views.report_progress, name="report_progress"),
+    path("<int:pk>/overdue-reason/", views.report_overdue_reason, name="report_overdue_reason"),
+    path("<int:pk>/replan/", views.replan, name="replan"),
+    path("<int:pk>/replan/preview/", views.replan_preview, name="replan_preview"),
+    path("<int:pk>/sign/", views.sign, name="sign"),
+    path("boards/", views.boards, name="boards"),
+    path("boards/department/<int:pk>/", views.department_board, name="department_board"),
+    path("boards/overdue/", views.overdue_board, name="overdue_board"),
+]

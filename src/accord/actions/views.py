@@ -1,0 +1,300 @@
+"""The action item page (S-TRACK-2, S-TRACK-3, S-POST-3) and the boards (S-TRACK-1..3).
+
+Views parse with the forms in ``accord.actions.forms``, call a service or a selector and
+render; who may do what is decided by the services and shown through
+``selectors.action_permissions``.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accord.actions import selectors, services
+from accord.actions.forms import (
+    DepartmentBoardFilterForm,
+    OverdueReasonForm,
+    OverdueSortForm,
+    ProgressForm,
+    ReplanForm,
+    SignForm,
+    StatusForm,
+)
+from accord.actions.models import ActionItem
+from accord.core.errors import AppError, PermissionDenied
+from accord.org.models import Department
+
+PAGE_SIZE = 25
+
+
+def _visible_action(request: HttpRequest, pk: int) -> ActionItem:
+    """The item if the person may see it; 404 otherwise, the same as a missing one."""
+    try:
+        return selectors.action_get_visible(person=request.user, pk=pk)
+    except ActionItem.DoesNotExist:
+        raise Http404 from None
+
+
+def _refuse(form: forms.Form, error: AppError) -> int:
+    """Show a service's refusal on the form; the status code the page is sent with."""
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, error.message)
+        return 403
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+    return 422
+
+
+# -- the action item page ------------------------------------------------------------------
+
+
+def _render_detail(
+    request: HttpRequest, action: ActionItem, *, status: int = 200, **bound: forms.Form
+) -> HttpResponse:
+    permissions = selectors.action_permissions(person=request.user, action=action)
+    page_forms: dict[str, forms.Form] = {
+        "status_form": StatusForm(),
+        "progress_form": ProgressForm(initial={"progress": action.progress}),
+        "reason_form": OverdueReasonForm(
+            initial={"reason": action.overdue_reason, "text": action.overdue_reason_text}
+        ),
+        "replan_form": ReplanForm(),
+        "sign_form": SignForm(),
+    }
+    page_forms.update(bound)
+    page_forms["status_form"].offer(permissions.statuses)
+    # Show the typed due phrase as a date while typing (htmx); the POST works without it.
+    page_forms["replan_form"].fields["due_date"].widget.attrs.update(
+        {
+            "hx-get": reverse("actions:replan_preview", args=[action.pk]),
+            "hx-trigger": "input changed delay:400ms",
+            "hx-target": "#due-preview",
+            "autocomplete": "off",
+        }
+    )
+    context = {
+        "nav": "boards",
+        "action": action,
+        "permissions": permissions,
+        "signature": selectors.action_signature(action),
+        "history": selectors.action_history(action=action),
+        "due_history": selectors.action_due_history(action=action),
+        "overdue": services.is_overdue(action),
+        **page_forms,
+    }
+    return render(request, "actions/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The item, its history and the forms the person may use (S-TRACK-2/3, S-POST-3)."""
+    return _render_detail(request, _visible_action(request, pk))
+
+
+def _handle_post(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type[forms.Form],
+    form_key: str,
+    call: Callable[[ActionItem, dict[str, Any]], object],
+    success: str,
+    anchor: str,
+) -> HttpResponse:
+    """Parse, call the service, then redirect; or show the page again with what was typed."""
+    action = _visible_action(request, pk)
+    form = form_class(request.POST)
+    status = 422
+    if form.is_valid():
+        try:
+            call(action, form.cleaned_data)
+        except AppError as error:
+            status = _refuse(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(reverse("actions:detail", args=[pk]) + anchor)
+    # Read the item again: the service locked and re-read it, and the page shows it as stored.
+    return _render_detail(request, _visible_action(request, pk), status=status, **{form_key: form})
+
+
+@login_required
+@require_POST
+def set_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """S-TRACK-2: a new status, with an optional note."""
+    return _handle_post(
+        request,
+        pk,
+        form_class=StatusForm,
+        form_key="status_form",
+        call=lambda action, data: services.action_set_status(
+            actor=request.user, action=action, status=data["status"], note=data["note"]
+        ),
+        success=_("The status is saved."),
+        anchor="#history",
+    )
+
+
+@login_required
+@require_POST
+def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """S-TRACK-2: the progress in per cent and what changed."""
+    return _handle_post(
+        request,
+        pk,
+        form_class=ProgressForm,
+        form_key="progress_form",
+        call=lambda action, data: services.action_report_progress(
+            actor=request.user, action=action, progress=data["progress"], note=data["text"]
+        ),
+        success=_("The progress is saved."),
+        anchor="#history",
+    )
+
+
+@login_required
+@require_POST
+def report_overdue_reason(request: HttpRequest, pk: int) -> HttpResponse:
+    """S-TRACK-3: the owner says why the item is late."""
+    return _handle_post(
+        request,
+        pk,
+        form_class=OverdueReasonForm,
+        form_key="reason_form",
+        call=lambda action, data: services.action_report_overdue_reason(
+            actor=request.user, action=action, reason=data["reason"], text=data["text"]
+        ),
+        success=_("The reason is saved; the organiser will follow up."),
+        anchor="#history",
+    )
+
+
+@login_required
+@require_POST
+def replan(request: HttpRequest, pk: int) -> HttpResponse:
+    """S-TRACK-3: the organiser sets a new due date (a phrase the due-date rule reads)."""
+    return _handle_post(
+        request,
+        pk,
+        form_class=ReplanForm,
+        form_key="replan_form",
+        call=lambda action, data: services.action_replan(
+            actor=request.user, action=action, due=data["due_date"], reason=data["reason"]
+        ),
+        success=_("The item is re-planned."),
+        anchor="#due-history",
+    )
+
+
+@login_required
+@require_POST
+def sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """S-POST-3: the owner confirms the item (签字确认)."""
+    return _handle_post(
+        request,
+        pk,
+        form_class=SignForm,
+        form_key="sign_form",
+        call=lambda action, data: services.action_sign(actor=request.user, action=action),
+        success=_("You have signed this item."),
+        anchor="",
+    )
+
+
+@login_required
+@require_GET
+def replan_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The date a typed re-plan phrase stands for, or why it is none (htmx partial)."""
+    _visible_action(request, pk)
+    text = request.GET.get("due_date", "")
+    context: dict[str, Any] = {"text": text}
+    if text.strip():
+        try:
+            context["due"] = selectors.replan_due_preview(text=text)
+        except AppError as error:
+            context["error"] = error.message
+    return render(request, "actions/_due_preview.html", context)
+
+
+# -- boards --------------------------------------------------------------------------------
+
+
+def _page(request: HttpRequest, items) -> Any:
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@login_required
+@require_GET
+def boards(request: HttpRequest) -> HttpResponse:
+    """The boards one may open: one's department, every department for PMO and admins,
+    and the overdue board for the organiser side."""
+    person = request.user
+    return render(
+        request,
+        "actions/boards.html",
+        {
+            "nav": "boards",
+            "departments": selectors.board_departments(person=person),
+            "all_departments": selectors.sees_all_departments(person),
+            "show_overdue": selectors.organises_meetings(person),
+        },
+    )
+
+
+@login_required
+@require_GET
+def department_board(request: HttpRequest, pk: int) -> HttpResponse:
+    """A department's items by status and due date, filtered by owner and due dates
+    (S-TRACK-2)."""
+    person = request.user
+    department = get_object_or_404(Department, pk=pk)
+    owners = selectors.department_board_owners(person=person, department=department)
+    form = DepartmentBoardFilterForm(request.GET or None, owners=owners)
+    status, filters = 200, {}
+    if form.is_bound:
+        if form.is_valid():
+            filters = form.cleaned_data
+        else:
+            status = 422
+    items = selectors.department_board(person=person, department=department, **filters)
+    template = "actions/_department_board.html" if request.htmx else "actions/department_board.html"
+    context = {
+        "nav": "boards",
+        "department": department,
+        "form": form,
+        "page": _page(request, items),
+    }
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_GET
+def overdue_board(request: HttpRequest) -> HttpResponse:
+    """Overdue items for the organiser side (S-TRACK-3): age, reason, owner, department,
+    meeting; sorted by age."""
+    person = request.user
+    if not selectors.organises_meetings(person):
+        raise Forbidden
+    form = OverdueSortForm(request.GET or None)
+    status, oldest_first = 200, True
+    if form.is_bound:
+        if form.is_valid():
+            oldest_first = form.cleaned_data["sort"] != OverdueSortForm.NEWEST
+        else:
+            status = 422
+    items = selectors.overdue_board(person=person, oldest_first=oldest_first)
+    context = {
+        "nav": "boards",
+        "form": form,
+        "oldest_first": oldest_first,
+        "page": _page(request, items),
+    }
+    return render(request, "actions/overdue_board.html", context, status=status)

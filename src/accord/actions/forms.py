@@ -1,0 +1,98 @@
+"""Forms of the action item page and the boards: they parse input; the services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accord.actions.models import ActionItem, OverdueReason
+from accord.org.models import Person
+
+NOTE_ROWS = {"rows": 2}
+
+
+class StatusForm(forms.Form):
+    """S-TRACK-2: move the item along. Every status parses; the service refuses the moves the
+    person may not make, with its own message."""
+
+    status = forms.ChoiceField(label=_("New status"), choices=ActionItem.Status.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs=NOTE_ROWS)
+    )
+
+    def offer(self, statuses: tuple[str, ...]) -> None:
+        """Show only ``statuses`` in the select; parsing still accepts every status."""
+        self.fields["status"].widget.choices = [
+            (value, label) for value, label in ActionItem.Status.choices if value in statuses
+        ]
+
+
+class ProgressForm(forms.Form):
+    """S-TRACK-2: "R&D submitted the technical proposal; it meets the requirements"."""
+
+    progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+    text = forms.CharField(
+        label=_("What changed"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs=NOTE_ROWS),
+    )
+
+
+class OverdueReasonForm(forms.Form):
+    """S-TRACK-3: the owner says why the item is late."""
+
+    # A select rather than radios: web/_field.html labels one input, not a group.
+    reason = forms.ChoiceField(
+        label=_("Why is it late?"), choices=[("", "—"), *OverdueReason.choices]
+    )
+    text = forms.CharField(
+        label=_("In your words"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs=NOTE_ROWS),
+        help_text=_("Required for “Other”."),
+    )
+
+
+class ReplanForm(forms.Form):
+    """S-TRACK-3: the organiser sets a new due date, read by the due-date rule, and says why."""
+
+    due_date = forms.CharField(
+        label=_("New due date"),
+        max_length=100,
+        help_text=_("A date or a phrase: “2026-09-30”, “下周五”, “月底前”, “next Friday”."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"), max_length=2000, widget=forms.Textarea(attrs=NOTE_ROWS)
+    )
+
+
+class SignForm(forms.Form):
+    """S-POST-3: the owner confirms the item; nothing to fill in."""
+
+
+class DepartmentBoardFilterForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=Person.objects.none(), required=False, empty_label=_("Anyone")
+    )
+    due_after = forms.DateField(
+        label=_("Due on or after"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_before = forms.DateField(
+        label=_("Due on or before"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, owners=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if owners is not None:
+            self.fields["owner"].queryset = owners
+
+
+class OverdueSortForm(forms.Form):
+    OLDEST = "oldest"
+    NEWEST = "newest"
+
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[(OLDEST, _("Oldest first")), (NEWEST, _("Newest first"))],
+    )
