@@ -14,7 +14,13 @@ from accord.meetings import services as meetings
 from accord.meetings.models import Meeting, Participant, TopicOutcome
 from accord.meetings.selectors import meeting_with_record
 from accord.minutes import services as minutes_services
-from accord.minutes.selectors import minutes_record
+from accord.minutes.models import Minutes
+from accord.minutes.selectors import (
+    minutes_diff,
+    minutes_history,
+    minutes_permissions,
+    minutes_record,
+)
 from accord.org.models import Department
 from tests.conftest import STARTS, Org
 
@@ -338,3 +344,175 @@ def test_minutes_record_leaves_out_absent_people_s_tpl_1(org: Org, running_meeti
         {"department": "行政部", "people": ["专员"]},
         {"department": "销售部", "people": ["代表"]},
     ]
+
+
+# -- the minutes page: permissions, history, what changed (S-POST-1..3) -------------------------
+
+
+def _record(**parts) -> dict:
+    record = {"actions": [], "consensus": [], "topics": [], "summary": ""}
+    record.update(parts)
+    return record
+
+
+def _action(pk: int, task: str, **fields) -> dict:
+    item = {
+        "id": pk,
+        "task": task,
+        "owner": "周工程师",
+        "department": "研发部",
+        "due_date": "2026-09-15",
+        "resources": "",
+        "status": "open",
+        "topic": "",
+    }
+    item.update(fields)
+    return item
+
+
+def _topic(title: str, *positions: tuple[str, str, str]) -> dict:
+    return {
+        "title": title,
+        "positions": [{"department": d, "statement": s, "evidence": e} for d, s, e in positions],
+    }
+
+
+def test_minutes_diff_of_equal_records_is_empty(org: Org, recorded):
+    meeting, _zhou_item, _chen_item = recorded
+    record = minutes_record(meeting=meeting_with_record(pk=meeting.pk))
+
+    assert minutes_diff(record, record) == []
+
+
+def test_minutes_diff_lists_actions_consensus_positions_and_summary_s_post_2():
+    old = _record(
+        actions=[
+            _action(1, "提交技术方案初稿"),
+            _action(2, "完成UI设计稿", owner="陈主管", department="设计部"),
+            _action(3, "预算复核"),
+        ],
+        consensus=[
+            {"topic": "产品需求优先级确认", "text": "先开发A"},
+            {"topic": "时间节点确认", "text": "10月上线"},
+        ],
+        topics=[
+            _topic(
+                "产品需求优先级确认",
+                ("市场部", "优先开发A", "A占60%"),
+                ("销售部", "需求D紧急", ""),
+                ("研发部", "人手不足", ""),
+            )
+        ],
+        summary="初稿",
+    )
+    new = _record(
+        actions=[
+            _action(1, "提交技术方案初稿", due_date="2026-09-30", owner="李主管"),
+            _action(2, "完成UI设计稿", owner="陈主管", department="设计部"),
+            _action(
+                4, "整理重点客户需求", owner="刘代表", department="销售部", due_date="2026-09-20"
+            ),
+        ],
+        consensus=[
+            {"topic": "产品需求优先级确认", "text": "先开发A，D列入二期"},
+            {"topic": "责任部门划分", "text": "研发部负责开发"},
+        ],
+        topics=[
+            _topic(
+                "产品需求优先级确认",
+                ("市场部", "优先开发A", "A占用户需求的60%"),
+                ("销售部", "需求D紧急", ""),
+                ("设计部", "UI两周", ""),
+            )
+        ],
+        summary="定稿",
+    )
+
+    assert minutes_diff(old, new) == [
+        "Action item changed: “提交技术方案初稿”: owner “周工程师” → “李主管”; "
+        "due date “2026-09-15” → “2026-09-30”.",
+        "Action item added: “整理重点客户需求” — 刘代表, 销售部, due 2026-09-20.",
+        "Action item removed: “预算复核”.",
+        "Consensus changed on “产品需求优先级确认”: “先开发A” → “先开发A，D列入二期”.",
+        "Consensus added on “责任部门划分”: “研发部负责开发”.",
+        "Consensus removed on “时间节点确认”: “10月上线”.",
+        "Position of 市场部 on “产品需求优先级确认” changed: “优先开发A”.",
+        "Position of 设计部 on “产品需求优先级确认” added: “UI两周”.",
+        "Position of 研发部 on “产品需求优先级确认” removed.",
+        "Summary changed.",
+    ]
+
+
+def test_minutes_diff_ignores_status_and_signatures():
+    """Progress is not a change of the plan: only what the minutes agreed counts."""
+    old = _record(actions=[_action(1, "提交技术方案初稿")])
+    new = _record(actions=[_action(1, "提交技术方案初稿", status="done")], signatures=[{"x": 1}])
+
+    assert minutes_diff(old, new) == []
+
+
+def _permissions(person, meeting: Meeting) -> tuple:
+    loaded = meeting_with_record(pk=meeting.pk)
+    p = minutes_permissions(person=person, meeting=loaded)
+    return (p.edit_summary, p.submit, p.review, p.distribute, p.open_revision, set(p.sign))
+
+
+def test_minutes_permissions_follow_role_and_state_s_post_1_2_3(org: Org, recorded):
+    meeting, zhou_item, chen_item = recorded
+    nothing = (False, False, False, False, False, set())
+
+    # being written: the recorder writes and submits; the host may correct the record
+    assert _permissions(org.zhao, meeting) == (True, True, False, False, False, set())
+    assert _permissions(org.wang, meeting) == (True, False, False, False, False, set())
+    assert _permissions(org.sun, meeting) == nothing
+    assert _permissions(org.zhou, meeting) == nothing
+
+    minutes_services.minutes_submit(actor=org.zhao, meeting=meeting)
+    assert _permissions(org.wang, meeting) == (False, False, True, False, False, set())
+    assert _permissions(org.zhao, meeting) == nothing
+
+    minutes_services.minutes_approve(actor=org.wang, meeting=meeting)
+    assert _permissions(org.sun, meeting) == (False, False, False, True, True, set())
+    assert _permissions(org.zhao, meeting) == (False, False, False, True, True, set())
+    assert _permissions(org.zhou, meeting) == (False, False, False, False, False, {zhou_item.pk})
+    assert _permissions(org.chen, meeting) == (False, False, False, False, False, {chen_item.pk})
+
+    minutes_services.minutes_distribute(actor=org.sun, meeting=meeting)
+    actions.action_sign(actor=org.zhou, action=zhou_item)
+    assert _permissions(org.zhou, meeting) == nothing
+    assert _permissions(org.zhao, meeting) == (False, False, False, False, True, set())
+    org.chen.is_active = False
+    assert _permissions(org.chen, meeting) == nothing
+
+
+def test_minutes_permissions_run_no_query(org: Org, recorded, django_assert_num_queries):
+    meeting, _zhou_item, _chen_item = recorded
+    loaded = meeting_with_record(pk=meeting.pk)
+
+    with django_assert_num_queries(0):
+        minutes_permissions(person=org.zhao, meeting=loaded)
+
+
+def test_minutes_history_with_what_changed_s_post_2(org: Org, recorded, django_assert_num_queries):
+    meeting, zhou_item, _chen_item = recorded
+    minutes_services.minutes_submit(actor=org.zhao, meeting=meeting)
+    minutes_services.minutes_approve(actor=org.wang, meeting=meeting)
+    minutes_services.minutes_open_revision(actor=org.zhao, meeting=meeting, reason="研发工期调整")
+    actions.action_update(actor=org.zhao, action=zhou_item, due="9月30日前")
+    minutes_services.minutes_submit(actor=org.zhao, meeting=meeting)
+    minutes_services.minutes_approve(actor=org.wang, meeting=meeting)
+    minutes = Minutes.objects.get(meeting=meeting)
+
+    with django_assert_num_queries(1):
+        history = minutes_history(minutes=minutes)
+        approvers = [entry.version.approved_by.name for entry in history]
+
+    assert [(e.version.number, e.version.reason, e.changes) for e in history] == [
+        (1, "", None),
+        (
+            2,
+            "研发工期调整",
+            ["Action item changed: “提交技术方案初稿”: due date “2026-09-15” → “2026-09-30”."],
+        ),
+    ]
+    assert approvers == ["王经理", "王经理"]

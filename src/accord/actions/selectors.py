@@ -337,7 +337,7 @@ def meeting_due_preview(*, meeting: Meeting, text: str) -> dt.date:
     ``action_create`` reads it: relative to the meeting's date and not before it (S-MEET-4).
     Shown back while the recorder types; ``AppError`` on ``due_date`` if it is no date."""
     from accord.actions.deadlines import parse_due_date
-    from accord.actions.services import _meeting_date  # the one reference action_create uses
+    from accord.actions.services import meeting_date  # the reference action_create uses
 
-    day = _meeting_date(meeting)
+    day = meeting_date(meeting)
     return parse_due_date(text, reference=day, not_before=day)

@@ -41,7 +41,8 @@ def _resolve_due(
     return due_date, text
 
 
-def _meeting_date(meeting: Meeting) -> dt.date:
+def meeting_date(meeting: Meeting) -> dt.date:
+    """The day due phrases are read from: the day the meeting took (or takes) place."""
     return timezone.localtime(meeting.started_at or meeting.starts_at).date()
 
 
@@ -107,7 +108,7 @@ def action_create(
         raise AppError(_("Name the department responsible."), field="department", code="required")
     if topic is not None and topic.meeting_id != meeting.pk:
         raise AppError(_("That topic belongs to another meeting."), field="topic")
-    day = _meeting_date(meeting)
+    day = meeting_date(meeting)
     due_date, due_text = _resolve_due(due, reference=day, not_before=day)
     action = ActionItem.objects.create(
         meeting=meeting,
@@ -168,7 +169,7 @@ def action_update(
     if department is not None:
         changed["department"] = department
     if due is not None:
-        day = _meeting_date(meeting)
+        day = meeting_date(meeting)
         changed["due_date"], changed["due_text"] = _resolve_due(due, reference=day, not_before=day)
     if resources is not None:
         changed["resources"] = resources.strip()

@@ -2,14 +2,17 @@
 states the tracking rules read."""
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accord.core import clock
 from accord.meetings.models import Meeting, Participant, TopicOutcome
-from accord.minutes.models import Minutes
+from accord.minutes.models import Minutes, MinutesVersion
+from accord.org.models import Person
 
 
 def _person(person) -> dict[str, Any] | None:
@@ -161,3 +164,178 @@ def minutes_to_review(*, person) -> QuerySet[Minutes]:
         .select_related("meeting")
         .order_by("due_at")
     )
+
+
+# -- the minutes page: who may do what now, and what changed between versions ----------------
+
+
+@dataclass(frozen=True)
+class MinutesPermissions:
+    """What a person may do to a meeting's minutes right now: the same checks the services
+    make (S-POST-1..3), so that the page shows only the buttons that work."""
+
+    edit_summary: bool = False
+    submit: bool = False
+    review: bool = False
+    distribute: bool = False
+    open_revision: bool = False
+    sign: frozenset[int] = frozenset()  # ids of the action items the person may sign
+
+
+def minutes_permissions(*, person: Person, meeting: Meeting) -> MinutesPermissions:
+    """Expects a meeting loaded by ``meeting_with_record`` (its actions and signatures come
+    with it, so this runs no query)."""
+    from accord.actions.services import SIGNABLE
+    from accord.meetings import roles
+
+    if not person.is_active:
+        return MinutesPermissions()
+    status, s = meeting.status, Meeting.Status
+    recorder = person.pk == meeting.recorder_id or roles.is_admin(person)
+    organises = roles.can_organise(person, meeting)
+    writing = status == s.MINUTES_DRAFT
+    return MinutesPermissions(
+        edit_summary=writing and roles.can_record(person, meeting),
+        submit=writing and recorder,
+        review=status == s.IN_REVIEW and roles.can_review(person, meeting),
+        distribute=status == s.APPROVED and (organises or person.pk == meeting.recorder_id),
+        open_revision=status in (s.APPROVED, s.DISTRIBUTED)
+        and (organises or roles.can_record(person, meeting)),
+        sign=frozenset(
+            action.pk
+            for action in meeting.actions.all()
+            if status in SIGNABLE
+            and action.owner_id == person.pk
+            and getattr(action, "signature", None) is None
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class VersionEntry:
+    version: MinutesVersion
+    changes: list[str] | None  # against the previous version; None for the first
+
+
+def minutes_history(*, minutes: Minutes) -> list[VersionEntry]:
+    """The approved versions, oldest first, each with what changed since the one before
+    (S-POST-2: approved minutes never change silently). Two queries however many versions."""
+    entries: list[VersionEntry] = []
+    previous = None
+    for version in minutes.versions.select_related("approved_by").order_by("number"):
+        changes = None if previous is None else minutes_diff(previous.record, version.record)
+        entries.append(VersionEntry(version=version, changes=changes))
+        previous = version
+    return entries
+
+
+def minutes_diff(old_record: dict[str, Any], new_record: dict[str, Any]) -> list[str]:
+    """What changed between two records of ``minutes_record``: action items, consensus and
+    positions added, removed or changed, then the summary. Pure: records in, sentences out,
+    action items first, in the new record's order."""
+    return [
+        *_diff_actions(old_record.get("actions", []), new_record.get("actions", [])),
+        *_diff_consensus(old_record.get("consensus", []), new_record.get("consensus", [])),
+        *_diff_positions(old_record.get("topics", []), new_record.get("topics", [])),
+        *(
+            [_("Summary changed.")]
+            if old_record.get("summary", "") != new_record.get("summary", "")
+            else []
+        ),
+    ]
+
+
+def _action_fields() -> list[tuple[str, str]]:
+    return [
+        ("task", _("task")),
+        ("owner", _("owner")),
+        ("department", _("department")),
+        ("due_date", _("due date")),
+        ("resources", _("required resources")),
+    ]
+
+
+def _diff_actions(old: list[dict], new: list[dict]) -> list[str]:
+    before = {item["id"]: item for item in old}
+    after = {item["id"]: item for item in new}
+    changes = []
+    for item in new:
+        if item["id"] not in before:
+            changes.append(
+                _("Action item added: “%(task)s” — %(owner)s, %(department)s, due %(due)s.")
+                % {
+                    "task": item["task"],
+                    "owner": item["owner"],
+                    "department": item["department"],
+                    "due": item["due_date"],
+                }
+            )
+            continue
+        previous = before[item["id"]]
+        parts = [
+            _("%(field)s “%(old)s” → “%(new)s”")
+            % {"field": label, "old": previous[name], "new": item[name]}
+            for name, label in _action_fields()
+            if previous.get(name) != item.get(name)
+        ]
+        if parts:
+            changes.append(
+                _("Action item changed: “%(task)s”: %(changes)s.")
+                % {"task": previous["task"], "changes": "; ".join(parts)}
+            )
+    for item in old:
+        if item["id"] not in after:
+            changes.append(_("Action item removed: “%(task)s”.") % {"task": item["task"]})
+    return changes
+
+
+def _diff_consensus(old: list[dict], new: list[dict]) -> list[str]:
+    before = {entry["topic"]: entry["text"] for entry in old}
+    after = {entry["topic"]: entry["text"] for entry in new}
+    changes = []
+    for topic, text in after.items():
+        if topic not in before:
+            changes.append(
+                _("Consensus added on “%(topic)s”: “%(text)s”.") % {"topic": topic, "text": text}
+            )
+        elif before[topic] != text:
+            changes.append(
+                _("Consensus changed on “%(topic)s”: “%(old)s” → “%(new)s”.")
+                % {"topic": topic, "old": before[topic], "new": text}
+            )
+    for topic, text in before.items():
+        if topic not in after:
+            changes.append(
+                _("Consensus removed on “%(topic)s”: “%(text)s”.") % {"topic": topic, "text": text}
+            )
+    return changes
+
+
+def _positions(topics: list[dict]) -> dict[tuple[str, str], dict]:
+    return {
+        (topic["title"], position["department"]): position
+        for topic in topics
+        for position in topic.get("positions", [])
+    }
+
+
+def _diff_positions(old: list[dict], new: list[dict]) -> list[str]:
+    before, after = _positions(old), _positions(new)
+    changes = []
+    for (topic, department), position in after.items():
+        names = {"topic": topic, "department": department, "text": position["statement"]}
+        if (topic, department) not in before:
+            changes.append(
+                _("Position of %(department)s on “%(topic)s” added: “%(text)s”.") % names
+            )
+        elif before[(topic, department)] != position:
+            changes.append(
+                _("Position of %(department)s on “%(topic)s” changed: “%(text)s”.") % names
+            )
+    for topic, department in before:
+        if (topic, department) not in after:
+            changes.append(
+                _("Position of %(department)s on “%(topic)s” removed.")
+                % {"topic": topic, "department": department}
+            )
+    return changes

@@ -1,7 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from accord.minutes import views  # noqa: F401
+from accord.minutes import views
 
 app_name = "minutes"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:meeting_pk>/", views.detail, name="detail"),
+    path("<int:meeting_pk>/summary/", views.summary, name="summary"),
+    path("<int:meeting_pk>/submit/", views.submit, name="submit"),
+    path("<int:meeting_pk>/approve/", views.approve, name="approve"),
+    path("<int:meeting_pk>/return/", views.return_, name="return"),
+    path("<int:meeting_pk>/distribute/", views.distribute, name="distribute"),
+    path("<int:meeting_pk>/revise/", views.revise, name="revise"),
+    path("<int:meeting_pk>/actions/<int:action_pk>/sign/", views.sign, name="sign"),
+]

@@ -1,0 +1,270 @@
+"""The minutes page (S-POST-1..3, S-TPL-1..3): the record in the template's layout, the
+24-hour clock, review (the recorder submits, the host approves or returns with a comment),
+distribution, versions with what changed, and each owner's signature on their own items.
+
+Everyone who may see the meeting reads it (participants, copied departments …); the buttons
+are only those the person can use now. For everyone else the meeting does not exist (404).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from accord.actions.models import ActionItem
+from accord.actions.services import action_sign
+from accord.core import clock
+from accord.core.errors import AppError
+from accord.meetings.models import Meeting
+from accord.meetings.selectors import meeting_with_record
+from accord.minutes import services
+from accord.minutes.forms import ConfirmForm, ReturnForm, RevisionForm, SummaryForm
+from accord.minutes.selectors import (
+    minutes_history,
+    minutes_is_late,
+    minutes_permissions,
+    minutes_record,
+)
+
+
+def _load(request: HttpRequest, meeting_pk: int) -> Meeting:
+    """The meeting with its whole record, if the person may see it; else 404."""
+    try:
+        return meeting_with_record(pk=meeting_pk, person=request.user)
+    except Meeting.DoesNotExist:
+        raise Http404 from None
+
+
+@dataclass
+class SignatureRow:
+    action: ActionItem
+    signature: Any  # Signature | None
+    can_sign: bool
+
+
+def _clock(minutes) -> dict[str, Any]:
+    """The 24-hour clock (S-POST-1): due time, time left, or late."""
+    late = minutes_is_late(minutes)
+    left = minutes.due_at - clock.now()
+    seconds = max(0, int(left.total_seconds()))
+    return {
+        "late": late,
+        "distributed": minutes.first_distributed_at is not None,
+        "left_hours": seconds // 3600,
+        "left_minutes": seconds % 3600 // 60,
+    }
+
+
+def _context(request: HttpRequest, meeting: Meeting, bound: dict[str, forms.Form]) -> dict:
+    minutes = getattr(meeting, "minutes", None)
+    context: dict[str, Any] = {"nav": "meetings", "meeting": meeting, "minutes": minutes}
+    if minutes is None:
+        return context
+    perms = minutes_permissions(person=request.user, meeting=meeting)
+    context.update(
+        {
+            "record": minutes_record(meeting=meeting),
+            "perms": perms,
+            "clock": _clock(minutes),
+            "history": minutes_history(minutes=minutes),
+            "actions": list(meeting.actions.all()),
+            "signatures": [
+                SignatureRow(action, getattr(action, "signature", None), action.pk in perms.sign)
+                for action in meeting.actions.all()
+            ],
+            # The form a refused POST brought back (errors, what was typed), or a new one.
+            **{
+                f"{name}_form": bound[name] if name in bound else make()
+                for name, make in [
+                    ("summary", lambda: SummaryForm(initial={"summary": minutes.summary})),
+                    ("submit", ConfirmForm),
+                    ("approve", ConfirmForm),
+                    ("return", ReturnForm),
+                    ("distribute", ConfirmForm),
+                    ("revise", RevisionForm),
+                    ("sign", ConfirmForm),
+                ]
+            },
+        }
+    )
+    return context
+
+
+def _render(
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    bound: dict[str, forms.Form] | None = None,
+    status: int = 200,
+    partial: str | None = None,
+) -> HttpResponse:
+    context = _context(request, meeting, bound or {})
+    template = partial if partial and request.htmx else "minutes/detail.html"
+    return render(request, template, context, status=status)
+
+
+def _submit(
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    name: str,
+    form: forms.Form,
+    call: Callable[[dict[str, Any]], Any],
+    success: str,
+    anchor: str,
+    partial: str | None = None,
+) -> HttpResponse:
+    """Parse, call the service, redirect (or swap the part); on a refusal show the page again
+    with what was typed and the service's message (422, or 403 when not allowed)."""
+    status = 422
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except AppError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            status = 403 if error.code == "forbidden" else 422
+        else:
+            messages.success(request, success)
+            if partial and request.htmx:
+                return _render(request, _load(request, meeting.pk), partial=partial)
+            return redirect(reverse("minutes:detail", args=[meeting.pk]) + f"#{anchor}")
+    # The service re-read the meeting inside its rolled-back transaction: read it again.
+    return _render(
+        request, _load(request, meeting.pk), bound={name: form}, status=status, partial=partial
+    )
+
+
+@login_required
+@require_safe
+def detail(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    return _render(request, _load(request, meeting_pk))
+
+
+@login_required
+@require_POST
+def summary(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    """The recorder writes the summary while the minutes are being written (S-POST-1)."""
+    meeting = _load(request, meeting_pk)
+    return _submit(
+        request,
+        meeting,
+        name="summary",
+        form=SummaryForm(request.POST),
+        call=lambda data: services.minutes_update_summary(
+            actor=request.user, meeting=meeting, summary=data["summary"]
+        ),
+        success=_("Summary saved."),
+        anchor="summary",
+    )
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    """The recorder hands the minutes to the host (S-POST-1, S-POST-2)."""
+    meeting = _load(request, meeting_pk)
+    return _submit(
+        request,
+        meeting,
+        name="submit",
+        form=ConfirmForm(request.POST),
+        call=lambda data: services.minutes_submit(actor=request.user, meeting=meeting),
+        success=_("The minutes went to the host for review."),
+        anchor="review",
+    )
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    """The host approves: the record is frozen as a numbered version (S-POST-2)."""
+    meeting = _load(request, meeting_pk)
+    return _submit(
+        request,
+        meeting,
+        name="approve",
+        form=ConfirmForm(request.POST),
+        call=lambda data: services.minutes_approve(actor=request.user, meeting=meeting),
+        success=_("The minutes are approved."),
+        anchor="review",
+    )
+
+
+@login_required
+@require_POST
+def return_(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    """The host sends the minutes back with a comment the recorder reads (S-POST-2)."""
+    meeting = _load(request, meeting_pk)
+    return _submit(
+        request,
+        meeting,
+        name="return",
+        form=ReturnForm(request.POST),
+        call=lambda data: services.minutes_return(
+            actor=request.user, meeting=meeting, comment=data["comment"]
+        ),
+        success=_("The minutes went back to the recorder with your comment."),
+        anchor="review",
+    )
+
+
+@login_required
+@require_POST
+def distribute(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    """To all participants, copied departments included (S-POST-2)."""
+    meeting = _load(request, meeting_pk)
+    return _submit(
+        request,
+        meeting,
+        name="distribute",
+        form=ConfirmForm(request.POST),
+        call=lambda data: services.minutes_distribute(actor=request.user, meeting=meeting),
+        success=_("The minutes were distributed to the participants and the copied departments."),
+        anchor="review",
+    )
+
+
+@login_required
+@require_POST
+def revise(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    """Approved minutes change only as a new version with a reason (S-POST-2)."""
+    meeting = _load(request, meeting_pk)
+    return _submit(
+        request,
+        meeting,
+        name="revise",
+        form=RevisionForm(request.POST),
+        call=lambda data: services.minutes_open_revision(
+            actor=request.user, meeting=meeting, reason=data["reason"]
+        ),
+        success=_("A new version is open; it goes through review again."),
+        anchor="review",
+    )
+
+
+@login_required
+@require_POST
+def sign(request: HttpRequest, meeting_pk: int, action_pk: int) -> HttpResponse:
+    """An owner confirms their own item (签字确认, S-POST-3)."""
+    meeting = _load(request, meeting_pk)
+    action = next((a for a in meeting.actions.all() if a.pk == action_pk), None)
+    if action is None:
+        raise Http404
+    return _submit(
+        request,
+        meeting,
+        name="sign",
+        form=ConfirmForm(request.POST),
+        call=lambda data: action_sign(actor=request.user, action=action),
+        success=_("You signed “%(task)s”.") % {"task": action.task},
+        anchor="signatures",
+        partial="minutes/_signatures_swap.html",
+    )

@@ -1,0 +1,720 @@
+"""Running the meeting (S-MEET-1..5): the host and the recorder work on one page.
+
+The host opens with the goal, the rules and the time of each topic (S-MEET-1), takes the
+topics in order with each department's position (S-MEET-2), closes each with an outcome
+(S-MEET-3); the recorder captures action items with real due dates as the meeting goes
+(S-MEET-4); before ending, the host reads back consensus, plan and owners while objections
+are raised and resolved (S-MEET-5). Others who may see the meeting follow read-only; for
+everyone else the meeting does not exist (404).
+
+Every form works as a plain POST (post/redirect/get); with htmx the changed part is swapped.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
+
+from accord.actions.selectors import meeting_due_preview
+from accord.actions.services import action_create
+from accord.core.errors import AppError
+from accord.meetings import roles
+from accord.meetings import services as meetings
+from accord.meetings.models import AgendaTopic, Meeting, Objection, Position
+from accord.meetings.models import TopicOutcome as Outcome
+from accord.meetings.selectors import meeting_with_record
+from accord.org.models import Department, Person
+
+Status = Meeting.Status
+
+# -- forms: choices come from lists the view loaded once, so rendering runs no query ---------
+
+
+class ObjectChoiceField(forms.ChoiceField):
+    """A choice among objects the view already loaded; cleans to the object (or None)."""
+
+    def __init__(
+        self, *, objects: Iterable[Any], label_from: Callable[[Any], str] = str, **kwargs
+    ) -> None:
+        objects = list(objects)
+        self.objects = {str(obj.pk): obj for obj in objects}
+        choices = [("", "---------"), *((str(obj.pk), label_from(obj)) for obj in objects)]
+        super().__init__(choices=choices, required=False, **kwargs)
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        return self.objects.get(value) if value else None
+
+
+def _text(label: str, rows: int = 3, **kwargs) -> forms.CharField:
+    # Not required here: the service says what is missing, in the domain's words.
+    return forms.CharField(
+        label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}), **kwargs
+    )
+
+
+def _due(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy(
+            "A real date, e.g. “9月15日前”, “2026-09-15” or “next Friday” — not “尽快”."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+def _person_label(person: Person) -> str:
+    return person.display
+
+
+class PositionForm(forms.Form):
+    statement = _text(gettext_lazy("Position"))
+    evidence = _text(gettext_lazy("Data and facts"), rows=2)
+
+    def __init__(self, *args, department: Department, **kwargs):
+        super().__init__(*args, prefix=f"position-{department.pk}", **kwargs)
+        # Several departments' forms share the page: each label names its department.
+        self.fields["statement"].label = _("Position of %(department)s") % {
+            "department": department.name
+        }
+
+
+class NotesForm(forms.Form):
+    notes = _text(gettext_lazy("Notes"))
+
+
+class TimeForm(forms.Form):
+    actual_minutes = forms.IntegerField(
+        label=gettext_lazy("Actual minutes"),
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 1440}),
+    )
+
+
+class OutcomeForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Outcome"), choices=Outcome.Kind.choices, widget=forms.RadioSelect
+    )
+    text = _text(gettext_lazy("Consensus or conclusion"))
+
+    def __init__(self, *args, people: list[Person], departments: list[Department], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["research_department"] = ObjectChoiceField(
+            objects=departments, label=gettext_lazy("Researching department")
+        )
+        self.fields["research_owner"] = ObjectChoiceField(
+            objects=people, label_from=_person_label, label=gettext_lazy("Who leads the research")
+        )
+        self.fields["due_date"] = _due(gettext_lazy("Research due date"))
+
+
+class ActionForm(forms.Form):
+    task = _text(gettext_lazy("Task"), rows=2)
+
+    def __init__(
+        self,
+        *args,
+        people: list[Person],
+        departments: list[Department],
+        topics: list[AgendaTopic],
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"] = ObjectChoiceField(
+            objects=people, label_from=_person_label, label=gettext_lazy("Owner")
+        )
+        self.fields["department"] = ObjectChoiceField(
+            objects=departments,
+            label=gettext_lazy("Department"),
+            help_text=gettext_lazy("Empty: the owner's department."),
+        )
+        self.fields["due_date"] = _due(gettext_lazy("Due date"))
+        self.fields["resources"] = forms.CharField(
+            label=gettext_lazy("Required resources"), required=False
+        )
+        self.fields["topic"] = ObjectChoiceField(
+            objects=topics, label_from=_topic_label, label=gettext_lazy("Topic")
+        )
+
+
+class ObjectionForm(forms.Form):
+    text = _text(gettext_lazy("Objection"), rows=2)
+
+    def __init__(self, *args, topics: list[AgendaTopic], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"] = ObjectChoiceField(
+            objects=topics, label_from=_topic_label, label=gettext_lazy("Topic")
+        )
+
+
+class ResolveForm(forms.Form):
+    resolution = _text(gettext_lazy("Resolution"), rows=2)
+
+
+class ConfirmForm(forms.Form):
+    """A button only (start, end): its errors are the service's refusals."""
+
+
+class DueCheckForm(forms.Form):
+    due_date = forms.CharField(required=False, max_length=200, strip=True)
+
+
+def _topic_label(topic: AgendaTopic) -> str:
+    return f"{topic.order}. {topic.title}"
+
+
+# -- loading and the page ------------------------------------------------------------------
+
+
+def _load(request: HttpRequest, pk: int) -> Meeting:
+    """The meeting with its whole record, if the person may see it; else 404."""
+    try:
+        return meeting_with_record(pk=pk, person=request.user)
+    except Meeting.DoesNotExist:
+        raise Http404 from None
+
+
+def _topic(meeting: Meeting, topic_pk: int | str | None) -> AgendaTopic:
+    for topic in meeting.topics.all():
+        if str(topic.pk) == str(topic_pk):
+            return topic
+    raise Http404
+
+
+def _departments(meeting: Meeting) -> list[Department]:
+    """The participating departments, by name (S-PREP-2)."""
+    found = {p.department_id: p.department for p in meeting.participants.all()}
+    return sorted(found.values(), key=lambda department: department.name)
+
+
+def _outcome(topic: AgendaTopic) -> Outcome | None:
+    return getattr(topic, "outcome", None)
+
+
+def _current_topic(topics: list[AgendaTopic]) -> AgendaTopic | None:
+    """The topic under discussion: the first without an outcome (S-MEET-2: in order)."""
+    return next((topic for topic in topics if _outcome(topic) is None), None)
+
+
+def _timer_start(meeting: Meeting, topics: list[AgendaTopic], topic: AgendaTopic) -> dt.datetime:
+    """A topic's clock runs from when the topics before it were last closed, or from the
+    start of the meeting (S-PREP-5: the host keeps time)."""
+    closed = [
+        outcome.created_at
+        for earlier in topics
+        if earlier.order < topic.order and (outcome := _outcome(earlier)) is not None
+    ]
+    return max([meeting.started_at, *closed])
+
+
+@dataclass
+class Flags:
+    """What the person may do now; the services check the same (roles + status)."""
+
+    start: bool = False
+    record: bool = False
+    end: bool = False
+    raise_objection: bool = False
+    resolve: bool = False
+
+
+def _flags(person: Person, meeting: Meeting) -> Flags:
+    runs, records = roles.can_run(person, meeting), roles.can_record(person, meeting)
+    live = meeting.status == Status.IN_PROGRESS
+    return Flags(
+        start=meeting.status == Status.SCHEDULED and runs,
+        record=meeting.status in meetings.RECORDING and records,
+        end=live and runs,
+        raise_objection=live and (runs or records or roles.is_participant(person, meeting)),
+        resolve=live and (runs or records),
+    )
+
+
+@dataclass
+class PositionEntry:
+    department: Department
+    position: Position | None
+    form: PositionForm
+
+
+@dataclass
+class ObjectionRow:
+    objection: Objection
+    topic: AgendaTopic | None
+    form: ResolveForm | None  # for an open objection
+
+
+def _context(
+    request: HttpRequest, meeting: Meeting, topic: AgendaTopic | None, bound: dict[str, forms.Form]
+) -> dict[str, Any]:
+    topics = list(meeting.topics.all())
+    current = _current_topic(topics)
+    topic = topic or current
+    flags = _flags(request.user, meeting)
+    # Only those who record get the forms that need these lists.
+    choices = _choices() if flags.record else {"people": [], "departments": []}
+
+    def form(name: str, make: Callable[[], forms.Form]) -> forms.Form:
+        # The form a refused POST brought back (with its errors and what was typed), or a new one.
+        return bound[name] if name in bound else make()
+
+    positions = []
+    if topic is not None:
+        recorded = {position.department_id: position for position in topic.positions.all()}
+        departments = _departments(meeting)
+        # A position of a department that is not (or no longer) invited still shows.
+        departments += sorted(
+            (p.department for p in recorded.values() if p.department not in departments),
+            key=lambda department: department.name,
+        )
+        for department in departments:
+            position = recorded.get(department.pk)
+            initial = (
+                {"statement": position.statement, "evidence": position.evidence} if position else {}
+            )
+            positions.append(
+                PositionEntry(
+                    department,
+                    position,
+                    form(
+                        f"position-{department.pk}",
+                        lambda d=department, i=initial: PositionForm(initial=i, department=d),
+                    ),
+                )
+            )
+    outcome = _outcome(topic) if topic else None
+    objections = list(meeting.objections.all())
+    by_pk = {t.pk: t for t in topics}
+    open_objections = [o for o in objections if o.resolved_at is None]
+    action_form = form(
+        "action",
+        lambda: ActionForm(
+            initial={"topic": topic.pk if topic else None}, topics=topics, **choices
+        ),
+    )
+    outcome_form = form(
+        "outcome",
+        lambda: OutcomeForm(
+            initial={"kind": outcome.kind, "text": outcome.text} if outcome else {},
+            prefix="outcome",
+            **choices,
+        ),
+    )
+    check = reverse("meetings:run_due_check", args=[meeting.pk])
+    _live_due(action_form, url=check, target="due-check-action")
+    _live_due(outcome_form, url=f"{check}?prefix=outcome", target="due-check-outcome")
+    return {
+        "nav": "meetings",
+        "meeting": meeting,
+        "topics": topics,
+        "current": current,
+        "topic": topic,
+        "outcome": outcome,
+        "flags": flags,
+        "planned_total": sum(t.planned_minutes for t in topics),
+        "timer_start": timezone.localtime(_timer_start(meeting, topics, topic)).isoformat()
+        if topic is not None and outcome is None and meeting.status == Status.IN_PROGRESS
+        else None,
+        "minutes": getattr(meeting, "minutes", None),
+        "positions": positions,
+        "notes_form": form(
+            "notes",
+            lambda: NotesForm(initial={"notes": topic.notes if topic else ""}, prefix="notes"),
+        ),
+        "time_form": form(
+            "time",
+            lambda: TimeForm(
+                initial={"actual_minutes": topic.actual_minutes if topic else None}, prefix="time"
+            ),
+        ),
+        "outcome_form": outcome_form,
+        "action_form": action_form,
+        "actions": list(meeting.actions.all()),
+        "objections": objections,
+        "open_objections": open_objections,
+        "objection_form": form(
+            "objection",
+            lambda: ObjectionForm(
+                initial={"topic": topic.pk if topic else None}, topics=topics, prefix="objection"
+            ),
+        ),
+        "objection_rows": [
+            ObjectionRow(
+                o,
+                by_pk.get(o.topic_id),
+                None
+                if o.resolved_at
+                else form(f"resolve-{o.pk}", lambda o=o: ResolveForm(prefix=f"resolve-{o.pk}")),
+            )
+            for o in objections
+        ],
+        "start_form": form("start", ConfirmForm),
+        "end_form": form("end", ConfirmForm),
+    }
+
+
+def _live_due(form: forms.Form, *, url: str, target: str) -> None:
+    """The due-date input asks the server as it is typed (S-MEET-4)."""
+    form.fields["due_date"].widget.attrs.update(
+        {
+            "hx-get": url,
+            "hx-trigger": "input changed delay:300ms",
+            "hx-target": f"#{target}",
+            "hx-swap": "innerHTML",
+            "aria-describedby": target,
+        }
+    )
+
+
+def _render(
+    request: HttpRequest,
+    meeting: Meeting,
+    topic: AgendaTopic | None = None,
+    *,
+    bound: dict[str, forms.Form] | None = None,
+    status: int = 200,
+    partial: str | None = None,
+    department_pk: int | None = None,
+) -> HttpResponse:
+    context = _context(request, meeting, topic, bound or {})
+    if partial and request.htmx:
+        if department_pk is not None:
+            context["entry"] = next(
+                e for e in context["positions"] if e.department.pk == department_pk
+            )
+        return render(request, partial, context, status=status)
+    return render(request, "meetings/run/page.html", context, status=status)
+
+
+def _run_url(meeting: Meeting, topic: AgendaTopic | None = None, anchor: str = "") -> str:
+    url = reverse("meetings:run", args=[meeting.pk])
+    if topic is not None:
+        url += f"?topic={topic.pk}"
+    return url + (f"#{anchor}" if anchor else "")
+
+
+def _submit(
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    name: str,
+    form: forms.Form,
+    call: Callable[[dict[str, Any]], Any],
+    success: Callable[[Any], str],
+    topic: AgendaTopic | None = None,
+    anchor: str = "",
+    partial: str | None = None,
+    department_pk: int | None = None,
+    redirect_to: Callable[[Any], str] | None = None,
+) -> HttpResponse:
+    """Parse, call the service, and either redirect (or swap the part) or show the form
+    again with what was typed and the service's message (422, 403 when not allowed)."""
+    status = 422
+    if form.is_valid():
+        try:
+            result = call(form.cleaned_data)
+        except AppError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            status = 403 if error.code == "forbidden" else 422
+        else:
+            messages.success(request, success(result))
+            if partial and request.htmx:
+                fresh = _load(request, meeting.pk)
+                topic = _topic(fresh, topic.pk) if topic is not None else None
+                return _render(request, fresh, topic, partial=partial, department_pk=department_pk)
+            return redirect(
+                redirect_to(result) if redirect_to else _run_url(meeting, topic, anchor)
+            )
+    # The service may have re-read the meeting inside its (rolled back) transaction: reload.
+    fresh = _load(request, meeting.pk)
+    topic = _topic(fresh, topic.pk) if topic is not None else None
+    return _render(
+        request,
+        fresh,
+        topic,
+        bound={name: form},
+        status=status,
+        partial=partial,
+        department_pk=department_pk,
+    )
+
+
+# -- the views ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def run(request: HttpRequest, pk: int) -> HttpResponse:
+    """The run page; ``?topic=<id>`` shows another topic than the current one."""
+    meeting = _load(request, pk)
+    topic = _topic(meeting, request.GET["topic"]) if request.GET.get("topic") else None
+    return _render(request, meeting, topic)
+
+
+@login_required
+@require_POST
+def run_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """The host opens the meeting (S-MEET-1)."""
+    meeting = _load(request, pk)
+    return _submit(
+        request,
+        meeting,
+        name="start",
+        form=ConfirmForm(request.POST),
+        call=lambda data: meetings.meeting_start(actor=request.user, meeting=meeting),
+        success=lambda _m: _("The meeting has started."),
+    )
+
+
+@login_required
+@require_POST
+def run_position(request: HttpRequest, pk: int, topic_pk: int, department_pk: int) -> HttpResponse:
+    """A department's position and its data and facts (S-MEET-2)."""
+    meeting = _load(request, pk)
+    topic = _topic(meeting, topic_pk)
+    department = next((d for d in _departments(meeting) if d.pk == department_pk), None)
+    if department is None:
+        department = next(
+            (p.department for p in topic.positions.all() if p.department_id == department_pk), None
+        )
+    if department is None:
+        raise Http404
+    prefix = f"position-{department.pk}"
+    return _submit(
+        request,
+        meeting,
+        name=prefix,
+        form=PositionForm(request.POST, department=department),
+        call=lambda data: meetings.position_record(
+            actor=request.user,
+            topic=topic,
+            department=department,
+            statement=data["statement"],
+            evidence=data["evidence"],
+        ),
+        success=lambda _p: _("Position of %(department)s recorded.") % {"department": department},
+        topic=topic,
+        anchor=prefix,
+        partial="meetings/run/_position_swap.html",
+        department_pk=department.pk,
+    )
+
+
+@login_required
+@require_POST
+def run_notes(request: HttpRequest, pk: int, topic_pk: int) -> HttpResponse:
+    meeting = _load(request, pk)
+    topic = _topic(meeting, topic_pk)
+    return _submit(
+        request,
+        meeting,
+        name="notes",
+        form=NotesForm(request.POST, prefix="notes"),
+        call=lambda data: meetings.topic_record_notes(
+            actor=request.user, topic=topic, notes=data["notes"]
+        ),
+        success=lambda _t: _("Notes saved."),
+        topic=topic,
+        anchor="notes",
+        partial="meetings/run/_notes_swap.html",
+    )
+
+
+@login_required
+@require_POST
+def run_time(request: HttpRequest, pk: int, topic_pk: int) -> HttpResponse:
+    meeting = _load(request, pk)
+    topic = _topic(meeting, topic_pk)
+    return _submit(
+        request,
+        meeting,
+        name="time",
+        form=TimeForm(request.POST, prefix="time"),
+        call=lambda data: meetings.topic_record_time(
+            actor=request.user, topic=topic, actual_minutes=data["actual_minutes"]
+        ),
+        success=lambda t: (
+            _("Actual time of “%(topic)s”: %(minutes)d minutes.")
+            % {"topic": t.title, "minutes": t.actual_minutes}
+        ),
+        topic=topic,
+        anchor="time",
+        partial="meetings/run/_time_swap.html",
+    )
+
+
+@login_required
+@require_POST
+def run_outcome(request: HttpRequest, pk: int, topic_pk: int) -> HttpResponse:
+    """Close the topic (S-MEET-3); the page moves on to the next open topic."""
+    meeting = _load(request, pk)
+    topic = _topic(meeting, topic_pk)
+    form = OutcomeForm(request.POST, prefix="outcome", **_choices())
+    return _submit(
+        request,
+        meeting,
+        name="outcome",
+        form=form,
+        call=lambda data: meetings.outcome_record(
+            actor=request.user,
+            topic=topic,
+            kind=data["kind"],
+            text=data["text"],
+            research_department=data["research_department"],
+            research_owner=data["research_owner"],
+            research_due=data["due_date"],
+        ),
+        success=lambda o: (
+            _("Outcome of “%(topic)s”: %(kind)s.")
+            % {"topic": topic.title, "kind": o.get_kind_display()}
+        ),
+        topic=topic,
+        redirect_to=lambda _o: _run_url(meeting),
+    )
+
+
+@login_required
+@require_POST
+def run_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """An action item with task, owner, department, a real due date and resources (S-MEET-4)."""
+    meeting = _load(request, pk)
+    topics = list(meeting.topics.all())
+    form = ActionForm(request.POST, topics=topics, **_choices())
+    chosen = None
+    if form.is_valid():
+        chosen = form.cleaned_data["topic"]
+    return _submit(
+        request,
+        meeting,
+        name="action",
+        form=form,
+        call=lambda data: action_create(
+            actor=request.user,
+            meeting=meeting,
+            task=data["task"],
+            owner=data["owner"],
+            department=data["department"],
+            due=data["due_date"],
+            resources=data["resources"],
+            topic=data["topic"],
+        ),
+        success=lambda a: (
+            _("Action item added: “%(task)s”, %(owner)s, due %(due)s.")
+            % {"task": a.task, "owner": a.owner, "due": a.due_date.isoformat()}
+        ),
+        topic=chosen,
+        anchor="actions",
+        partial="meetings/run/_actions_swap.html",
+    )
+
+
+@login_required
+@require_safe
+def run_due_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """What a due phrase means, as it is typed (S-MEET-4): the date and its weekday, or why
+    it is not a date. Nothing for an empty field."""
+    meeting = _load(request, pk)
+    prefix = request.GET.get("prefix") or None
+    form = DueCheckForm(request.GET, prefix=prefix if prefix in ("outcome",) else None)
+    context: dict[str, Any] = {"due": None, "error": None}
+    status = 200
+    if not form.is_valid():
+        context["error"] = form.errors["due_date"][0]
+        status = 422
+    elif form.cleaned_data["due_date"]:
+        try:
+            context["due"] = meeting_due_preview(
+                meeting=meeting, text=form.cleaned_data["due_date"]
+            )
+        except AppError as error:
+            context["error"], status = error.message, 422
+    return render(request, "meetings/run/_due_check.html", context, status=status)
+
+
+@login_required
+@require_POST
+def run_objection(request: HttpRequest, pk: int) -> HttpResponse:
+    """An objection, raised there and then (S-MEET-5)."""
+    meeting = _load(request, pk)
+    form = ObjectionForm(request.POST, topics=list(meeting.topics.all()), prefix="objection")
+    return _submit(
+        request,
+        meeting,
+        name="objection",
+        form=form,
+        call=lambda data: meetings.objection_raise(
+            actor=request.user, meeting=meeting, text=data["text"], topic=data["topic"]
+        ),
+        success=lambda _o: _("Objection recorded; resolve it before the meeting ends."),
+        anchor="objections",
+        partial="meetings/run/_objections_swap.html",
+    )
+
+
+@login_required
+@require_POST
+def run_objection_resolve(request: HttpRequest, pk: int, objection_pk: int) -> HttpResponse:
+    meeting = _load(request, pk)
+    objection: Objection | None = next(
+        (o for o in meeting.objections.all() if o.pk == objection_pk), None
+    )
+    if objection is None:
+        raise Http404
+    prefix = f"resolve-{objection.pk}"
+    return _submit(
+        request,
+        meeting,
+        name=prefix,
+        form=ResolveForm(request.POST, prefix=prefix),
+        call=lambda data: meetings.objection_resolve(
+            actor=request.user, objection=objection, resolution=data["resolution"]
+        ),
+        success=lambda _o: _("Objection resolved."),
+        anchor="objections",
+        partial="meetings/run/_objections_swap.html",
+    )
+
+
+@login_required
+@require_POST
+def run_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End after the read-back (S-MEET-5); the minutes' 24-hour clock starts (S-POST-1)."""
+    meeting = _load(request, pk)
+    return _submit(
+        request,
+        meeting,
+        name="end",
+        form=ConfirmForm(request.POST),
+        call=lambda data: meetings.meeting_end(actor=request.user, meeting=meeting),
+        success=lambda m: (
+            _("The meeting has ended. The minutes are due by %(due)s.")
+            % {"due": timezone.localtime(m.minutes.due_at).strftime("%Y-%m-%d %H:%M")}
+        ),
+        anchor="readback",
+        redirect_to=lambda m: reverse("minutes:detail", args=[m.pk]),
+    )
+
+
+def _choices() -> dict[str, list]:
+    """The people and departments an outcome or an action item may name."""
+    return {
+        "people": list(
+            Person.objects.filter(is_active=True)
+            .select_related("department")
+            .order_by("department__name", "name", "pk")
+        ),
+        "departments": list(Department.objects.order_by("name")),
+    }

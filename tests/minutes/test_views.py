@@ -1,0 +1,455 @@
+"""The minutes page: the record in the template's layout (S-TPL-1..3), the 24-hour clock
+(S-POST-1), review by the host with comments and distribution (S-POST-2), versions with what
+changed, and each owner's signature on their own items (S-POST-3)."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accord.actions import services as actions
+from accord.core import clock
+from accord.core.models import AuditEvent
+from accord.meetings import services as meetings
+from accord.meetings.models import Meeting
+from accord.minutes import services as minutes_services
+from accord.minutes.models import Minutes, MinutesVersion, Signature
+from accord.org import services as org_services
+from tests.conftest import Org
+from tests.meetings.test_run_views import _bigger_meeting, position_data
+from tests.minutes.test_selectors import record_the_meeting
+
+Status = Meeting.Status
+
+
+def at(month: int, day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(2026, month, day, hour, minute))
+
+
+def text(response) -> str:
+    html = response.content.decode()
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def url(meeting: Meeting, name: str = "detail", *args) -> str:
+    return reverse(f"minutes:{name}", args=[meeting.pk, *args])
+
+
+def forms_of(response) -> list[str]:
+    """The minutes forms on the page (the language and sign-out forms left out)."""
+    return re.findall(r'<form method="post" action="(/minutes/[^"]+)"', response.content.decode())
+
+
+@pytest.fixture
+def recorded(org: Org, running_meeting: Meeting):
+    """The launch meeting recorded as the source describes it, ended at 15:25."""
+    zhou_item, chen_item = record_the_meeting(org, running_meeting)
+    return running_meeting, zhou_item, chen_item
+
+
+def approve_and_distribute(org: Org, meeting: Meeting) -> None:
+    with clock.frozen(at(9, 9, 17)):
+        minutes_services.minutes_submit(actor=org.zhao, meeting=meeting)
+    with clock.frozen(at(9, 9, 18)):
+        minutes_services.minutes_approve(actor=org.wang, meeting=meeting)
+    with clock.frozen(at(9, 9, 19)):
+        minutes_services.minutes_distribute(actor=org.sun, meeting=meeting)
+
+
+# -- the record in the template's layout (S-TPL-1..3) -----------------------------------------
+
+
+def test_record_in_the_template_layout_s_tpl_1_s_tpl_2_s_tpl_3(client, org: Org, recorded):
+    """S-TPL-1..3: basic information, topics with each department's position, notes and outcome,
+    consensus, action plan, objections, signatures."""
+    meeting, _zhou_item, _chen_item = recorded
+    client.force_login(org.zhang)  # a participant reads it
+
+    with clock.frozen(at(9, 9, 16)):
+        response = client.get(url(meeting))
+
+    assert response.status_code == 200
+    shown = text(response)
+    assert (
+        "Basic information Meeting name Q3产品上线跨部门协作启动会 "
+        "Time 2026-09-09 14:00–15:30 (held 14:00–15:25) "
+        "Place / online meeting 3号会议室 · meeting number 618-2023-815 "
+        "Host 市场部 王经理 Recorder 行政部 赵专员 "
+        "Departments and people present 市场部：经理、专员 研发部：主管、工程师 行政部：专员 设计部：主管 销售部：代表 "
+        "Core goal 确定Q3产品上线分工" in shown
+    )
+    assert (
+        "1. 产品需求优先级确认 Lead: 市场部 · planned 30 min · actual 35 min "
+        "Department Position Data and facts "
+        "市场部 用户调研显示核心需求为A、B、C，优先开发A A占用户需求的60% "
+        "销售部 客户反馈需求D紧急 3家重点客户提出 "
+        "Notes: D列入二期评估 Outcome: Consensus 先开发A，D列入二期" in shown
+    )
+    assert (
+        "3. 时间节点确认 planned 20 min No positions recorded. "
+        "Outcome: Discuss again at the next meeting 待研发评估工期后再定" in shown
+    )
+    assert (
+        "Consensus 产品需求优先级确认 : 先开发A，D列入二期 责任部门划分 : 研发部负责开发，设计部负责UI"
+        in shown
+    )
+    assert (
+        "Action plan Task Owner Department Due date Required resources Status "
+        "提交技术方案初稿 周工程师 研发部 2026-09-15 测试服务器2台 Open "
+        "完成UI设计稿 陈主管 设计部 2026-09-18 — Open" in shown
+    )
+    assert (
+        "Objections and resolutions 刘代表 : 需求D的优先级过低 Resolution: 二期首个迭代评估D"
+        in shown
+    )
+    assert (
+        "Signatures Each owner confirms their own items once the host has approved the minutes. "
+        "Task Owner Signed 提交技术方案初稿 周工程师 Not signed 完成UI设计稿 陈主管 Not signed"
+        in shown
+    )
+    assert "Versions No version approved yet." in shown
+    assert forms_of(response) == []
+
+
+def test_before_the_end_there_are_no_minutes_yet(client, org: Org, running_meeting):
+    """S-POST-1: the minutes start when the meeting ends."""
+    client.force_login(org.zhao)
+
+    response = client.get(url(running_meeting))
+
+    assert response.status_code == 200
+    assert "The minutes are written once the meeting has ended. Follow the meeting" in text(
+        response
+    )
+
+
+# -- the 24-hour clock (S-POST-1) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("now", "shown"),
+    [
+        (at(9, 9, 15, 30), "Due 2026-09-10 15:25 23 h 55 min left"),
+        (at(9, 10, 15, 25), "Due 2026-09-10 15:25 0 h 00 min left"),
+        (at(9, 10, 15, 26), "Due 2026-09-10 15:25 Late"),
+    ],
+    ids=["5-minutes-after-the-end", "24h", "24h01"],
+)
+def test_the_24_hour_clock_s_post_1(client, org: Org, ended_meeting, now, shown):
+    """S-POST-1: time left until 24 hours after the end, then “Late”."""
+    client.force_login(org.zhao)
+
+    with clock.frozen(now):
+        response = client.get(url(ended_meeting))
+
+    assert f"24-hour clock {shown} Review and distribution" in text(response)
+
+
+def test_minutes_distributed_late_stay_marked_late_s_post_1(client, org: Org, ended_meeting):
+    """S-POST-1: minutes that went out late stay marked late."""
+    with clock.frozen(at(9, 11, 10)):
+        minutes_services.minutes_submit(actor=org.zhao, meeting=ended_meeting)
+        minutes_services.minutes_approve(actor=org.wang, meeting=ended_meeting)
+        minutes_services.minutes_distribute(actor=org.sun, meeting=ended_meeting)
+    client.force_login(org.zhang)
+
+    with clock.frozen(at(9, 20)):
+        response = client.get(url(ended_meeting))
+
+    assert "24-hour clock Due 2026-09-10 15:25 · distributed 2026-09-11 10:00 Late" in text(
+        response
+    )
+
+
+# -- review, distribution and signatures: the whole path (S-POST-1..3) ----------------------------
+
+
+def test_the_minutes_path_submit_return_approve_distribute_sign_s_post_1_2_3(
+    client, org: Org, recorded
+):
+    """S-POST-1..3: submit, returned with a comment the recorder reads, approve, distribute, each
+    owner signs their own item; someone else cannot."""
+    meeting, zhou_item, chen_item = recorded
+    page = url(meeting)
+
+    # the recorder writes the summary and submits
+    client.force_login(org.zhao)
+    with clock.frozen(at(9, 9, 16)):
+        response = client.get(page)
+        assert forms_of(response) == [url(meeting, "summary"), url(meeting, "submit")]
+        response = client.post(url(meeting, "summary"), {"summary": " 确定Q3分工 "})
+        assert (response.status_code, response.url) == (302, f"{page}#summary")
+        response = client.post(url(meeting, "submit"))
+        assert (response.status_code, response.url) == (302, f"{page}#review")
+    meeting.refresh_from_db()
+    assert meeting.status == Status.IN_REVIEW
+    assert Minutes.objects.get(meeting=meeting).summary == "确定Q3分工"
+
+    # the host returns them; a comment is required
+    client.force_login(org.wang)
+    response = client.get(page)
+    assert forms_of(response) == [
+        url(meeting, "approve"),
+        url(meeting, "return"),
+    ]
+    audits = AuditEvent.objects.count()
+    response = client.post(url(meeting, "return"), {"comment": "  "})
+    assert response.status_code == 422
+    assert "What must change Say what must change." in text(response)
+    meeting.refresh_from_db()
+    assert (meeting.status, AuditEvent.objects.count()) == (Status.IN_REVIEW, audits)
+    response = client.post(url(meeting, "return"), {"comment": "请补充销售部意见"})
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == Status.MINUTES_DRAFT
+
+    # the recorder reads the comment, submits again; the host approves
+    client.force_login(org.zhao)
+    response = client.get(page)
+    assert "Returned by the host: 请补充销售部意见" in text(response)
+    assert client.post(url(meeting, "submit")).status_code == 302
+    client.force_login(org.wang)
+    with clock.frozen(at(9, 9, 18)):
+        response = client.post(url(meeting, "approve"))
+    assert response.status_code == 302
+    version = MinutesVersion.objects.get(minutes__meeting=meeting)
+    assert (version.number, version.approved_by, version.approved_at) == (1, org.wang, at(9, 9, 18))
+
+    # the recorder distributes
+    client.force_login(org.zhao)
+    response = client.get(page)
+    assert "Returned by the host" not in text(response)
+    assert forms_of(response) == [url(meeting, "distribute"), url(meeting, "revise")]
+    with clock.frozen(at(9, 9, 19)):
+        response = client.post(url(meeting, "distribute"))
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == Status.DISTRIBUTED
+
+    # each owner signs their own item, and only theirs
+    client.force_login(org.zhou)
+    with clock.frozen(at(9, 10, 8, 30)):
+        response = client.get(page)
+        assert forms_of(response) == [url(meeting, "sign", zhou_item.pk)]
+        response = client.post(url(meeting, "sign", zhou_item.pk))
+        assert (response.status_code, response.url) == (302, f"{page}#signatures")
+        response = client.get(page)
+    assert "You signed “提交技术方案初稿”." in text(response)
+    assert (
+        "提交技术方案初稿 周工程师 Signed 2026-09-10 08:30 (version 1) 完成UI设计稿 陈主管 Not signed"
+        in text(response)
+    )
+    assert forms_of(response) == []
+    signature = Signature.objects.get()
+    assert (signature.action, signature.person, signature.version) == (zhou_item, org.zhou, 1)
+
+    # someone else: no Sign button, and a POST is refused with nothing changed
+    client.force_login(org.liu)
+    response = client.get(page)
+    assert forms_of(response) == []
+    audits = AuditEvent.objects.count()
+    response = client.post(url(meeting, "sign", chen_item.pk))
+    assert response.status_code == 403
+    assert "Only the owner signs for an action item." in text(response)
+    assert forms_of(response) == []
+    assert Signature.objects.count() == 1
+    assert AuditEvent.objects.count() == audits
+
+
+def test_signing_twice_is_refused(client, org: Org, recorded):
+    """S-POST-3: one signature per item."""
+    meeting, zhou_item, _chen_item = recorded
+    approve_and_distribute(org, meeting)
+    actions.action_sign(actor=org.zhou, action=zhou_item)
+    client.force_login(org.zhou)
+
+    response = client.post(url(meeting, "sign", zhou_item.pk))
+
+    assert response.status_code == 422
+    assert "You have already signed this item." in text(response)
+    assert Signature.objects.count() == 1
+
+
+def test_htmx_sign_swaps_the_signature_table(client, org: Org, recorded):
+    """S-POST-3: with htmx the signature table comes back signed."""
+    meeting, _zhou_item, chen_item = recorded
+    approve_and_distribute(org, meeting)
+    client.force_login(org.chen)
+
+    with clock.frozen(at(9, 10, 9)):
+        response = client.post(url(meeting, "sign", chen_item.pk), HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    assert response.content.decode().startswith('<section id="signatures"')
+    assert text(response).startswith("You signed “完成UI设计稿”. Signatures")
+    assert "完成UI设计稿 陈主管 Signed 2026-09-10 09:00 (version 1)" in text(response)
+
+
+def test_signing_before_approval_shows_no_button_and_is_refused(client, org: Org, recorded):
+    """S-POST-3: items are signed once the host approved the minutes."""
+    meeting, zhou_item, _chen_item = recorded
+    client.force_login(org.zhou)
+
+    page = client.get(url(meeting))
+    response = client.post(url(meeting, "sign", zhou_item.pk))
+
+    assert forms_of(page) == []
+    assert response.status_code == 422
+    assert "Items are signed once the host has approved the minutes." in text(response)
+    assert Signature.objects.count() == 0
+
+
+# -- versions and what changed (S-POST-2) ----------------------------------------------------------
+
+
+def test_new_version_with_reason_and_what_changed(client, org: Org, recorded):
+    """S-POST-2: approved minutes change only as a new version with a reason; the versions list
+    says what changed."""
+    meeting, _zhou_item, _chen_item = recorded
+    approve_and_distribute(org, meeting)
+    client.force_login(org.zhao)
+
+    # a reason is required
+    refused = client.post(url(meeting, "revise"), {"reason": ""})
+    assert refused.status_code == 422
+    assert "Say why the approved minutes must change." in text(refused)
+    meeting.refresh_from_db()
+    assert meeting.status == Status.DISTRIBUTED
+
+    with clock.frozen(at(9, 11, 10)):
+        response = client.post(url(meeting, "revise"), {"reason": "补充销售部行动项"})
+        assert response.status_code == 302
+        # the record is corrected on the run page, then reviewed again
+        first = meeting.topics.get(order=1)
+        client.post(
+            reverse("meetings:run_position", args=[meeting.pk, first.pk, org.sales.pk]),
+            position_data(org.sales, "客户反馈需求D紧急，需排期", "3家重点客户提出"),
+        )
+        client.post(
+            reverse("meetings:run_action", args=[meeting.pk]),
+            {"task": "整理重点客户需求", "owner": str(org.liu.pk), "due_date": "9月20日前"},
+        )
+        page = client.get(url(meeting))
+        assert "Version 2 is being written because: 补充销售部行动项" in text(page)
+        client.post(url(meeting, "submit"))
+    client.force_login(org.wang)
+    with clock.frozen(at(9, 11, 11)):
+        client.post(url(meeting, "approve"))
+    client.force_login(org.sun)
+    with clock.frozen(at(9, 11, 12)):
+        client.post(url(meeting, "distribute"))
+
+    response = client.get(url(meeting))
+    assert (
+        "Versions Version Approved by Approved at Reason Distributed at What changed "
+        "1 王经理 2026-09-09 18:00 — 2026-09-09 19:00 First version "
+        "2 王经理 2026-09-11 11:00 补充销售部行动项 2026-09-11 12:00 "
+        "Action item added: “整理重点客户需求” — 刘代表, 销售部, due 2026-09-20. "
+        "Position of 销售部 on “产品需求优先级确认” changed: “客户反馈需求D紧急，需排期”."
+        in text(response)
+    )
+
+
+# -- who sees what ---------------------------------------------------------------------------------
+
+
+def test_copied_department_member_reads_but_has_no_buttons_s_post_2(client, org: Org, recorded):
+    """S-POST-2: copied departments read the minutes, nothing more."""
+    meeting, _zhou_item, _chen_item = recorded
+    approve_and_distribute(org, meeting)
+    legal = org_services.department_create(actor=org.admin, name="法务部")
+    reader = org_services.person_create(
+        actor=org.admin, username="wu", name="吴法务", department=legal
+    )
+    meetings.department_copy(actor=org.sun, meeting=meeting, department=legal)
+    client.force_login(reader)
+
+    response = client.get(url(meeting))
+
+    assert response.status_code == 200
+    assert "Copied departments 法务部" in text(response)
+    assert "Consensus 产品需求优先级确认 : 先开发A，D列入二期" in text(response)
+    assert forms_of(response) == []
+
+
+def _minutes_urls(meeting: Meeting, action_pk: int) -> list[tuple[str, str]]:
+    return [
+        ("get", url(meeting)),
+        *(
+            ("post", url(meeting, name))
+            for name in ("summary", "submit", "approve", "return", "distribute", "revise")
+        ),
+        ("post", url(meeting, "sign", action_pk)),
+    ]
+
+
+def test_outsider_gets_404_on_every_minutes_url(client, org: Org, recorded):
+    """Visibility: a meeting one may not see does not exist, on every minutes URL."""
+    meeting, zhou_item, _chen_item = recorded
+    client.force_login(org.outsider)
+    audits = AuditEvent.objects.count()
+
+    for method, address in _minutes_urls(meeting, zhou_item.pk):
+        response = getattr(client, method)(address, {"comment": "x", "reason": "x"})
+        assert response.status_code == 404, address
+    assert AuditEvent.objects.count() == audits
+
+
+def test_wrong_ids_are_404(client, org: Org, recorded):
+    """S-POST-3: another meeting's item, an unknown meeting: 404, nothing signed."""
+    meeting, _zhou_item, _chen_item = recorded
+    other = _bigger_meeting(org).actions.first()  # zhou's item of another meeting
+    client.force_login(org.zhou)
+
+    assert client.post(url(meeting, "sign", other.pk)).status_code == 404
+    assert client.get(reverse("minutes:detail", args=[999999])).status_code == 404
+    assert Signature.objects.count() == 0
+
+
+def test_forbidden_review_is_403_with_the_message(client, org: Org, recorded):
+    """S-POST-2: only the host reviews; 403 with the message and the comment kept."""
+    meeting, _zhou_item, _chen_item = recorded
+    minutes_services.minutes_submit(actor=org.zhao, meeting=meeting)
+    client.force_login(org.zhao)
+
+    response = client.post(url(meeting, "return"), {"comment": "我自己退回"})
+
+    assert response.status_code == 403
+    assert "Only the host reviews the minutes." in text(response)
+    assert ">\n我自己退回</textarea>" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.status == Status.IN_REVIEW
+
+
+# -- query counts ----------------------------------------------------------------------------------
+
+# session, person, the meeting with its record (participants, copies, topics, positions, action
+# items, objections and who raised them, the versions) and the version history.
+MINUTES_PAGE_QUERIES = 12
+
+
+def test_minutes_page_query_count_is_pinned_and_constant(
+    client, org: Org, recorded, django_assert_num_queries
+):
+    """S-TPL-*: the minutes page runs a fixed number of queries, however big the record."""
+    meeting, _zhou_item, _chen_item = recorded
+    approve_and_distribute(org, meeting)
+    bigger = _bigger_meeting(org)
+    with clock.frozen(at(9, 9, 16)):
+        meetings.objection_resolve(
+            actor=org.wang,
+            objection=bigger.objections.filter(resolved_at=None).get(),
+            resolution="好",
+        )
+        from tests.conftest import close_topics
+
+        close_topics(org, bigger)
+        meetings.meeting_end(actor=org.wang, meeting=bigger)
+    approve_and_distribute(org, bigger)
+    client.force_login(org.zhou)  # an owner, with Sign buttons
+
+    for target in (meeting, bigger):
+        with django_assert_num_queries(MINUTES_PAGE_QUERIES):
+            assert client.get(url(target)).status_code == 200
