@@ -35,6 +35,9 @@ def home(request: HttpRequest) -> HttpResponse:
         .filter(status__in=[Meeting.Status.SCHEDULED, Meeting.Status.IN_PROGRESS])
         .order_by("starts_at")[:10]
     )
+    answers = answers_awaiting(person=person)
+    to_write = list(minutes_to_write(person=person))
+    to_review = list(minutes_to_review(person=person))
     return render(
         request,
         "web/home.html",
@@ -46,9 +49,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "later": [a for a in mine if a.due_date > today + dt.timedelta(days=SOON_DAYS)],
             "to_sign": to_sign,
             "upcoming": upcoming,
-            "answers": answers_awaiting(person=person),
-            "to_write": list(minutes_to_write(person=person)),
-            "to_review": list(minutes_to_review(person=person)),
+            "answers": answers,
+            "to_write": to_write,
+            "to_review": to_review,
+            "waiting": len(answers) + len(to_write) + len(to_review),
         },
     )
 
