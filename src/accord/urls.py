@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -11,6 +9,5 @@ urlpatterns = [
     path("manage/", include("accord.org.urls")),
     path("", include("accord.web.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+# Uploads are never served from a public /media/ URL: materials are downloaded through
+# meetings:material, which checks visibility first.

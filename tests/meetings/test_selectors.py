@@ -479,3 +479,203 @@ def test_meeting_with_record_goes_through_visibility(org, ended_meeting):
     with pytest.raises(Meeting.DoesNotExist):
         meeting_with_record(pk=ended_meeting.pk, person=org.outsider)
     assert meeting_with_record(pk=ended_meeting.pk, person=org.chen) == ended_meeting
+
+
+# -- reads behind the meeting pages (web) -------------------------------------------------------------
+# Imports are local so that these additions leave the module's import block to its authors.
+
+
+def test_meetings_search_filters_and_orders(org, draft_meeting):
+    """S-KIND-1..5: the list's filters; newest first, ties by id, through visibility."""
+    from accord.meetings.selectors import meetings_search
+
+    meetings.meeting_create(
+        actor=org.zhang,
+        title="市场活动复盘",
+        goal="预算回顾",
+        kind=Meeting.Kind.ALIGNMENT,
+        starts_at=STARTS,
+    )
+    earlier = meetings.meeting_create(
+        actor=org.sun,
+        title="流程优化会",
+        kind=Meeting.Kind.PROCESS,
+        starts_at=STARTS - dt.timedelta(days=3),
+    )
+    meetings.meeting_cancel(actor=org.sun, meeting=earlier, reason="改期")
+
+    def titles(person=org.sun, **filters) -> list[str]:
+        return [m.title for m in meetings_search(person=person, **filters)]
+
+    assert titles() == ["市场活动复盘", "Q3产品上线跨部门协作启动会", "流程优化会"]
+    assert titles(person=org.outsider) == []
+    assert titles(status="cancelled") == ["流程优化会"]
+    assert titles(kind="alignment") == ["市场活动复盘"]
+    assert titles(department=org.rnd) == ["Q3产品上线跨部门协作启动会"]
+    assert titles(department=org.marketing) == ["市场活动复盘", "Q3产品上线跨部门协作启动会"]
+    assert titles(starts_from=dt.date(2026, 9, 9), starts_to=dt.date(2026, 9, 9)) == [
+        "市场活动复盘",
+        "Q3产品上线跨部门协作启动会",
+    ]
+    assert titles(starts_to=dt.date(2026, 9, 6)) == ["流程优化会"]
+    assert titles(text=" 预算 ") == ["市场活动复盘"]
+    assert titles(text="跨部门", kind="kickoff", status="draft") == ["Q3产品上线跨部门协作启动会"]
+
+
+def test_meetings_search_days_are_local_days(org):
+    """A meeting at 00:30 Shanghai time is on that local day, though it is the day before
+    in UTC."""
+    from django.utils import timezone
+
+    from accord.meetings.selectors import meetings_search
+
+    late = meetings.meeting_create(
+        actor=org.sun,
+        title="凌晨会",
+        starts_at=timezone.make_aware(dt.datetime(2026, 9, 10, 0, 30)),
+    )
+
+    assert list(meetings_search(person=org.sun, starts_from=dt.date(2026, 9, 10))) == [late]
+    assert list(meetings_search(person=org.sun, starts_to=dt.date(2026, 9, 9))) == []
+
+
+def test_meetings_in_week(org, draft_meeting):
+    from django.utils import timezone
+
+    from accord.meetings.selectors import meetings_in_week, week_start
+
+    sunday_night = meetings.meeting_create(
+        actor=org.sun,
+        title="周日晚会",
+        starts_at=timezone.make_aware(dt.datetime(2026, 9, 13, 23, 30)),
+    )
+    meetings.meeting_create(
+        actor=org.sun, title="下周一", starts_at=timezone.make_aware(dt.datetime(2026, 9, 14, 0, 0))
+    )
+
+    assert week_start(dt.date(2026, 9, 13)) == dt.date(2026, 9, 7)
+    assert week_start(dt.date(2026, 9, 7)) == dt.date(2026, 9, 7)
+    assert meetings_in_week(person=org.sun, monday=dt.date(2026, 9, 7)) == [
+        draft_meeting,
+        sunday_night,
+    ]
+    assert meetings_in_week(person=org.zhang, monday=dt.date(2026, 9, 7)) == [draft_meeting]
+    assert meetings_in_week(person=org.outsider, monday=dt.date(2026, 9, 7)) == []
+
+
+def test_meeting_for_planning_loads_everything_in_fixed_queries(
+    org, draft_meeting, django_assert_num_queries
+):
+    from accord.meetings.selectors import meeting_for_planning
+
+    meetings.department_copy(actor=org.sun, meeting=draft_meeting, department=org.office)
+    meetings.question_add(actor=org.sun, meeting=draft_meeting, text="核心需求？")
+    meetings.material_add(
+        actor=org.sun, meeting=draft_meeting, title="资料", url="https://a.example.com"
+    )
+
+    with django_assert_num_queries(6):
+        meeting = meeting_for_planning(person=org.zhang, pk=draft_meeting.pk)
+    with django_assert_num_queries(0):
+        shown = (
+            [t.title for t in meeting.topics.all()],
+            [(p.person.name, p.department.name) for p in meeting.participants.all()][:2],
+            [c.department.name for c in meeting.copies.all()],
+            [q.text for q in meeting.questions.all()],
+            [m.title for m in meeting.materials.all()],
+            meeting.host.display,
+            meeting.recorder.display,
+            hasattr(meeting, "minutes"),
+        )
+
+    assert shown == (
+        ["产品需求优先级确认", "责任部门划分", "时间节点确认"],
+        [("王经理", "市场部"), ("张专员", "市场部")],
+        ["行政部"],
+        ["核心需求？"],
+        ["资料"],
+        "市场部 王经理",
+        "行政部 赵专员",
+        False,
+    )
+    with pytest.raises(Meeting.DoesNotExist):
+        meeting_for_planning(person=org.outsider, pk=draft_meeting.pk)
+
+
+def test_meeting_for_preparation(org, draft_meeting, django_assert_num_queries):
+    from accord.meetings.selectors import meeting_for_preparation
+
+    meetings.question_add(actor=org.sun, meeting=draft_meeting, text="核心需求？")
+
+    with django_assert_num_queries(3):
+        meeting = meeting_for_preparation(person=org.chen, pk=draft_meeting.pk)
+        assert [q.text for q in meeting.questions.all()] == ["核心需求？"]
+        assert list(meeting.materials.all()) == []
+    with pytest.raises(Meeting.DoesNotExist):
+        meeting_for_preparation(person=org.outsider, pk=draft_meeting.pk)
+
+
+def test_material_get_visible(org, draft_meeting):
+    from accord.meetings.models import Material
+    from accord.meetings.selectors import material_get_visible
+
+    material = meetings.material_add(
+        actor=org.sun, meeting=draft_meeting, title="资料", url="https://a.example.com"
+    )
+
+    assert material_get_visible(person=org.zhou, pk=material.pk) == material
+    with pytest.raises(Material.DoesNotExist):
+        material_get_visible(person=org.outsider, pk=material.pk)
+
+
+def test_people_and_departments_to_choose(org):
+    from accord.meetings.selectors import departments_to_choose, people_to_choose
+
+    org_services.person_update(actor=org.admin, person=org.zhou, is_active=False)
+
+    assert [d.name for d in departments_to_choose()] == [
+        "市场部",
+        "研发部",
+        "行政部",
+        "设计部",
+        "财务部",
+        "销售部",
+    ]
+    assert [p.name for p in people_to_choose()] == [
+        "张专员",
+        "王经理",
+        "李主管",
+        "孙主任",
+        "赵专员",
+        "陈主管",
+        "钱会计",
+        "刘代表",
+        "管理员",
+    ]
+    # A department's members and its head, even a head from elsewhere.
+    org_services.department_set_head(actor=org.admin, department=org.design, head=org.sun)
+    assert [p.name for p in people_to_choose(department=org.design)] == ["孙主任", "陈主管"]
+    assert [p.name for p in people_to_choose(department=org.rnd)] == ["李主管"]
+
+
+def test_answering_departments_and_their_answers(org, draft_meeting):
+    """S-PREP-4: a department's participants and its head write its answers."""
+    from accord.meetings.selectors import answering_departments, department_answers
+
+    question = meetings.question_add(actor=org.sun, meeting=draft_meeting, text="核心需求？")
+    meetings.answer_save(actor=org.zhang, question=question, department=org.marketing, text="A")
+    meetings.answer_save(actor=org.li, question=question, department=org.rnd, text="B")
+
+    def names(person) -> list[str]:
+        return [d.name for d in answering_departments(person=person, meeting=draft_meeting)]
+
+    assert names(org.zhang) == ["市场部"]
+    assert names(org.wang) == ["市场部"]
+    assert names(org.sun) == ["行政部"]  # heads the office, which zhao attends for
+    assert names(org.outsider) == []
+    finance = org.outsider.department
+    org_services.department_set_head(actor=org.admin, department=finance, head=org.zhang)
+    assert names(org.zhang) == ["市场部"]  # finance does not take part
+    answers = department_answers(meeting=draft_meeting, departments=[org.marketing])
+    assert {key: a.text for key, a in answers.items()} == {(question.pk, org.marketing.pk): "A"}
+    assert department_answers(meeting=draft_meeting, departments=[]) == {}

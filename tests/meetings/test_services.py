@@ -1187,7 +1187,10 @@ def test_meeting_start_by_anyone_but_the_host_is_refused(org, scheduled_meeting,
     """S-MEET-1: the host opens, not the recorder nor a participant."""
     error = refuse(meetings.meeting_start, actor=getattr(org, who), meeting=scheduled_meeting)
 
-    assert (error.code, error.message) == ("forbidden", "Only the host or the organiser may start the meeting.")
+    assert (error.code, error.message) == (
+        "forbidden",
+        "Only the host or the organiser may start the meeting.",
+    )
     scheduled_meeting.refresh_from_db()
     assert (scheduled_meeting.status, scheduled_meeting.started_at) == (Status.SCHEDULED, None)
 
@@ -1742,7 +1745,10 @@ def test_meeting_end_by_a_participant_is_refused(org, running_meeting):
 
     error = refuse(meetings.meeting_end, actor=org.li, meeting=running_meeting)
 
-    assert (error.code, error.message) == ("forbidden", "Only the host or the organiser may end the meeting.")
+    assert (error.code, error.message) == (
+        "forbidden",
+        "Only the host or the organiser may end the meeting.",
+    )
     running_meeting.refresh_from_db()
     assert running_meeting.status == Status.IN_PROGRESS
     assert Minutes.objects.count() == 0

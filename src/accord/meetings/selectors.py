@@ -1,15 +1,18 @@
 """Reads about meetings. ``meetings_visible_to`` is the one visibility rule: every list,
 search, export, feed and API call that shows meetings (or what hangs off them) starts here."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accord.meetings.models import (
     AgendaTopic,
     CopiedDepartment,
+    Material,
     Meeting,
     Participant,
     Position,
@@ -249,3 +252,174 @@ def answers_awaiting(*, person: Person) -> list[PendingAnswers]:
         if open_count:
             pending.append(PendingAnswers(meeting, department, open_count))
     return pending
+
+
+# -- reads behind the meeting pages (web) ----------------------------------------------------------
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    """The start of a day in the organisation's time zone (the current one)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def meetings_search(
+    *,
+    person: Person,
+    status: str = "",
+    department: Department | None = None,
+    kind: str = "",
+    starts_from: dt.date | None = None,
+    starts_to: dt.date | None = None,
+    text: str = "",
+) -> QuerySet[Meeting]:
+    """The meetings a person may see, narrowed by the list's filters, newest first.
+
+    ``department`` matches a meeting it takes part in or organises; the dates are whole days
+    (both ends included) in the organisation's time zone; ``text`` looks in name and goal."""
+    meetings = meetings_visible_to(person)
+    if status:
+        meetings = meetings.filter(status=status)
+    if kind:
+        meetings = meetings.filter(kind=kind)
+    if department is not None:
+        meetings = meetings.filter(
+            Q(organiser_department=department)
+            | Exists(Participant.objects.filter(meeting=OuterRef("pk"), department=department))
+        )
+    if starts_from is not None:
+        meetings = meetings.filter(starts_at__gte=_local_midnight(starts_from))
+    if starts_to is not None:
+        meetings = meetings.filter(starts_at__lt=_local_midnight(starts_to + dt.timedelta(days=1)))
+    text = text.strip()
+    if text:
+        meetings = meetings.filter(Q(title__icontains=text) | Q(goal__icontains=text))
+    return meetings.select_related("host").order_by("-starts_at", "-id")
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of the week a day falls in."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def meetings_in_week(*, person: Person, monday: dt.date) -> list[Meeting]:
+    """The visible meetings starting Monday 00:00 to Sunday 24:00 local time, in time order."""
+    return list(
+        meetings_visible_to(person)
+        .filter(
+            starts_at__gte=_local_midnight(monday),
+            starts_at__lt=_local_midnight(monday + dt.timedelta(days=7)),
+        )
+        .select_related("host")
+        .order_by("starts_at", "id")
+    )
+
+
+def meeting_for_planning(*, person: Person, pk: int) -> Meeting:
+    """A visible meeting with everything its page shows — people, topics, participants,
+    copied departments, questions, materials — in a fixed number of queries."""
+    return (
+        meetings_visible_to(person)
+        .select_related(
+            "organiser",
+            "organiser_department",
+            "host__department",
+            "recorder__department",
+            "minutes",
+        )
+        .prefetch_related(
+            Prefetch(
+                "topics",
+                queryset=AgendaTopic.objects.select_related("lead_department").order_by("order"),
+            ),
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.select_related("person", "department").order_by(
+                    "department__name", "role", "id"
+                ),
+            ),
+            Prefetch(
+                "copies",
+                queryset=CopiedDepartment.objects.select_related("department").order_by(
+                    "department__name"
+                ),
+            ),
+            Prefetch(
+                "questions",
+                queryset=PrepQuestion.objects.select_related("topic").order_by("order", "id"),
+            ),
+            Prefetch(
+                "materials",
+                queryset=Material.objects.select_related("topic").order_by("id"),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def meeting_for_preparation(*, person: Person, pk: int) -> Meeting:
+    """A visible meeting with its questions and materials (S-PREP-3), in three queries."""
+    return (
+        meetings_visible_to(person)
+        .select_related("host", "recorder")
+        .prefetch_related(
+            Prefetch(
+                "questions",
+                queryset=PrepQuestion.objects.select_related("topic").order_by("order", "id"),
+            ),
+            Prefetch("materials", queryset=Material.objects.select_related("topic").order_by("id")),
+        )
+        .get(pk=pk)
+    )
+
+
+def material_get_visible(*, person: Person, pk: int) -> Material:
+    """A material of a meeting the person may see; ``Material.DoesNotExist`` otherwise."""
+    return Material.objects.select_related("meeting").get(
+        pk=pk, meeting__in=meetings_visible_to(person).values("pk")
+    )
+
+
+def people_to_choose(*, department: Department | None = None) -> list[Person]:
+    """Active people to name as host, recorder or participant, by department and name;
+    with ``department``, its members and its head."""
+    people = Person.objects.filter(is_active=True).select_related("department")
+    if department is not None:
+        people = people.filter(Q(department=department) | Q(pk=department.head_id or 0))
+    return list(
+        people.order_by(F("department__name").asc(nulls_last=True), "name", "username", "pk")
+    )
+
+
+def departments_to_choose() -> list[Department]:
+    return list(Department.objects.order_by("name"))
+
+
+def answering_departments(*, person: Person, meeting: Meeting) -> list[Department]:
+    """The participating departments whose answers the person writes (see
+    ``roles.can_answer_for``): those they take part for, and those they head."""
+    if not person.is_active:
+        return []
+    return list(
+        Department.objects.filter(
+            Q(head=person)
+            | Q(
+                pk__in=Participant.objects.filter(meeting=meeting, person=person).values(
+                    "department_id"
+                )
+            ),
+            pk__in=Participant.objects.filter(meeting=meeting).values("department_id"),
+        ).order_by("name")
+    )
+
+
+def department_answers(
+    *, meeting: Meeting, departments: list[Department]
+) -> dict[tuple[int, int], PrepAnswer]:
+    """The answers (drafts and submitted) of these departments, by (question id,
+    department id): what each department sees of its own work (S-PREP-4)."""
+    if not departments:
+        return {}
+    answers = PrepAnswer.objects.filter(
+        question__meeting=meeting, department__in=departments
+    ).select_related("author")
+    return {(answer.question_id, answer.department_id): answer for answer in answers}

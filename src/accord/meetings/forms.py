@@ -1,0 +1,408 @@
+"""Forms of the meeting pages. They only parse what was typed; the services decide what is
+allowed and say why not (their messages land on these forms)."""
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from accord.meetings.models import AgendaTopic, Meeting, Participant, PrepQuestion
+from accord.org.models import Department, Person
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+# Dates far outside any meeting's life would overflow date arithmetic (a week after
+# 9999-12-31); they are refused as input, like any other malformed value.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def _in_range(value: dt.date | None) -> None:
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise forms.ValidationError(
+            _("Choose a date between the years %(first)d and %(last)d.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            code="out_of_range",
+        )
+
+
+class DateField(forms.DateField):
+    default_validators = [_in_range]
+
+
+class DateTimeField(forms.DateTimeField):
+    default_validators = [_in_range]
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        try:
+            return super().to_python(value)
+        except OverflowError:
+            # The time-zone conversion of a year-1 date overflows.
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+def _datetime_local(**kwargs: Any) -> DateTimeField:
+    """A datetime-local input, read in the organisation's time zone (the current one)."""
+    return DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        **kwargs,
+    )
+
+
+def _person_label(person: Person) -> str:
+    return person.name or person.username
+
+
+def _person_group(person: Person) -> str:
+    return person.department.name if person.department_id else str(_("No department"))
+
+
+class ObjectChoiceField(forms.ChoiceField):
+    """A choice among objects the view has already loaded: rendering costs no query, a value
+    that is not among them is a form error (never a 500), and it cleans to the object."""
+
+    def __init__(
+        self,
+        *,
+        objects: Iterable[Any] = (),
+        label_of: Callable[[Any], str] = str,
+        group_of: Callable[[Any], str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.set_objects(objects, label_of=label_of, group_of=group_of)
+
+    def set_objects(
+        self,
+        objects: Iterable[Any],
+        *,
+        label_of: Callable[[Any], str] = str,
+        group_of: Callable[[Any], str] | None = None,
+    ) -> None:
+        objects = list(objects)
+        self.objects = {str(obj.pk): obj for obj in objects}
+        if group_of is None:
+            choices: list = [(str(obj.pk), label_of(obj)) for obj in objects]
+        else:
+            groups: dict[str, list] = {}
+            for obj in objects:
+                groups.setdefault(group_of(obj), []).append((str(obj.pk), label_of(obj)))
+            choices = list(groups.items())
+        if not self.required and not isinstance(self, forms.MultipleChoiceField):
+            choices.insert(0, ("", "—"))
+        self.choices = choices
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        return self.objects.get(value) if value else None
+
+
+class ObjectMultipleChoiceField(ObjectChoiceField, forms.MultipleChoiceField):
+    def clean(self, value: Any) -> list:
+        value = forms.MultipleChoiceField.clean(self, value)
+        return [self.objects[key] for key in value]
+
+
+class IntegerListField(forms.Field):
+    """Repeated values (``topic_ids=3&topic_ids=1``) that must all be whole numbers."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        if not value:
+            return []
+        try:
+            return [int(item) for item in value]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("Give whole numbers."), code="invalid") from None
+
+
+# -- the meeting ---------------------------------------------------------------------------------
+
+
+class MeetingForm(forms.Form):
+    """Plan a meeting (S-PREP-1, S-PREP-5, S-TPL-1)."""
+
+    goal = forms.CharField(
+        label=_("Core goal"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One goal, e.g. “确定Q3产品上线分工”."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices)
+    title = forms.CharField(label=_("Name"), required=False, max_length=200)
+    starts_at = _datetime_local(label=_("Date and time"))
+    duration_minutes = forms.IntegerField(
+        label=_("Length (minutes)"),
+        initial=90,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 1440}),
+        help_text=_("60 to 90 minutes are recommended."),
+    )
+    location = forms.CharField(label=_("Place"), required=False, max_length=200)
+    online_link = forms.CharField(
+        label=_("Online meeting link"),
+        required=False,
+        max_length=200,
+        widget=forms.URLInput(),
+    )
+    online_meeting_number = forms.CharField(
+        label=_("Online meeting number"), required=False, max_length=64
+    )
+    host = ObjectChoiceField(
+        label=_("Host"), required=False, help_text=_("Keeps time and reviews the minutes.")
+    )
+    recorder = ObjectChoiceField(label=_("Recorder"), required=False)
+    confidential = forms.BooleanField(
+        label=_("Confidential"),
+        required=False,
+        help_text=_("Only participants and administrators see a confidential meeting."),
+    )
+
+    def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["starts_at"].help_text = _("Time in %(zone)s.") % {"zone": settings.TIME_ZONE}
+        for name in ("host", "recorder"):
+            self.fields[name].set_objects(people, label_of=_person_label, group_of=_person_group)
+
+    @staticmethod
+    def initial_of(meeting: Meeting) -> dict[str, Any]:
+        return {
+            "goal": meeting.goal,
+            "kind": meeting.kind,
+            "title": meeting.title,
+            "starts_at": meeting.starts_at,
+            "duration_minutes": meeting.duration_minutes,
+            "location": meeting.location,
+            "online_link": meeting.online_link,
+            "online_meeting_number": meeting.online_meeting_number,
+            "host": meeting.host_id,
+            "recorder": meeting.recorder_id,
+            "confidential": meeting.confidential,
+        }
+
+
+class MeetingFilterForm(forms.Form):
+    """The filters of the meetings list (GET)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any"))] + Meeting.Status.choices
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any"))] + Meeting.Kind.choices
+    )
+    department = ObjectChoiceField(label=_("Department"), required=False)
+    starts_from = DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    starts_to = DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, departments: list[Department], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].set_objects(departments)
+        self.fields["q"].widget.input_type = "search"
+        self.fields["q"].widget.attrs["placeholder"] = _("Name or goal")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("starts_from"), data.get("starts_to")
+        if start and end and end < start:
+            self.add_error("starts_to", _("The end of the range is before its start."))
+        return data
+
+
+class WeekForm(forms.Form):
+    week = DateField(
+        label=_("Week of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+# -- planning on the detail page -------------------------------------------------------------------
+
+
+class TopicForm(forms.Form):
+    """An agenda topic with its time allocation (S-PREP-1, S-PREP-5)."""
+
+    title = forms.CharField(label=_("Topic"), required=False, max_length=200)
+    planned_minutes = forms.IntegerField(
+        label=_("Minutes"), widget=forms.NumberInput(attrs={"min": 1, "max": 1440})
+    )
+    lead_department = ObjectChoiceField(label=_("Lead department"), required=False)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, departments: list[Department], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "topic_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["lead_department"].set_objects(departments)
+
+
+class TopicsReorderForm(forms.Form):
+    topic_ids = IntegerListField()
+
+
+class QuestionForm(forms.Form):
+    """A pre-discussion question (S-PREP-3)."""
+
+    text = forms.CharField(
+        label=_("Question"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    topic = ObjectChoiceField(label=_("Topic"), required=False)
+
+    def __init__(self, *args: Any, topics: list[AgendaTopic], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "question_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].set_objects(topics, label_of=lambda t: t.title)
+
+
+class DepartmentChoiceForm(forms.Form):
+    """Pick the department whose people are offered below (GET)."""
+
+    department = ObjectChoiceField(label=_("Department"), required=False)
+
+    def __init__(self, *args: Any, departments: list[Department], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "choose_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["department"].set_objects(departments)
+
+
+class DepartmentInviteForm(forms.Form):
+    """A department with its decision-maker and executors (S-PREP-2)."""
+
+    department = ObjectChoiceField(label=_("Department"))
+    decision_maker = ObjectChoiceField(label=_("Decision-maker"))
+    executors = ObjectMultipleChoiceField(
+        label=_("Executors"), required=False, help_text=_("The working contacts (接口人).")
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        departments: list[Department],
+        people: list[Person],
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("auto_id", "invite_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["department"].set_objects(departments)
+        for name in ("decision_maker", "executors"):
+            self.fields[name].set_objects(people, label_of=_person_label, group_of=_person_group)
+
+
+class ParticipantForm(forms.Form):
+    """One person in a role, speaking for their department unless another is named."""
+
+    person = ObjectChoiceField(label=_("Person"))
+    role = forms.ChoiceField(label=_("Role"), choices=Participant.Role.choices)
+    department = ObjectChoiceField(
+        label=_("For department"),
+        required=False,
+        help_text=_("Empty: the person's own department."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        departments: list[Department],
+        people: list[Person],
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("auto_id", "participant_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["person"].set_objects(people, label_of=_person_label, group_of=_person_group)
+        self.fields["department"].set_objects(departments)
+
+
+class CopyForm(forms.Form):
+    """A department copied on the minutes (S-POST-2)."""
+
+    department = ObjectChoiceField(label=_("Department"))
+
+    def __init__(self, *args: Any, departments: list[Department], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "copy_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["department"].set_objects(departments)
+
+
+class MaterialForm(forms.Form):
+    """Background, data or a case: an upload or a link (S-PREP-3)."""
+
+    title = forms.CharField(label=_("Title"), required=False, max_length=200)
+    topic = ObjectChoiceField(label=_("Topic"), required=False)
+    url = forms.CharField(label=_("Link"), required=False, max_length=200, widget=forms.URLInput())
+    file = forms.FileField(label=_("File"), required=False)
+
+    def __init__(self, *args: Any, topics: list[AgendaTopic], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "material_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].set_objects(topics, label_of=lambda t: t.title)
+
+
+class SendAtForm(forms.Form):
+    materials_send_at = _datetime_local(
+        label=_("Materials and questions go out at"),
+        required=False,
+        help_text=_("1 to 2 days before the meeting. Empty: the start of that window."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "sendat_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ScheduleForm(forms.Form):
+    """No fields: the service checks the meeting is ready and says what is missing."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "schedule_%s")
+        super().__init__(*args, **kwargs)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for cancelling"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "cancel_%s")
+        super().__init__(*args, **kwargs)
+
+
+# -- preparation (S-PREP-4) --------------------------------------------------------------------------
+
+
+class AnswerForm(forms.Form):
+    """A department's written answer to one question."""
+
+    question = ObjectChoiceField(widget=forms.HiddenInput)
+    department = ObjectChoiceField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("Answer"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        questions: list[PrepQuestion],
+        departments: list[Department],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["question"].set_objects(questions)
+        self.fields["department"].set_objects(departments)
+
+
+class SubmitAnswersForm(forms.Form):
+    department = ObjectChoiceField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, departments: list[Department], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", False)  # one per department on the page
+        super().__init__(*args, **kwargs)
+        self.fields["department"].set_objects(departments)
