@@ -30,8 +30,9 @@ from accord.actions.forms import (
     StatusForm,
 )
 from accord.actions.models import ActionItem
-from accord.core.errors import AppError, PermissionDenied
+from accord.core.errors import AppError
 from accord.org.models import Department
+from accord.web.forms import show_refusal
 
 PAGE_SIZE = 25
 
@@ -42,15 +43,6 @@ def _visible_action(request: HttpRequest, pk: int) -> ActionItem:
         return selectors.action_get_visible(person=request.user, pk=pk)
     except ActionItem.DoesNotExist:
         raise Http404 from None
-
-
-def _refuse(form: forms.Form, error: AppError) -> int:
-    """Show a service's refusal on the form; the status code the page is sent with."""
-    if isinstance(error, PermissionDenied):
-        form.add_error(None, error.message)
-        return 403
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-    return 422
 
 
 # -- the action item page ------------------------------------------------------------------
@@ -118,7 +110,7 @@ def _handle_post(
         try:
             call(action, form.cleaned_data)
         except AppError as error:
-            status = _refuse(form, error)
+            status = show_refusal(form, error)
         else:
             messages.success(request, success)
             return redirect(reverse("actions:detail", args=[pk]) + anchor)

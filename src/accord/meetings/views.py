@@ -7,7 +7,6 @@ exist. htmx requests get the changed section only; every form also works without
 """
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.core import clock
-from accord.core.errors import AppError, PermissionDenied
 from accord.meetings import roles, services
 from accord.meetings.forms import (
     AnswerForm,
@@ -70,6 +68,7 @@ from accord.meetings.selectors import (
     week_start,
 )
 from accord.org.models import Department
+from accord.web.forms import call_with_form
 
 PAGE_SIZE = 25
 Status = Meeting.Status
@@ -108,23 +107,6 @@ def _preparation(request: HttpRequest, pk: int) -> Meeting:
         return meeting_for_preparation(person=request.user, pk=pk)
     except Meeting.DoesNotExist:
         raise Http404 from None
-
-
-def _call(form: forms.Form, service: Callable[[dict], Any]) -> tuple[Any, int | None]:
-    """Validate the form and call the service with what it cleaned.
-
-    Returns (result, None) on success, or (None, status) with the message on the form:
-    422 for invalid input or a refused move, 403 when the person may not do it."""
-    if not form.is_valid():
-        return None, 422
-    try:
-        return service(form.cleaned_data), None
-    except PermissionDenied as error:
-        form.add_error(None, error.message)
-        return None, 403
-    except AppError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-        return None, 422
 
 
 def _failed_messages(form: forms.Form | None, *, shown_in_place: bool) -> list[str]:
@@ -235,7 +217,9 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         form = MeetingForm(people=people, initial={"duration_minutes": 90})
         return _form_page(request, form, meeting=None)
     form = MeetingForm(request.POST, people=people)
-    meeting, status = _call(form, lambda data: services.meeting_create(actor=request.user, **data))
+    meeting, status = call_with_form(
+        form, lambda data: services.meeting_create(actor=request.user, **data)
+    )
     if status is not None:
         return _form_page(request, form, meeting=None, status=status)
     messages.success(request, _("Meeting “%(title)s” created as a draft.") % {"title": meeting})
@@ -259,7 +243,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return _form_page(request, MeetingForm(people=people, initial=initial), meeting=meeting)
     form = MeetingForm(request.POST, people=people, initial=initial)
-    _result, status = _call(
+    _result, status = call_with_form(
         form, lambda data: services.meeting_update(actor=request.user, meeting=meeting, **data)
     )
     if status is not None:
@@ -438,7 +422,7 @@ def _after_planning(
 def topic_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _visible(request, pk)
     form = TopicForm(request.POST, departments=departments_to_choose())
-    _result, status = _call(
+    _result, status = call_with_form(
         form, lambda data: services.topic_add(actor=request.user, meeting=meeting, **data)
     )
     return _after_planning(
@@ -461,7 +445,7 @@ def topic_remove(request: HttpRequest, pk: int, topic_pk: int) -> HttpResponse:
     except AgendaTopic.DoesNotExist:
         raise Http404 from None
     form = forms.Form(request.POST)
-    _result, status = _call(
+    _result, status = call_with_form(
         form, lambda _data: services.topic_remove(actor=request.user, topic=topic)
     )
     return _after_planning(
@@ -479,7 +463,7 @@ def topic_remove(request: HttpRequest, pk: int, topic_pk: int) -> HttpResponse:
 def topics_reorder(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _visible(request, pk)
     form = TopicsReorderForm(request.POST)
-    _result, status = _call(
+    _result, status = call_with_form(
         form,
         lambda data: services.topics_reorder(
             actor=request.user, meeting=meeting, topic_ids=data["topic_ids"]
@@ -500,7 +484,7 @@ def topics_reorder(request: HttpRequest, pk: int) -> HttpResponse:
 def question_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _visible(request, pk)
     form = QuestionForm(request.POST, topics=list(meeting.topics.all()))
-    _result, status = _call(
+    _result, status = call_with_form(
         form, lambda data: services.question_add(actor=request.user, meeting=meeting, **data)
     )
     return _after_planning(
@@ -522,7 +506,7 @@ def participants_invite(request: HttpRequest, pk: int) -> HttpResponse:
     form = DepartmentInviteForm(
         request.POST, departments=departments_to_choose(), people=people_to_choose()
     )
-    _result, status = _call(
+    _result, status = call_with_form(
         form,
         lambda data: services.participants_invite_department(
             actor=request.user, meeting=meeting, **data
@@ -546,7 +530,7 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ParticipantForm(
         request.POST, departments=departments_to_choose(), people=people_to_choose()
     )
-    _result, status = _call(
+    _result, status = call_with_form(
         form,
         lambda data: services.participant_invite(actor=request.user, meeting=meeting, **data),
     )
@@ -570,7 +554,7 @@ def participant_remove(request: HttpRequest, pk: int, participant_pk: int) -> Ht
     except Participant.DoesNotExist:
         raise Http404 from None
     form = forms.Form(request.POST)
-    _result, status = _call(
+    _result, status = call_with_form(
         form,
         lambda _data: services.participant_remove(actor=request.user, participant=participant),
     )
@@ -589,7 +573,7 @@ def participant_remove(request: HttpRequest, pk: int, participant_pk: int) -> Ht
 def department_copy(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _visible(request, pk)
     form = CopyForm(request.POST, departments=departments_to_choose())
-    _result, status = _call(
+    _result, status = call_with_form(
         form, lambda data: services.department_copy(actor=request.user, meeting=meeting, **data)
     )
     return _after_planning(
@@ -608,7 +592,7 @@ def department_copy(request: HttpRequest, pk: int) -> HttpResponse:
 def department_uncopy(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _visible(request, pk)
     form = CopyForm(request.POST, departments=departments_to_choose())
-    _result, status = _call(
+    _result, status = call_with_form(
         form,
         lambda data: services.department_uncopy(actor=request.user, meeting=meeting, **data),
     )
@@ -627,7 +611,7 @@ def department_uncopy(request: HttpRequest, pk: int) -> HttpResponse:
 def material_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _visible(request, pk)
     form = MaterialForm(request.POST, request.FILES, topics=list(meeting.topics.all()))
-    _result, status = _call(
+    _result, status = call_with_form(
         form, lambda data: services.material_add(actor=request.user, meeting=meeting, **data)
     )
     return _after_planning(
@@ -646,7 +630,7 @@ def material_add(request: HttpRequest, pk: int) -> HttpResponse:
 def materials_send_at(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _visible(request, pk)
     form = SendAtForm(request.POST)
-    _result, status = _call(
+    _result, status = call_with_form(
         form,
         lambda data: services.meeting_set_materials_send_at(
             actor=request.user, meeting=meeting, send_at=data["materials_send_at"]
@@ -668,7 +652,7 @@ def materials_send_at(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _visible(request, pk)
     form = ScheduleForm(request.POST)
-    _result, status = _call(
+    _result, status = call_with_form(
         form, lambda _data: services.meeting_schedule(actor=request.user, meeting=meeting)
     )
     return _after_lifecycle(request, pk, "schedule_form", form, status, _("Meeting scheduled."))
@@ -679,7 +663,7 @@ def meeting_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _visible(request, pk)
     form = CancelForm(request.POST)
-    _result, status = _call(
+    _result, status = call_with_form(
         form,
         lambda data: services.meeting_cancel(
             actor=request.user, meeting=meeting, reason=data["reason"]
@@ -860,7 +844,9 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
         departments=participating_departments(meeting=meeting),
         auto_id=_answer_auto_id(request.POST.get("question"), request.POST.get("department")),
     )
-    answer, status = _call(form, lambda data: services.answer_save(actor=request.user, **data))
+    answer, status = call_with_form(
+        form, lambda data: services.answer_save(actor=request.user, **data)
+    )
     if status is None and not request.htmx:
         messages.success(request, _("Draft saved."))
         anchor = f"#answer-{answer.question_id}-{answer.department_id}"
@@ -899,7 +885,7 @@ def _find_row(
 def answers_submit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _visible(request, pk)
     form = SubmitAnswersForm(request.POST, departments=participating_departments(meeting=meeting))
-    _count, status = _call(
+    _count, status = call_with_form(
         form,
         lambda data: services.answers_submit(
             actor=request.user, meeting=meeting, department=data["department"]

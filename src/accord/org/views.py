@@ -5,7 +5,6 @@ everyone else). Views parse with ``accord.org.forms``, call ``accord.org.service
 from collections.abc import Callable
 from functools import wraps
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -16,11 +15,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accord.core.errors import AppError, PermissionDenied
+from accord.core.errors import AppError
 from accord.meetings import roles
 from accord.org import selectors, services
 from accord.org.forms import DepartmentForm, PasswordForm, PeopleFilterForm, PersonForm
 from accord.org.models import Department, Person
+from accord.web.forms import show_refusal
 
 PAGE_SIZE = 25
 
@@ -37,15 +37,6 @@ def admin_only(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _refuse(form: forms.Form, error: AppError) -> int:
-    """Show a service's refusal on the form; the status code the page is sent with."""
-    if isinstance(error, PermissionDenied):
-        form.add_error(None, error.message)
-        return 403
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-    return 422
 
 
 # -- departments ---------------------------------------------------------------------------
@@ -91,7 +82,7 @@ def department_create(request: HttpRequest) -> HttpResponse:
                 head=form.cleaned_data["head"],
             )
         except AppError as error:
-            status = _refuse(form, error)
+            status = show_refusal(form, error)
         else:
             messages.success(request, _("Department %(name)s created.") % {"name": department.name})
             return redirect("org:departments")
@@ -125,7 +116,7 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 head=form.cleaned_data["head"],
             )
         except AppError as error:
-            status = _refuse(form, error)
+            status = show_refusal(form, error)
             department.refresh_from_db()
         else:
             messages.success(request, _("Department %(name)s saved.") % {"name": department.name})
@@ -211,7 +202,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 **_person_fields(form.cleaned_data),
             )
         except AppError as error:
-            status = _refuse(form, error)
+            status = show_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -240,7 +231,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **_person_fields(form.cleaned_data),
             )
         except AppError as error:
-            status = _refuse(form, error)
+            status = show_refusal(form, error)
             person.refresh_from_db()
         else:
             messages.success(request, _("%(name)s saved.") % {"name": person.name})
@@ -262,7 +253,7 @@ def person_password(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, person=person, password=password_form.cleaned_data["password"]
             )
         except AppError as error:
-            status = _refuse(password_form, error)
+            status = show_refusal(password_form, error)
         else:
             if person.pk == request.user.pk:
                 # Changing one's own password must not sign one out.
