@@ -743,3 +743,839 @@ def test_run_page_query_count_is_pinned_and_constant(
         for meeting in (running_meeting, bigger):
             with django_assert_num_queries(expected):
                 assert client.get(run_url(meeting)).status_code == 200
+
+
+# -- attendance (S-TPL-1: the minutes list the people present) ---------------------------------
+
+
+def section(response, id_: str) -> str:
+    """The visible text of one <section id=…> of a page, whitespace collapsed."""
+    match = re.search(rf'<section id="{id_}".*?</section>', response.content.decode(), flags=re.S)
+    assert match is not None, f"no section #{id_}"
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(0))).strip()
+
+
+def chosen(response, select_id: str) -> list[str]:
+    """The values selected in a <select> of the page."""
+    html = response.content.decode()
+    select = re.search(rf'<select[^>]* id="{select_id}"[^>]*>(.*?)</select>', html, flags=re.S)
+    assert select is not None, f"no select #{select_id}"
+    return re.findall(r'<option value="([^"]*)" selected>', select.group(1))
+
+
+def participant_of(meeting: Meeting, person) -> Participant:
+    return meeting.participants.get(person=person)
+
+
+def attendance_url(meeting: Meeting, person) -> str:
+    return run_url(meeting, "run_attendance", participant_of(meeting, person).pk)
+
+
+def attendance_of(meeting: Meeting) -> dict[str, str]:
+    return dict(meeting.participants.values_list("person__username", "attendance"))
+
+
+NOBODY_MARKED = {
+    "wang": "invited",
+    "zhang": "invited",
+    "li": "invited",
+    "zhou": "invited",
+    "chen": "invited",
+    "liu": "invited",
+    "zhao": "invited",
+}
+
+
+def test_host_takes_attendance_before_the_start_s_tpl_1(client, org: Org, scheduled_meeting):
+    """S-TPL-1: the host sees the participants by department and marks who is present, absent
+    or excused; the counts say how many of those expected are there."""
+    meeting = scheduled_meeting
+    page = run_url(meeting)
+    client.force_login(org.wang)
+
+    response = client.get(page)
+
+    assert response.status_code == 200
+    assert section(response, "attendance") == (
+        "Attendance 0 of 7 expected present 0 absent, 0 excused, 7 not marked yet. "
+        "The minutes list the people present: absent and excused people are left out. "
+        "Person Role Attendance "
+        "市场部 0 of 2 present "
+        "王经理 Decision-maker Invited Invited Present Absent Excused Save "
+        "张专员 Executor Invited Invited Present Absent Excused Save "
+        "研发部 0 of 2 present "
+        "李主管 Decision-maker Invited Invited Present Absent Excused Save "
+        "周工程师 Executor Invited Invited Present Absent Excused Save "
+        "行政部 0 of 1 present 赵专员 Executor Invited Invited Present Absent Excused Save "
+        "设计部 0 of 1 present 陈主管 Decision-maker Invited Invited Present Absent Excused Save "
+        "销售部 0 of 1 present 刘代表 Decision-maker Invited Invited Present Absent Excused Save"
+    )
+    zhou = participant_of(meeting, org.zhou)
+    assert (
+        f'<td data-label="Person"><label for="id_attendance-{zhou.pk}-attendance">周工程师</label>'
+        in response.content.decode()
+    )
+
+    audits = AuditEvent.objects.count()
+    for person, attendance in [(org.wang, "present"), (org.zhou, "absent"), (org.liu, "excused")]:
+        response = client.post(attendance_url(meeting, person), {"attendance": attendance})
+        assert (response.status_code, response.url) == (302, f"{page}#attendance")
+    response = client.get(page)
+
+    assert attendance_of(meeting) == {
+        **NOBODY_MARKED,
+        "wang": "present",
+        "zhou": "absent",
+        "liu": "excused",
+    }
+    assert AuditEvent.objects.count() == audits + 3
+    shown = text(response)
+    assert (
+        "Attendance of 王经理: Present. Attendance of 周工程师: Absent. "
+        "Attendance of 刘代表: Excused." in shown
+    )
+    attendance = section(response, "attendance")
+    # 刘代表 is excused, so not expected: 1 of 6
+    assert attendance.startswith(
+        "Attendance 1 of 6 expected present 1 absent, 1 excused, 4 not marked yet."
+    )
+    assert "市场部 1 of 2 present 王经理 Decision-maker Present" in attendance
+    assert "研发部 0 of 2 present 李主管 Decision-maker Invited" in attendance
+    assert "周工程师 Executor Absent" in attendance
+    assert "销售部 0 of 0 present 刘代表 Decision-maker Excused" in attendance
+    assert chosen(response, f"id_attendance-{zhou.pk}-attendance") == ["absent"]
+
+
+def test_htmx_attendance_swaps_the_list_with_the_counts(client, org: Org, running_meeting):
+    """S-TPL-1: the recorder marks attendance during the meeting; with htmx the list comes back
+    with the new counts (a choice in the list sends itself)."""
+    zhang = participant_of(running_meeting, org.zhang)
+    client.force_login(org.zhao)
+
+    page = client.get(run_url(running_meeting)).content.decode()
+    response = client.post(
+        attendance_url(running_meeting, org.zhang), {"attendance": "present"}, **HTMX
+    )
+
+    assert (
+        f'hx-post="{attendance_url(running_meeting, org.zhang)}" hx-trigger="change, submit"'
+        in (page)
+    )
+    assert response.status_code == 200
+    assert response.content.decode().startswith('<section id="attendance"')
+    assert text(response).startswith(
+        "Attendance of 张专员: Present. Attendance 1 of 7 expected present 0 absent, 0 excused, "
+        "6 not marked yet."
+    )
+    assert chosen(response, f"id_attendance-{zhang.pk}-attendance") == ["present"]
+    assert attendance_of(running_meeting) == {**NOBODY_MARKED, "zhang": "present"}
+
+
+def test_attendance_refusals_keep_the_choice_and_change_nothing(client, org: Org, running_meeting):
+    """S-TPL-1: only the host or the recorder takes attendance, only when the meeting takes
+    place, only with a known value: refused with the message, the choice kept, nothing written."""
+    draft = meetings.meeting_create(
+        actor=org.sun, title="草稿会", starts_at=STARTS, host=org.wang, recorder=org.zhao
+    )
+    meetings.participant_invite(
+        actor=org.sun, meeting=draft, person=org.zhou, role=Participant.Role.EXECUTOR
+    )
+    zhou = participant_of(running_meeting, org.zhou)
+    draft_zhou = participant_of(draft, org.zhou)
+    audits = AuditEvent.objects.count()
+
+    client.force_login(org.zhang)  # a participant
+    page = client.get(run_url(running_meeting))
+    forbidden = client.post(attendance_url(running_meeting, org.zhou), {"attendance": "absent"})
+    client.force_login(org.wang)
+    malformed = client.post(attendance_url(running_meeting, org.zhou), {"attendance": "maybe"})
+    draft_page = client.get(run_url(draft))
+    too_early = client.post(attendance_url(draft, org.zhou), {"attendance": "absent"})
+
+    assert 'id="attendance"' not in page.content.decode()
+    assert forbidden.status_code == 403
+    assert "Only the host or the recorder may take attendance." in section(forbidden, "attendance")
+    assert chosen(forbidden, f"id_attendance-{zhou.pk}-attendance") == ["absent"]
+    assert malformed.status_code == 422
+    assert "Select a valid choice. maybe is not one of the available choices." in text(malformed)
+    assert 'id="attendance"' not in draft_page.content.decode()
+    assert too_early.status_code == 422
+    assert "Attendance is taken when the meeting takes place." in text(too_early)
+    assert chosen(too_early, f"id_attendance-{draft_zhou.pk}-attendance") == ["absent"]
+    assert attendance_of(running_meeting) == NOBODY_MARKED
+    assert attendance_of(draft) == {"zhou": "invited"}
+    assert AuditEvent.objects.count() == audits
+
+
+def test_attendance_is_closed_once_the_minutes_are_submitted(client, org: Org, ended_meeting):
+    """S-TPL-1: attendance is corrected while the minutes are written, not during review."""
+    from accord.minutes import services as minutes_services
+
+    minutes_services.minutes_submit(actor=org.zhao, meeting=ended_meeting)
+    client.force_login(org.zhao)
+
+    page = client.get(run_url(ended_meeting))
+    response = client.post(attendance_url(ended_meeting, org.zhou), {"attendance": "absent"})
+
+    assert 'id="attendance"' not in page.content.decode()
+    assert response.status_code == 422
+    assert "Attendance is taken when the meeting takes place." in text(response)
+    assert attendance_of(ended_meeting) == NOBODY_MARKED
+
+
+def test_absent_and_excused_people_are_not_in_the_minutes_s_tpl_1(
+    client, org: Org, running_meeting
+):
+    """S-TPL-1: the minutes' “departments and people present” leave out whoever the host marked
+    absent or excused on the run page; the recorder corrects it while writing the minutes."""
+    meeting = running_meeting
+    minutes_page = reverse("minutes:detail", args=[meeting.pk])
+    client.force_login(org.wang)
+    client.post(attendance_url(meeting, org.zhou), {"attendance": "absent"})
+    client.post(attendance_url(meeting, org.chen), {"attendance": "excused"})
+    client.post(attendance_url(meeting, org.zhang), {"attendance": "present"})
+    from tests.conftest import close_topics
+
+    with clock.frozen(during(80)):
+        close_topics(org, meeting)
+        ended = client.post(run_url(meeting, "run_end"))
+    assert (ended.status_code, ended.url) == (302, minutes_page)
+
+    client.force_login(org.zhang)
+    before = section(client.get(minutes_page), "basic")
+    client.force_login(org.zhao)
+    corrected = client.post(attendance_url(meeting, org.chen), {"attendance": "present"})
+    client.force_login(org.zhang)
+    after = section(client.get(minutes_page), "basic")
+
+    assert (
+        "Departments and people present 市场部：经理、专员 研发部：主管 行政部：专员 销售部：代表 "
+        "Core goal" in before
+    )
+    assert "工程师" not in before and "设计部：" not in before
+    assert corrected.status_code == 302
+    assert (
+        "Departments and people present 市场部：经理、专员 研发部：主管 行政部：专员 设计部：主管 "
+        "销售部：代表 Core goal" in after
+    )
+
+
+# -- correcting an action item (S-MEET-4; after approval only in a new version, S-POST-2) ------
+
+
+def edit_data(org: Org, **changes) -> dict:
+    data = {
+        "edit-task": "提交技术方案初稿",
+        "edit-owner": str(org.zhou.pk),
+        "edit-department": "",
+        "edit-due_date": "9月15日前",
+        "edit-resources": "测试服务器2台",
+    }
+    data.update({f"edit-{name}": value for name, value in changes.items()})
+    return data
+
+
+def item_state(item: ActionItem) -> tuple:
+    item.refresh_from_db()
+    return (
+        item.task,
+        item.owner.username,
+        item.department.name,
+        item.due_date,
+        item.due_text,
+        item.resources,
+    )
+
+
+ZHOU_ITEM = (
+    "提交技术方案初稿",
+    "zhou",
+    "研发部",
+    dt.date(2026, 9, 15),
+    "9月15日前",
+    "测试服务器2台",
+)
+
+
+@pytest.fixture
+def zhou_item(org: Org, running_meeting) -> ActionItem:
+    from accord.actions.services import action_create
+
+    return action_create(
+        actor=org.zhao,
+        meeting=running_meeting,
+        task="提交技术方案初稿",
+        owner=org.zhou,
+        due="9月15日前",
+        resources="测试服务器2台",
+        topic=topics(running_meeting)[0],
+    )
+
+
+def test_recorder_corrects_an_action_item_s_meet_4(client, org: Org, running_meeting, zhou_item):
+    """S-MEET-4: “Edit” opens the item with what was recorded; the correction names a new owner
+    (the department follows), a new due phrase read as a date, new resources."""
+    meeting, item = running_meeting, zhou_item
+    edit = run_url(meeting, "run_action_edit", item.pk)
+    client.force_login(org.zhao)
+
+    run_page = client.get(run_url(meeting))
+    response = client.get(edit)
+
+    assert (
+        "提交技术方案初稿 周工程师 研发部 2026-09-15 (9月15日前) 测试服务器2台 产品需求优先级确认 Edit Remove"
+        in (section(run_page, "actions"))
+    )
+    assert f'<a href="{edit}" hx-get="{edit}" hx-target="#actions" hx-swap="outerHTML"' in (
+        run_page.content.decode()
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Correct an action item</h1>" in html
+    assert (
+        "The action item as recorded Task 提交技术方案初稿 Owner 周工程师 Department 研发部 "
+        "Due date 2026-09-15 (9月15日前) Required resources 测试服务器2台 Topic 产品需求优先级确认"
+        in text(response)
+    )
+    assert ">\n提交技术方案初稿</textarea>" in html
+    assert chosen(response, "id_edit-owner") == [str(org.zhou.pk)]
+    assert chosen(response, "id_edit-department") == [""]  # the owner's department
+    assert 'name="edit-due_date" value="9月15日前"' in html
+    assert 'name="edit-resources" value="测试服务器2台"' in html
+
+    audits = AuditEvent.objects.count()
+    response = client.post(
+        edit,
+        edit_data(
+            org,
+            task="提交技术方案终稿",
+            owner=str(org.liu.pk),
+            due_date="下周五",
+            resources="测试服务器3台",
+        ),
+    )
+
+    assert (response.status_code, response.url) == (302, run_url(meeting) + f"#action-{item.pk}")
+    assert item_state(item) == (
+        "提交技术方案终稿",
+        "liu",
+        "销售部",
+        dt.date(2026, 9, 18),
+        "下周五",
+        "测试服务器3台",
+    )
+    assert item.topic == topics(meeting)[0]
+    assert list(AuditEvent.objects.order_by("pk").values_list("verb", flat=True)[audits:]) == [
+        "action.updated"
+    ]
+    shown = text(client.get(run_url(meeting)))
+    assert "Action item corrected: “提交技术方案终稿”, 刘代表 (销售部), due 2026-09-18." in shown
+    assert (
+        "Action plan and owners 提交技术方案终稿 — 刘代表 (销售部), 2026-09-18 ; 测试服务器3台"
+        in shown
+    )
+
+
+def test_unchanged_due_date_is_not_read_again(client, org: Org, running_meeting):
+    """S-MEET-4: an item dated by picking a date keeps its date (and no phrase) when only its
+    resources change; a department chosen apart from the owner's stays chosen."""
+    from accord.actions.services import action_create
+
+    item = action_create(
+        actor=org.zhao,
+        meeting=running_meeting,
+        task="评审设计稿",
+        owner=org.zhou,
+        department=org.design,
+        due=dt.date(2026, 9, 16),
+    )
+    client.force_login(org.wang)  # the host records too
+
+    page = client.get(run_url(running_meeting, "run_action_edit", item.pk))
+    response = client.post(
+        run_url(running_meeting, "run_action_edit", item.pk),
+        edit_data(
+            org,
+            task="评审设计稿",
+            department=str(org.design.pk),
+            due_date="2026-09-16",
+            resources="设计评审会议室",
+        ),
+    )
+
+    assert 'name="edit-due_date" value="2026-09-16"' in page.content.decode()
+    assert chosen(page, "id_edit-department") == [str(org.design.pk)]
+    assert response.status_code == 302
+    assert item_state(item) == (
+        "评审设计稿",
+        "zhou",
+        "设计部",
+        dt.date(2026, 9, 16),
+        "",
+        "设计评审会议室",
+    )
+
+
+def test_edit_refusals_keep_what_was_typed_and_change_nothing(
+    client, org: Org, running_meeting, zhou_item
+):
+    """S-MEET-4: a vague date, no owner, no task, an unknown owner: 422 on the edit page with the
+    message and everything typed; someone who does not record: 403. Nothing changes."""
+    edit = run_url(running_meeting, "run_action_edit", zhou_item.pk)
+    typed = {"task": "提交技术方案终稿", "owner": str(org.liu.pk), "resources": "测试服务器3台"}
+    audits = AuditEvent.objects.count()
+    client.force_login(org.zhao)
+
+    vague = client.post(edit, edit_data(org, due_date="尽快", **typed))
+    no_owner = client.post(edit, edit_data(org, owner=""))
+    no_task = client.post(edit, edit_data(org, task="  "))
+    unknown = client.post(edit, edit_data(org, owner="999999"))
+    client.force_login(org.zhang)
+    zhang_page = client.get(edit)
+    zhang_run = client.get(run_url(running_meeting))
+    forbidden = client.post(edit, edit_data(org, due_date="9月20日前", **typed))
+
+    assert vague.status_code == 422
+    html = vague.content.decode()
+    assert "<h1>Correct an action item</h1>" in html
+    assert (
+        "“尽快” is not a date: nobody can be reminded of it or held to it. Write a real date "
+        "instead, e.g. “9月15日前”, “2026-09-15” or “next Friday”." in text(vague)
+    )
+    assert 'name="edit-due_date" value="尽快"' in html
+    assert ">\n提交技术方案终稿</textarea>" in html
+    assert 'name="edit-resources" value="测试服务器3台"' in html
+    assert chosen(vague, "id_edit-owner") == [str(org.liu.pk)]
+    assert no_owner.status_code == 422
+    assert "Owner * --------- " in text(no_owner)
+    assert "This field is required." in text(no_owner)
+    assert no_task.status_code == 422
+    assert "Say what is to be done." in text(no_task)
+    assert unknown.status_code == 422
+    assert "Select a valid choice. 999999 is not one of the available choices." in text(unknown)
+    assert zhang_page.status_code == 200
+    assert "This action item cannot be corrected now" in text(zhang_page)
+    assert f'action="{edit}"' not in zhang_page.content.decode()
+    assert edit not in zhang_run.content.decode()
+    assert "Correction" not in section(zhang_run, "actions")
+    assert forbidden.status_code == 403
+    assert "Only the recorder or the host may record action items." in text(forbidden)
+    assert 'name="edit-due_date" value="9月20日前"' in forbidden.content.decode()
+    assert item_state(zhou_item) == ZHOU_ITEM
+    assert AuditEvent.objects.count() == audits
+
+
+def test_htmx_edit_opens_in_the_list_and_swaps_it_back(
+    client, org: Org, running_meeting, zhou_item
+):
+    """S-MEET-4: with htmx “Edit” opens the form in the action list; a refusal comes back in
+    place (422) with what was typed; a correction swaps the list and the read-back."""
+    edit = run_url(running_meeting, "run_action_edit", zhou_item.pk)
+    client.force_login(org.zhao)
+
+    opened = client.get(edit, **HTMX)
+    refused = client.post(edit, edit_data(org, due_date="尽快", resources="测试服务器3台"), **HTMX)
+    saved = client.post(edit, edit_data(org, due_date="9月25日前"), **HTMX)
+
+    assert opened.status_code == 200
+    html = opened.content.decode()
+    assert html.startswith('<section id="actions"')
+    assert f'<form method="post" action="{edit}" hx-post="{edit}" hx-target="#actions"' in html
+    assert 'name="edit-due_date" value="9月15日前"' in html
+    assert "Correct “提交技术方案初稿” Task 提交技术方案初稿 Owner" in text(opened)
+    assert refused.status_code == 422
+    html = refused.content.decode()
+    assert html.startswith('<section id="actions"')
+    assert "“尽快” is not a date" in html
+    assert 'name="edit-due_date" value="尽快"' in html
+    assert 'name="edit-resources" value="测试服务器3台"' in html
+    assert saved.status_code == 200
+    html = saved.content.decode()
+    assert html.startswith('<section id="actions"')
+    assert 'id="edit-action"' not in html
+    assert 'id="readback" class="card" aria-labelledby="readback-h" hx-swap-oob="true"' in html
+    shown = text(saved)
+    assert shown.startswith(
+        "Action item corrected: “提交技术方案初稿”, 周工程师 (研发部), due 2026-09-25. Action items"
+    )
+    assert "提交技术方案初稿 — 周工程师 (研发部), 2026-09-25 ; 测试服务器2台" in shown
+    assert item_state(zhou_item) == (
+        *ZHOU_ITEM[:3],
+        dt.date(2026, 9, 25),
+        "9月25日前",
+        ZHOU_ITEM[5],
+    )
+
+
+def test_edit_due_field_asks_the_due_check_as_you_type(
+    client, org: Org, running_meeting, zhou_item
+):
+    """S-MEET-4: the corrected due phrase is checked as it is typed, as in the add form."""
+    client.force_login(org.zhao)
+    check = run_url(running_meeting, "run_due_check")
+
+    page = client.get(run_url(running_meeting, "run_action_edit", zhou_item.pk))
+    answer = client.get(check, {"prefix": "edit", "edit-due_date": "下周五"})
+    vague = client.get(check, {"prefix": "edit", "edit-due_date": "尽快"})
+
+    html = page.content.decode()
+    assert (
+        f'name="edit-due_date" value="9月15日前" autocomplete="off" maxlength="100" '
+        f'hx-get="{check}?prefix=edit" hx-trigger="input changed delay:300ms" '
+        'hx-target="#due-check-edit" hx-swap="innerHTML" aria-describedby="due-check-edit"' in html
+    )
+    assert '<output id="due-check-edit" for="id_edit-due_date" aria-live="polite"' in html
+    assert (answer.status_code, answer.content.decode()) == (
+        200,
+        '<span class="due-ok">2026-09-18 (Friday)</span>',
+    )
+    assert vague.status_code == 422
+    assert "“尽快” is not a date" in vague.content.decode()
+
+
+# -- removing an action item, confirmed first ---------------------------------------------------
+
+
+def test_remove_asks_first_then_removes_s_meet_4(client, org: Org, running_meeting, zhou_item):
+    """S-MEET-4: “Remove” asks on a page of its own (no JavaScript needed); only a POST with
+    confirm=yes removes the item."""
+    remove = run_url(running_meeting, "run_action_remove", zhou_item.pk)
+    audits = AuditEvent.objects.count()
+    client.force_login(org.zhao)
+
+    run_page = client.get(run_url(running_meeting)).content.decode()
+    asked = client.post(remove)
+    asked_again = client.get(remove)
+    not_yes = client.post(remove, {"confirm": "no"})
+
+    assert f'<form method="post" action="{remove}" hx-post="{remove}" hx-target="#actions"' in (
+        run_page
+    )
+    for response in (asked, asked_again, not_yes):
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "<h1>Remove this action item?</h1>" in html
+        assert '<input type="hidden" name="confirm" value="yes">' in html
+        assert (
+            "Confirm the removal “提交技术方案初稿” — 周工程师 (研发部), due 2026-09-15. It leaves "
+            "the action plan; its owner no longer signs it or gets reminders. "
+            "Remove the action item Keep it" in text(response)
+        )
+        assert f'<a href="{run_url(running_meeting)}#action-{zhou_item.pk}">Keep it</a>' in html
+    assert ActionItem.objects.count() == 1
+    assert AuditEvent.objects.count() == audits
+
+    response = client.post(remove, {"confirm": "yes"})
+
+    assert (response.status_code, response.url) == (302, run_url(running_meeting) + "#actions")
+    assert ActionItem.objects.count() == 0
+    assert list(AuditEvent.objects.order_by("pk").values_list("verb", flat=True)[audits:]) == [
+        "action.removed"
+    ]
+    page = client.get(run_url(running_meeting))
+    assert "Action item removed: “提交技术方案初稿”." in text(page)
+    assert section(page, "actions").startswith("Action items No action items yet.")
+
+
+def test_htmx_remove_asks_in_the_list_then_swaps_it(client, org: Org, running_meeting, zhou_item):
+    """S-MEET-4: with htmx the question comes up in the action list; confirming swaps the list
+    and the read-back."""
+    remove = run_url(running_meeting, "run_action_remove", zhou_item.pk)
+    client.force_login(org.zhao)
+
+    asked = client.post(remove, **HTMX)
+    assert ActionItem.objects.count() == 1
+    removed = client.post(remove, {"confirm": "yes"}, **HTMX)
+
+    assert asked.status_code == 200
+    html = asked.content.decode()
+    assert html.startswith('<section id="actions"')
+    assert (
+        f'<form method="post" action="{remove}" hx-post="{remove}" hx-target="#actions" '
+        'hx-swap="outerHTML">' in html
+    )
+    assert "Remove this action item? “提交技术方案初稿” — 周工程师 (研发部), due 2026-09-15." in (
+        text(asked)
+    )
+    assert removed.status_code == 200
+    assert text(removed).startswith(
+        "Action item removed: “提交技术方案初稿”. Action items No action items yet."
+    )
+    assert "Action plan and owners No action items yet." in text(removed)
+    assert 'hx-swap-oob="true"' in removed.content.decode()
+    assert ActionItem.objects.count() == 0
+
+
+def test_remove_by_someone_who_does_not_record_is_refused(
+    client, org: Org, running_meeting, zhou_item
+):
+    """S-MEET-4: only the recorder or the host removes an item: no button, no question, 403."""
+    remove = run_url(running_meeting, "run_action_remove", zhou_item.pk)
+    client.force_login(org.zhou)  # the owner himself
+    audits = AuditEvent.objects.count()
+
+    asked = client.get(remove)
+    response = client.post(remove, {"confirm": "yes"})
+
+    assert "This action item cannot be removed now" in text(asked)
+    assert 'name="confirm"' not in asked.content.decode()
+    assert response.status_code == 403
+    assert "Only the recorder or the host may record action items." in text(response)
+    assert ActionItem.objects.count() == 1
+    assert AuditEvent.objects.count() == audits
+
+
+# -- after approval: a new version, then the change shows in "what changed" (S-POST-2) ---------
+
+
+def test_correction_after_approval_needs_a_new_version_and_shows_what_changed_s_post_2(
+    client, org: Org, running_meeting
+):
+    """S-POST-2: approved minutes refuse a correction (the message says to open a new version);
+    after “Open a new version” the recorder corrects one item and removes another, reached from
+    the minutes page, and version 2's “what changed” lists both."""
+    from accord.minutes.models import MinutesVersion
+    from tests.minutes.test_selectors import at, record_the_meeting
+
+    meeting = running_meeting
+    zhou_item, chen_item = record_the_meeting(org, meeting)
+    minutes_page = reverse("minutes:detail", args=[meeting.pk])
+    edit = run_url(meeting, "run_action_edit", zhou_item.pk)
+    remove = run_url(meeting, "run_action_remove", chen_item.pk)
+    client.force_login(org.zhao)
+    with clock.frozen(at(9, 9, 17)):
+        assert client.post(reverse("minutes:submit", args=[meeting.pk])).status_code == 302
+    client.force_login(org.wang)
+    with clock.frozen(at(9, 9, 18)):
+        assert client.post(reverse("minutes:approve", args=[meeting.pk])).status_code == 302
+
+    # approved: no correction offered, and a correction is refused with what was typed kept
+    client.force_login(org.zhao)
+    audits = AuditEvent.objects.count()
+    run_page = client.get(run_url(meeting))
+    minutes_view = client.get(minutes_page)
+    edit_page = client.get(edit)
+    refused = client.post(edit, edit_data(org, due_date="9月25日前"))
+    not_removed = client.post(remove, {"confirm": "yes"})
+
+    frozen = (
+        "The minutes are approved: open a new version, with a reason, to change the action plan."
+    )
+    assert edit not in run_page.content.decode() and remove not in run_page.content.decode()
+    assert edit not in minutes_view.content.decode()
+    assert "This action item cannot be corrected now" in text(edit_page)
+    assert refused.status_code == 422
+    assert frozen in text(refused)
+    assert 'name="edit-due_date" value="9月25日前"' in refused.content.decode()
+    assert not_removed.status_code == 422
+    assert frozen in text(not_removed)
+    assert item_state(zhou_item) == ZHOU_ITEM
+    assert ActionItem.objects.filter(pk=chen_item.pk).exists()
+    assert AuditEvent.objects.count() == audits
+
+    # a new version is opened; the minutes page leads to the corrections
+    with clock.frozen(at(9, 11, 10)):
+        response = client.post(
+            reverse("minutes:revise", args=[meeting.pk]), {"reason": "更正行动项"}
+        )
+        assert response.status_code == 302
+        minutes_view = client.get(minutes_page)
+        html = minutes_view.content.decode()
+        assert f'<a href="{edit}?from=minutes"' in html
+        assert f'<a href="{remove}?from=minutes"' in html
+        assert section(minutes_view, "plan") == (
+            "Action plan Task Owner Department Due date Required resources Status Correction "
+            "提交技术方案初稿 周工程师 研发部 2026-09-15 测试服务器2台 Open Edit Remove "
+            "完成UI设计稿 陈主管 设计部 2026-09-18 — Open Edit Remove"
+        )
+        edit_page = client.get(edit + "?from=minutes")
+        assert '<input type="hidden" name="from" value="minutes">' in edit_page.content.decode()
+        assert f'<a href="{minutes_page}#plan">Cancel</a>' in edit_page.content.decode()
+        corrected = client.post(
+            edit,
+            {**edit_data(org, due_date="9月25日前", resources="测试服务器3台"), "from": "minutes"},
+        )
+        asked = client.get(remove + "?from=minutes")
+        removed = client.post(remove, {"confirm": "yes", "from": "minutes"})
+        assert (corrected.status_code, corrected.url) == (302, f"{minutes_page}#plan")
+        assert f'<a href="{minutes_page}#plan">Keep it</a>' in asked.content.decode()
+        assert (removed.status_code, removed.url) == (302, f"{minutes_page}#plan")
+        assert client.post(reverse("minutes:submit", args=[meeting.pk])).status_code == 302
+    client.force_login(org.wang)
+    with clock.frozen(at(9, 11, 11)):
+        assert client.post(reverse("minutes:approve", args=[meeting.pk])).status_code == 302
+
+    response = client.get(minutes_page)
+    assert (
+        "1 王经理 2026-09-09 18:00 — — First version "
+        "2 王经理 2026-09-11 11:00 更正行动项 — "
+        "Action item changed: “提交技术方案初稿”: due date “2026-09-15” → “2026-09-25”; "
+        "required resources “测试服务器2台” → “测试服务器3台”. "
+        "Action item removed: “完成UI设计稿”." in text(response)
+    )
+    assert item_state(zhou_item) == (
+        *ZHOU_ITEM[:3],
+        dt.date(2026, 9, 25),
+        "9月25日前",
+        "测试服务器3台",
+    )
+    assert not ActionItem.objects.filter(pk=chen_item.pk).exists()
+    assert MinutesVersion.objects.filter(minutes__meeting=meeting).count() == 2
+
+
+# -- visibility and wrong ids for the new URLs -------------------------------------------------
+
+
+def test_outsider_gets_404_on_attendance_and_corrections(
+    client, org: Org, running_meeting, zhou_item
+):
+    """Visibility: attendance, edit and remove of a meeting one may not see do not exist."""
+    zhou = participant_of(running_meeting, org.zhou)
+    client.force_login(org.outsider)
+    audits = AuditEvent.objects.count()
+
+    for method, address, data in [
+        ("post", run_url(running_meeting, "run_attendance", zhou.pk), {"attendance": "absent"}),
+        ("get", run_url(running_meeting, "run_action_edit", zhou_item.pk), None),
+        ("post", run_url(running_meeting, "run_action_edit", zhou_item.pk), edit_data(org)),
+        ("get", run_url(running_meeting, "run_action_remove", zhou_item.pk), None),
+        ("post", run_url(running_meeting, "run_action_remove", zhou_item.pk), {"confirm": "yes"}),
+    ]:
+        response = getattr(client, method)(address, data)
+        assert response.status_code == 404, address
+    assert attendance_of(running_meeting) == NOBODY_MARKED
+    assert item_state(zhou_item) == ZHOU_ITEM
+    assert AuditEvent.objects.count() == audits
+
+
+def test_other_meetings_items_and_participants_are_404(
+    client, org: Org, running_meeting, zhou_item
+):
+    """Another meeting's action item or participant, or an unknown one, is 404."""
+    bigger = _bigger_meeting(org)
+    other_item = bigger.actions.first()
+    other_participant = bigger.participants.first()
+    client.force_login(org.zhao)
+
+    for address in [
+        run_url(running_meeting, "run_action_edit", other_item.pk),
+        run_url(running_meeting, "run_action_remove", other_item.pk),
+        run_url(running_meeting, "run_action_edit", 999999),
+        run_url(running_meeting, "run_attendance", other_participant.pk),
+        run_url(running_meeting, "run_attendance", 999999),
+    ]:
+        response = client.post(address, {"confirm": "yes", "attendance": "absent"})
+        assert response.status_code == 404, address
+    assert bigger.actions.count() == 8
+    assert other_participant.attendance == "invited"
+
+
+# -- query counts of the new parts -------------------------------------------------------------
+
+
+def _crowded_meeting(org: Org, *, start: bool, extra: int = 5) -> Meeting:
+    """More people than the fixture meeting (7 + ``extra`` participants, three of them marked)
+    and, once started, more action items."""
+    meeting = meetings.meeting_create(
+        actor=org.sun, title="扩大会", starts_at=STARTS, host=org.wang, recorder=org.zhao
+    )
+    meetings.topic_add(actor=org.sun, meeting=meeting, title="议题", planned_minutes=30)
+    extra = [
+        org_services.person_create(
+            actor=org.admin,
+            username=f"extra{number}{int(start)}",
+            name=f"新人{number}",
+            department=org.marketing,
+        )
+        for number in range(extra)
+    ]
+    for department, head, executors in [
+        (org.marketing, org.wang, [org.zhang, *extra]),
+        (org.rnd, org.li, [org.zhou]),
+        (org.design, org.chen, []),
+        (org.sales, org.liu, []),
+    ]:
+        meetings.participants_invite_department(
+            actor=org.sun,
+            meeting=meeting,
+            department=department,
+            decision_maker=head,
+            executors=executors,
+        )
+    meetings.participant_invite(
+        actor=org.sun, meeting=meeting, person=org.zhao, role=Participant.Role.EXECUTOR
+    )
+    meetings.meeting_schedule(actor=org.sun, meeting=meeting)
+    for participant, attendance in zip(
+        meeting.participants.all(), ["present", "absent", "excused"], strict=False
+    ):
+        meetings.participant_set_attendance(
+            actor=org.wang, participant=participant, attendance=attendance
+        )
+    if start:
+        from accord.actions.services import action_create
+
+        with clock.frozen(STARTS):
+            meetings.meeting_start(actor=org.wang, meeting=meeting)
+        for number in range(6):
+            action_create(
+                actor=org.zhao,
+                meeting=meeting,
+                task=f"任务{number}",
+                owner=extra[number % len(extra)],
+                due="9月30日前",
+            )
+    return meeting
+
+
+# session, person, the meeting and its record; the host's attendance list comes with the
+# participants, so it adds none; before the start nobody records (no people, no departments).
+RUN_PAGE_QUERIES_HOST_SCHEDULED = 9
+
+
+def test_attendance_adds_no_query_however_many_people(
+    client, org: Org, running_meeting, django_assert_num_queries
+):
+    """The run page with the attendance list runs the same queries for 7 or 12 participants,
+    before the start and during the meeting (the host records too)."""
+    client.force_login(org.wang)
+    small_scheduled = _crowded_meeting(org, start=False, extra=0)
+    crowded_scheduled = _crowded_meeting(org, start=False)
+    crowded_running = _crowded_meeting(org, start=True)
+    for meeting in (running_meeting, crowded_running):  # who raised them: one query more
+        meetings.objection_raise(actor=org.liu, meeting=meeting, text="异议")
+    for meeting, expected in [
+        (small_scheduled, RUN_PAGE_QUERIES_HOST_SCHEDULED),
+        (crowded_scheduled, RUN_PAGE_QUERIES_HOST_SCHEDULED),
+        (running_meeting, RUN_PAGE_QUERIES_RECORDER),
+        (crowded_running, RUN_PAGE_QUERIES_RECORDER),
+    ]:
+        with django_assert_num_queries(expected):
+            response = client.get(run_url(meeting))
+        assert response.status_code == 200
+        assert "expected present" in section(response, "attendance")
+
+
+# session, person, the meeting and its record, the people and departments an owner may be.
+ACTION_PAGE_QUERIES = 12
+# the same without the people and departments (nothing to choose when removing)
+REMOVE_PAGE_QUERIES = 10
+
+
+def test_edit_and_remove_pages_query_count_is_pinned_and_constant(
+    client, org: Org, running_meeting, zhou_item, django_assert_num_queries
+):
+    """The edit page, its htmx form in the list and the removal question run a fixed number
+    of queries, however big the meeting."""
+    meetings.objection_raise(actor=org.liu, meeting=running_meeting, text="异议")
+    bigger = _bigger_meeting(org)
+    client.force_login(org.zhao)
+    for meeting, item in [(running_meeting, zhou_item), (bigger, bigger.actions.last())]:
+        edit = run_url(meeting, "run_action_edit", item.pk)
+        remove = run_url(meeting, "run_action_remove", item.pk)
+        with django_assert_num_queries(ACTION_PAGE_QUERIES):
+            assert client.get(edit).status_code == 200
+        with django_assert_num_queries(ACTION_PAGE_QUERIES):
+            assert client.get(edit, **HTMX).status_code == 200
+        with django_assert_num_queries(REMOVE_PAGE_QUERIES):
+            assert client.get(remove).status_code == 200

@@ -453,3 +453,49 @@ def test_minutes_page_query_count_is_pinned_and_constant(
     for target in (meeting, bigger):
         with django_assert_num_queries(MINUTES_PAGE_QUERIES):
             assert client.get(url(target)).status_code == 200
+
+
+# As MINUTES_PAGE_QUERIES: the correction links cost no query.
+MINUTES_PAGE_QUERIES_WRITING = 12
+
+
+def test_recorder_reaches_corrections_of_action_items_from_the_minutes_page(
+    client, org: Org, recorded, django_assert_num_queries
+):
+    """S-POST-1: while the minutes are written, each item of the recorder's action plan links to
+    its correction on the run page; a participant reads the plan without them. The page's
+    queries stay pinned however many items."""
+    meeting, zhou_item, chen_item = recorded
+    bigger = _bigger_meeting(org)
+    with clock.frozen(at(9, 9, 16)):
+        meetings.objection_resolve(
+            actor=org.wang,
+            objection=bigger.objections.filter(resolved_at=None).get(),
+            resolution="好",
+        )
+        from tests.conftest import close_topics
+
+        close_topics(org, bigger)
+        meetings.meeting_end(actor=org.wang, meeting=bigger)
+    client.force_login(org.zhao)
+
+    for target in (meeting, bigger):
+        with django_assert_num_queries(MINUTES_PAGE_QUERIES_WRITING):
+            response = client.get(url(target))
+        assert response.status_code == 200
+    response = client.get(url(meeting))
+    client.force_login(org.zhang)
+    participant = client.get(url(meeting))
+
+    html = response.content.decode()
+    for item in (zhou_item, chen_item):
+        for name in ("run_action_edit", "run_action_remove"):
+            address = reverse(f"meetings:{name}", args=[meeting.pk, item.pk])
+            assert f'<a href="{address}?from=minutes"' in html
+    assert (
+        "Action plan Task Owner Department Due date Required resources Status Correction "
+        "提交技术方案初稿 周工程师 研发部 2026-09-15 测试服务器2台 Open Edit Remove"
+        in text(response)
+    )
+    assert "Correction" not in text(participant)
+    assert "/run/actions/" not in participant.content.decode()

@@ -1,6 +1,7 @@
 """The run page (S-MEET-1..5). A plain list: the meetings app adds these to its own
 ``urlpatterns`` (namespace ``meetings``), so they reverse as ``meetings:run``,
-``meetings:run_position`` …"""
+``meetings:run_position`` …, ``meetings:run_attendance``, ``meetings:run_action_edit``,
+``meetings:run_action_remove``."""
 
 from django.urls import path
 
@@ -19,6 +20,21 @@ urlpatterns = [
     path("<int:pk>/run/topics/<int:topic_pk>/outcome/", run_views.run_outcome, name="run_outcome"),
     path("<int:pk>/run/actions/", run_views.run_action, name="run_action"),
     path("<int:pk>/run/due-check/", run_views.run_due_check, name="run_due_check"),
+    path(
+        "<int:pk>/run/actions/<int:action_pk>/edit/",
+        run_views.run_action_edit,
+        name="run_action_edit",
+    ),
+    path(
+        "<int:pk>/run/actions/<int:action_pk>/remove/",
+        run_views.run_action_remove,
+        name="run_action_remove",
+    ),
+    path(
+        "<int:pk>/run/participants/<int:participant_pk>/attendance/",
+        run_views.run_attendance,
+        name="run_attendance",
+    ),
     path("<int:pk>/run/objections/", run_views.run_objection, name="run_objection"),
     path(
         "<int:pk>/run/objections/<int:objection_pk>/resolve/",

@@ -7,6 +7,10 @@ topics in order with each department's position (S-MEET-2), closes each with an 
 are raised and resolved (S-MEET-5). Others who may see the meeting follow read-only; for
 everyone else the meeting does not exist (404).
 
+The host and the recorder also take attendance (S-TPL-1: the minutes list the people
+present) and correct or remove action items while the minutes are written, including in a
+new version opened after approval (S-POST-2).
+
 Every form works as a plain POST (post/redirect/get); with htmx the changed part is swapped.
 """
 
@@ -24,19 +28,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accord.actions.models import ActionItem
 from accord.actions.selectors import meeting_due_preview
-from accord.actions.services import action_create
+from accord.actions.services import action_create, action_remove, action_update
 from accord.core.errors import AppError
 from accord.meetings import roles
 from accord.meetings import services as meetings
-from accord.meetings.models import AgendaTopic, Meeting, Objection, Position
+from accord.meetings.models import AgendaTopic, Meeting, Objection, Participant, Position
 from accord.meetings.models import TopicOutcome as Outcome
 from accord.meetings.selectors import meeting_with_record
 from accord.org.models import Department, Person
+from accord.web.forms import show_refusal
 
 Status = Meeting.Status
+Mark = Participant.Attendance
 
 # -- forms: choices come from lists the view loaded once, so rendering runs no query ---------
 
@@ -150,6 +157,64 @@ class ActionForm(forms.Form):
         )
 
 
+class ActionEditForm(forms.Form):
+    """Correct an item (S-MEET-4): the add form's fields but the topic, owner required."""
+
+    task = _text(gettext_lazy("Task"), rows=2)
+
+    def __init__(self, *args, people: list[Person], departments: list[Department], **kwargs):
+        # One item is corrected at a time; the prefix keeps its fields apart from the add form's.
+        super().__init__(*args, prefix="edit", **kwargs)
+        owner = ObjectChoiceField(
+            objects=people, label_from=_person_label, label=gettext_lazy("Owner")
+        )
+        # Left empty, the service would keep the old owner: say so here instead.
+        owner.required = True
+        self.fields["owner"] = owner
+        self.fields["department"] = ObjectChoiceField(
+            objects=departments,
+            label=gettext_lazy("Department"),
+            help_text=gettext_lazy("Empty: the owner's department."),
+        )
+        self.fields["due_date"] = _due(gettext_lazy("Due date"))
+        self.fields["resources"] = forms.CharField(
+            label=gettext_lazy("Required resources"), required=False
+        )
+
+
+def _edit_initial(action: ActionItem) -> dict[str, Any]:
+    return {
+        "task": action.task,
+        "owner": str(action.owner_id),
+        # Empty when it is the owner's: it follows a new owner unless one is chosen.
+        "department": ""
+        if action.department_id == action.owner.department_id
+        else str(action.department_id),
+        # The phrase as it was typed, so that an unchanged field reads the same.
+        "due_date": action.due_text or action.due_date.isoformat(),
+        "resources": action.resources,
+    }
+
+
+class RemoveForm(forms.Form):
+    """Removing needs ``confirm=yes``; without it the person is asked first."""
+
+    confirm = forms.CharField(required=False, max_length=10)
+
+    def confirmed(self) -> bool:
+        return self.is_valid() and self.cleaned_data["confirm"] == "yes"
+
+
+class AttendanceForm(forms.Form):
+    attendance = forms.ChoiceField(
+        label=gettext_lazy("Attendance"), choices=Participant.Attendance.choices
+    )
+
+    def __init__(self, *args, participant: Participant, **kwargs):
+        # One form per participant on the page: ids apart, the field's name the service's.
+        super().__init__(*args, auto_id=f"id_attendance-{participant.pk}-%s", **kwargs)
+
+
 class ObjectionForm(forms.Form):
     text = _text(gettext_lazy("Objection"), rows=2)
 
@@ -229,6 +294,7 @@ class Flags:
     end: bool = False
     raise_objection: bool = False
     resolve: bool = False
+    attendance: bool = False
 
 
 def _flags(person: Person, meeting: Meeting) -> Flags:
@@ -240,6 +306,7 @@ def _flags(person: Person, meeting: Meeting) -> Flags:
         end=live and runs,
         raise_objection=live and (runs or records or roles.is_participant(person, meeting)),
         resolve=live and (runs or records),
+        attendance=meeting.status in (Status.SCHEDULED, *meetings.RECORDING) and (runs or records),
     )
 
 
@@ -251,6 +318,67 @@ class PositionEntry:
 
 
 @dataclass
+class AttendanceRow:
+    participant: Participant
+    form: AttendanceForm
+
+
+@dataclass
+class AttendanceGroup:
+    department: Department
+    rows: list[AttendanceRow]
+    present: int
+    expected: int
+
+
+@dataclass
+class Attendance:
+    groups: list[AttendanceGroup]
+    present: int
+    expected: int
+    absent: int
+    excused: int
+    unmarked: int
+
+
+def _count(participants: list[Participant]) -> tuple[int, int]:
+    """Present and expected: an excused person is not expected; an absent one was."""
+    present = sum(p.attendance == Mark.PRESENT for p in participants)
+    return present, sum(p.attendance != Mark.EXCUSED for p in participants)
+
+
+def _attendance(
+    meeting: Meeting, form: Callable[[str, Callable[[], forms.Form]], forms.Form]
+) -> Attendance:
+    """The participants by department (as loaded: by department name, then role) with their
+    attendance and, for each, the form that sets it."""
+    participants = list(meeting.participants.all())
+    by_department: dict[int, list[Participant]] = {}
+    for participant in participants:
+        by_department.setdefault(participant.department_id, []).append(participant)
+    groups = []
+    for members in by_department.values():
+        rows = [
+            AttendanceRow(
+                p,
+                form(
+                    f"attendance-{p.pk}",
+                    lambda p=p: AttendanceForm(initial={"attendance": p.attendance}, participant=p),
+                ),
+            )
+            for p in members
+        ]
+        groups.append(AttendanceGroup(members[0].department, rows, *_count(members)))
+    return Attendance(
+        groups,
+        *_count(participants),
+        absent=sum(p.attendance == Mark.ABSENT for p in participants),
+        excused=sum(p.attendance == Mark.EXCUSED for p in participants),
+        unmarked=sum(p.attendance == Mark.INVITED for p in participants),
+    )
+
+
+@dataclass
 class ObjectionRow:
     objection: Objection
     topic: AgendaTopic | None
@@ -258,7 +386,13 @@ class ObjectionRow:
 
 
 def _context(
-    request: HttpRequest, meeting: Meeting, topic: AgendaTopic | None, bound: dict[str, forms.Form]
+    request: HttpRequest,
+    meeting: Meeting,
+    topic: AgendaTopic | None,
+    bound: dict[str, forms.Form],
+    *,
+    editing: ActionItem | None = None,
+    removing: ActionItem | None = None,
 ) -> dict[str, Any]:
     topics = list(meeting.topics.all())
     current = _current_topic(topics)
@@ -316,6 +450,10 @@ def _context(
     check = reverse("meetings:run_due_check", args=[meeting.pk])
     _live_due(action_form, url=check, target="due-check-action")
     _live_due(outcome_form, url=f"{check}?prefix=outcome", target="due-check-outcome")
+    edit_form = None
+    if editing is not None:
+        edit_form = form("edit", lambda: ActionEditForm(initial=_edit_initial(editing), **choices))
+        _live_due(edit_form, url=f"{check}?prefix=edit", target="due-check-edit")
     return {
         "nav": "meetings",
         "meeting": meeting,
@@ -363,6 +501,13 @@ def _context(
         ],
         "start_form": form("start", ConfirmForm),
         "end_form": form("end", ConfirmForm),
+        "attendance": _attendance(meeting, form)
+        if flags.attendance or any(name.startswith("attendance-") for name in bound)
+        else None,
+        "editing": editing,
+        "edit_form": edit_form,
+        "removing": removing,
+        "remove_form": form("remove", RemoveForm) if removing is not None else None,
     }
 
 
@@ -388,8 +533,10 @@ def _render(
     status: int = 200,
     partial: str | None = None,
     department_pk: int | None = None,
+    editing: ActionItem | None = None,
+    removing: ActionItem | None = None,
 ) -> HttpResponse:
-    context = _context(request, meeting, topic, bound or {})
+    context = _context(request, meeting, topic, bound or {}, editing=editing, removing=removing)
     if partial and request.htmx:
         if department_pk is not None:
             context["entry"] = next(
@@ -427,8 +574,7 @@ def _submit(
         try:
             result = call(form.cleaned_data)
         except AppError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-            status = 403 if error.code == "forbidden" else 422
+            status = show_refusal(form, error)
         else:
             messages.success(request, success(result))
             if partial and request.htmx:
@@ -621,6 +767,218 @@ def run_action(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _action(meeting: Meeting, action_pk: int) -> ActionItem:
+    """One of the meeting's action items (loaded with it); another meeting's is 404."""
+    for action in meeting.actions.all():
+        if action.pk == action_pk:
+            return action
+    raise Http404
+
+
+def _back(request: HttpRequest) -> str | None:
+    """Where a correction opened from the minutes page returns to (a fixed place, never a
+    URL from the request)."""
+    came_from = request.POST.get("from") or request.GET.get("from")
+    return "minutes" if came_from == "minutes" else None
+
+
+def _back_url(meeting: Meeting, back: str | None, anchor: str) -> str:
+    if back == "minutes":
+        return reverse("minutes:detail", args=[meeting.pk]) + "#plan"
+    return _run_url(meeting, anchor=anchor)
+
+
+def _action_page(
+    request: HttpRequest,
+    meeting: Meeting,
+    action: ActionItem,
+    *,
+    template: str,
+    back: str | None,
+    status: int = 200,
+    **forms_: forms.Form,
+) -> HttpResponse:
+    """The page of its own that a correction or a removal opens without JavaScript."""
+    return render(
+        request,
+        template,
+        {
+            "nav": "meetings",
+            "meeting": meeting,
+            "action": action,
+            "flags": _flags(request.user, meeting),
+            "back": back,
+            "cancel_url": _back_url(meeting, back, f"action-{action.pk}"),
+            **forms_,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def run_action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    """Correct an action item while the meeting runs or its minutes are written (S-MEET-4,
+    S-POST-2: after approval only in a new version). htmx opens the form in the list."""
+    meeting = _load(request, pk)
+    action = _action(meeting, action_pk)
+    back = _back(request)
+    if request.method != "POST" and request.htmx:
+        return _render(request, meeting, partial="meetings/run/_actions.html", editing=action)
+    choices = _choices()
+    initial = _edit_initial(action)
+    if request.method != "POST":
+        return _edit_page(
+            request, meeting, action, ActionEditForm(initial=initial, **choices), back
+        )
+    form = ActionEditForm(request.POST, initial=initial, **choices)
+    status = 422
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            updated = action_update(
+                actor=request.user,
+                action=action,
+                task=data["task"],
+                owner=data["owner"],
+                department=data["department"],
+                # An unchanged phrase is not read again: its date stays as it was.
+                due=data["due_date"] if "due_date" in form.changed_data else None,
+                resources=data["resources"],
+            )
+        except AppError as error:
+            status = show_refusal(form, error)
+        else:
+            messages.success(
+                request,
+                _("Action item corrected: “%(task)s”, %(owner)s (%(department)s), due %(due)s.")
+                % {
+                    "task": updated.task,
+                    "owner": updated.owner,
+                    "department": updated.department,
+                    "due": updated.due_date.isoformat(),
+                },
+            )
+            if request.htmx:
+                return _render(
+                    request, _load(request, pk), partial="meetings/run/_actions_swap.html"
+                )
+            return redirect(_back_url(meeting, back, f"action-{action.pk}"))
+    # The service re-read the meeting inside its rolled-back transaction: read it again.
+    fresh = _load(request, pk)
+    action = _action(fresh, action_pk)
+    if request.htmx:
+        return _render(
+            request,
+            fresh,
+            bound={"edit": form},
+            status=status,
+            partial="meetings/run/_actions_swap.html",
+            editing=action,
+        )
+    return _edit_page(request, fresh, action, form, back, status=status)
+
+
+def _edit_page(
+    request: HttpRequest,
+    meeting: Meeting,
+    action: ActionItem,
+    form: ActionEditForm,
+    back: str | None,
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    check = reverse("meetings:run_due_check", args=[meeting.pk])
+    _live_due(form, url=f"{check}?prefix=edit", target="due-check-edit")
+    return _action_page(
+        request,
+        meeting,
+        action,
+        template="meetings/run/action_edit.html",
+        edit_form=form,
+        back=back,
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def run_action_remove(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    """Remove an action item: a POST with ``confirm=yes`` removes it; anything else asks
+    first (a page of its own, or with htmx a question in the list)."""
+    meeting = _load(request, pk)
+    action = _action(meeting, action_pk)
+    back = _back(request)
+    form = RemoveForm(request.POST) if request.method == "POST" else RemoveForm()
+    if not form.confirmed():
+        if request.htmx:
+            return _render(request, meeting, partial="meetings/run/_actions.html", removing=action)
+        return _action_page(
+            request,
+            meeting,
+            action,
+            template="meetings/run/action_remove.html",
+            remove_form=RemoveForm(),
+            back=back,
+        )
+    task = action.task
+    try:
+        action_remove(actor=request.user, action=action)
+    except AppError as error:
+        form.add_error(None, error.message)
+        status = 403 if error.code == "forbidden" else 422
+    else:
+        messages.success(request, _("Action item removed: “%(task)s”.") % {"task": task})
+        if request.htmx:
+            return _render(request, _load(request, pk), partial="meetings/run/_actions_swap.html")
+        return redirect(_back_url(meeting, back, "actions"))
+    fresh = _load(request, pk)
+    action = _action(fresh, action_pk)
+    if request.htmx:
+        return _render(
+            request,
+            fresh,
+            bound={"remove": form},
+            status=status,
+            partial="meetings/run/_actions_swap.html",
+            removing=action,
+        )
+    return _action_page(
+        request,
+        fresh,
+        action,
+        template="meetings/run/action_remove.html",
+        remove_form=form,
+        back=back,
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def run_attendance(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+    """Who is present, absent or excused (S-TPL-1: the minutes list the people present)."""
+    meeting = _load(request, pk)
+    participant = next((p for p in meeting.participants.all() if p.pk == participant_pk), None)
+    if participant is None:
+        raise Http404
+    return _submit(
+        request,
+        meeting,
+        name=f"attendance-{participant.pk}",
+        form=AttendanceForm(request.POST, participant=participant),
+        call=lambda data: meetings.participant_set_attendance(
+            actor=request.user, participant=participant, attendance=data["attendance"]
+        ),
+        success=lambda p: (
+            _("Attendance of %(person)s: %(attendance)s.")
+            % {"person": p.person, "attendance": p.get_attendance_display()}
+        ),
+        anchor="attendance",
+        partial="meetings/run/_attendance_swap.html",
+    )
+
+
 @login_required
 @require_safe
 def run_due_check(request: HttpRequest, pk: int) -> HttpResponse:
@@ -628,7 +986,7 @@ def run_due_check(request: HttpRequest, pk: int) -> HttpResponse:
     it is not a date. Nothing for an empty field."""
     meeting = _load(request, pk)
     prefix = request.GET.get("prefix") or None
-    form = DueCheckForm(request.GET, prefix=prefix if prefix in ("outcome",) else None)
+    form = DueCheckForm(request.GET, prefix=prefix if prefix in ("outcome", "edit") else None)
     context: dict[str, Any] = {"due": None, "error": None}
     status = 200
     if not form.is_valid():

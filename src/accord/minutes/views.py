@@ -23,6 +23,7 @@ from accord.actions.models import ActionItem
 from accord.actions.services import action_sign
 from accord.core import clock
 from accord.core.errors import AppError
+from accord.meetings import roles
 from accord.meetings.models import Meeting
 from accord.meetings.selectors import meeting_with_record
 from accord.minutes import services
@@ -33,6 +34,7 @@ from accord.minutes.selectors import (
     minutes_permissions,
     minutes_record,
 )
+from accord.web.forms import show_refusal
 
 
 def _load(request: HttpRequest, meeting_pk: int) -> Meeting:
@@ -76,6 +78,10 @@ def _context(request: HttpRequest, meeting: Meeting, bound: dict[str, forms.Form
             "clock": _clock(minutes),
             "history": minutes_history(minutes=minutes),
             "actions": list(meeting.actions.all()),
+            # While the minutes are written, the recorder corrects items on the run page (the
+            # same check as accord.actions.services.action_update).
+            "correct_actions": meeting.status == Meeting.Status.MINUTES_DRAFT
+            and roles.can_record(request.user, meeting),
             "signatures": [
                 SignatureRow(action, getattr(action, "signature", None), action.pk in perms.sign)
                 for action in meeting.actions.all()
@@ -129,8 +135,7 @@ def _submit(
         try:
             call(form.cleaned_data)
         except AppError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-            status = 403 if error.code == "forbidden" else 422
+            status = show_refusal(form, error)
         else:
             messages.success(request, success)
             if partial and request.htmx:
