@@ -229,7 +229,7 @@ class TopicForm(forms.Form):
 
     title = forms.CharField(label=_("Topic"), required=False, max_length=200)
     planned_minutes = forms.IntegerField(
-        label=_("Minutes"), widget=forms.NumberInput(attrs={"min": 1, "max": 1440})
+        label=_("Planned minutes"), widget=forms.NumberInput(attrs={"min": 1, "max": 1440})
     )
     lead_department = ObjectChoiceField(label=_("Lead department"), required=False)
     description = forms.CharField(

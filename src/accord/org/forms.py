@@ -33,7 +33,7 @@ class DepartmentForm(forms.Form):
 
 class PersonForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Full name"), max_length=100)
     email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
     department = forms.ModelChoiceField(
         label=_("Department"),
@@ -41,7 +41,7 @@ class PersonForm(forms.Form):
         required=False,
         empty_label=_("— none —"),
     )
-    title = forms.CharField(label=_("Title"), max_length=100, required=False)
+    title = forms.CharField(label=_("Job title"), max_length=100, required=False)
     mobile = forms.CharField(label=_("Mobile"), max_length=32, required=False)
     feishu_id = forms.CharField(label=_("Feishu user id"), max_length=64, required=False)
     dingtalk_id = forms.CharField(label=_("DingTalk user id"), max_length=64, required=False)

@@ -50,7 +50,7 @@ class Person(AbstractUser):
         ZH_HANS = "zh-hans", _("Simplified Chinese")
         EN = "en", _("English")
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("full name"), max_length=100)
     department = models.ForeignKey(
         Department,
         verbose_name=_("department"),
@@ -59,7 +59,7 @@ class Person(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="members",
     )
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    title = models.CharField(_("job title"), max_length=100, blank=True)
     mobile = models.CharField(_("mobile"), max_length=32, blank=True)
     feishu_id = models.CharField(_("Feishu user id"), max_length=64, blank=True)
     dingtalk_id = models.CharField(_("DingTalk user id"), max_length=64, blank=True)
