@@ -476,3 +476,29 @@ def test_minutes_late_lists_the_undistributed_past_due_s_post_1(org: Org, ended_
         minutes_is_late(Minutes.objects.get(meeting=m), now=at(9, 10, 16, 0))
         for m in (ended_meeting, on_time, went_out_late, not_yet_due)
     ] == [True, False, True, False]
+
+
+@pytest.mark.parametrize(
+    ("service", "extra"),
+    [
+        (minutes_services.minutes_update_summary, {"summary": "纪要"}),
+        (minutes_services.minutes_submit, {}),
+        (minutes_services.minutes_return, {"comment": "请补充"}),
+        (minutes_services.minutes_approve, {}),
+        (minutes_services.minutes_distribute, {}),
+        (minutes_services.minutes_open_revision, {"reason": "补充"}),
+    ],
+)
+def test_minutes_moves_before_the_meeting_ended_are_refused_s_post_1(
+    org: Org, scheduled_meeting: Meeting, service, extra: dict
+):
+    """S-POST-1: the minutes begin when the meeting ends; before that there is nothing to move."""
+    audits = AuditEvent.objects.count()
+    with pytest.raises(AppError) as error:
+        service(actor=org.admin, meeting=scheduled_meeting, **extra)
+    assert (error.value.field, error.value.code) == ("status", "illegal_state")
+    assert str(error.value) == "This meeting has no minutes yet: they start when the meeting ends."
+    assert Minutes.objects.count() == 0
+    assert AuditEvent.objects.count() == audits
+    scheduled_meeting.refresh_from_db()
+    assert scheduled_meeting.status == Meeting.Status.SCHEDULED

@@ -21,7 +21,14 @@ Status = Meeting.Status
 
 def _lock(meeting: Meeting) -> Minutes:
     meeting.refresh_from_db(from_queryset=Meeting.objects.select_for_update())
-    return Minutes.objects.select_for_update().get(meeting=meeting)
+    minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
+    if minutes is None:
+        raise AppError(
+            _("This meeting has no minutes yet: they start when the meeting ends."),
+            field="status",
+            code="illegal_state",
+        )
+    return minutes
 
 
 @transaction.atomic
