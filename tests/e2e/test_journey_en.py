@@ -90,7 +90,8 @@ def plan(new_page) -> Meeting:
     page.get_by_label("Recorder").select_option(label="赵专员")
     page.get_by_role("button", name="Create draft").click()
     expect(notice(page, f"Meeting “{TITLE}” created as a draft.")).to_be_visible()
-    expect(status_badge(page)).to_have_text("Draft")
+    # On the meeting page the current step says the status.
+    expect(page.locator(".steps li[aria-current=step]")).to_have_text("Draft")
     check_page(page)
 
     agenda = page.locator("#agenda")
@@ -113,7 +114,7 @@ def plan(new_page) -> Meeting:
 
     page.get_by_role("button", name="Schedule").click()
     expect(notice(page, "Meeting scheduled.")).to_be_visible()
-    expect(status_badge(page)).to_have_text("Scheduled")
+    expect(page.locator(".steps li[aria-current=step]")).to_have_text("Scheduled")
     check_page(page)
     meeting = Meeting.objects.get(title=TITLE)
     assert meeting.status == Meeting.Status.SCHEDULED
@@ -133,7 +134,7 @@ def record(page: Page, meeting: Meeting) -> None:
     actions.get_by_role("button", name="Add the action item").click()
     row = actions.locator("tbody tr", has_text=TASK)
     expect(row).to_contain_text("2026-09-18")
-    expect(row).to_contain_text("(next Friday)")
+    expect(row).to_contain_text("(said as “next Friday”)")
     check_page(page)
     assert ActionItem.objects.get(meeting=meeting).due_date == dt.date(2026, 9, 18)
 

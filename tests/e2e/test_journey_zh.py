@@ -146,10 +146,10 @@ def plan_and_schedule(new_page) -> Meeting:
     expect(warnings).to_contain_text(zh("No agenda warnings."))
     check_page(page)
 
-    # A pre-discussion question (S-PREP-3). Page gap: the question form's topic list is not
-    # refreshed when topics are added with htmx, so the new topics only appear on a reload.
-    page.reload()
+    # A pre-discussion question (S-PREP-3): the question form's topic list already has the
+    # topics just added with htmx (swapped in out of band), no reload needed.
     questions = page.locator("#questions")
+    expect(questions.get_by_label(zh("Topic"))).to_contain_text(TOPICS[2][0])
     questions.get_by_label(zh("Question"), exact=True).fill(QUESTION)
     questions.get_by_label(zh("Topic")).select_option(label=TOPICS[0][0])
     questions.get_by_role("button", name=zh("Add question")).click()
@@ -165,9 +165,13 @@ def plan_and_schedule(new_page) -> Meeting:
     ]:
         invite.get_by_label(zh("Department")).select_option(label=department)
         invite.get_by_label(zh("Decision-maker")).select_option(label=decision_maker)
-        invite.get_by_label(zh("Executors")).select_option(label=executors)
+        # Executors are checkboxes under their department's name (no Ctrl-click list).
+        for executor in executors:
+            invite.get_by_role("checkbox", name=executor, exact=True).check()
         invite.get_by_role("button", name=zh("Invite department")).click()
         expect(page.locator("#participants h3", has_text=department)).to_be_visible()
+    # Once people are invited, the form for one more person is folded under its heading.
+    page.locator("#participants summary", has_text=zh("Invite one person")).click()
     one = page.locator("form[aria-labelledby='participant-h']")
     one.get_by_label(zh("Person")).select_option(label="赵专员")
     one.get_by_label(zh("Role")).select_option(label=zh("Executor"))
@@ -181,7 +185,8 @@ def plan_and_schedule(new_page) -> Meeting:
     # Scheduling announces it.
     page.get_by_role("button", name=zh("Schedule")).click()
     expect(notice(page, zh("Meeting scheduled."))).to_be_visible()
-    expect(page.locator(".spread .badge").first).to_have_text(zh("Scheduled"))
+    # The steps say the status (no second badge beside the title).
+    expect(page.locator(".steps li[aria-current=step]")).to_have_text(zh("Scheduled"))
     check_page(page)
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.SCHEDULED
@@ -330,6 +335,11 @@ def record_topic_one(page: Page, meeting: Meeting) -> None:
     assert topic.outcome.kind == TopicOutcome.Kind.CONSENSUS
 
 
+def due_shown(date: str, weekday: str) -> str:
+    """The date a due phrase stands for, as shown while it is typed: "2026-09-15（星期二）"."""
+    return zh("%(date)s (%(weekday)s)", date=date, weekday=weekday)
+
+
 def add_action(page: Page, task: str, owner: str, due: str, shown: str, resources: str) -> None:
     actions = page.locator("#actions")
     actions.get_by_label(zh("Task")).fill(task)
@@ -349,7 +359,7 @@ def add_action(page: Page, task: str, owner: str, due: str, shown: str, resource
     expect(notice(page, added)).to_be_visible()
     row = actions.locator("tbody tr", has_text=task)
     expect(row).to_contain_text(shown[:10])
-    expect(row).to_contain_text(f"({due})")
+    expect(row).to_contain_text(zh("(said as “%(text)s”)", text=due))
     expect(row).to_contain_text(resources)
 
 
@@ -386,7 +396,7 @@ def record_action_items(page: Page, meeting: Meeting, o: Org) -> None:
 
     # "9月15日前" is a date: Tuesday 2026-09-15.
     actions.get_by_label(zh("Due date")).fill("9月15日前")
-    expect(page.locator("#due-check-action")).to_have_text("2026-09-15 (星期二)")
+    expect(page.locator("#due-check-action")).to_have_text(due_shown("2026-09-15", "星期二"))
     actions.get_by_label(zh("Topic")).select_option(label=f"1. {TOPICS[0][0]}")
     actions.get_by_role("button", name=zh("Add the action item")).click()
     row = actions.locator("tbody tr", has_text=TASK_RND)
@@ -395,8 +405,9 @@ def record_action_items(page: Page, meeting: Meeting, o: Org) -> None:
     expect(row).to_contain_text("2026-09-15")
     expect(row).to_contain_text("研发工程师3名、测试环境")
 
-    add_action(page, TASK_SALES, "销售部 刘代表", "下周五", "2026-09-18 (星期五)", "客户拜访记录")
-    add_action(page, TASK_DESIGN, "设计部 陈主管", "本月底", "2026-09-30 (星期三)", "设计师2名")
+    sales_due, design_due = due_shown("2026-09-18", "星期五"), due_shown("2026-09-30", "星期三")
+    add_action(page, TASK_SALES, "销售部 刘代表", "下周五", sales_due, "客户拜访记录")
+    add_action(page, TASK_DESIGN, "设计部 陈主管", "本月底", design_due, "设计师2名")
     check_page(page)
     assert list(
         ActionItem.objects.filter(meeting=meeting)

@@ -90,6 +90,14 @@ def test_screenshots(new_page, log_in, org: Org, draft_meeting: Meeting) -> None
         "run",
         browser_time=STARTS + dt.timedelta(minutes=12, seconds=30),
     )
+    # On a phone the topic's heading and timer stay at the top while the topic is scrolled.
+    page = new_page(**PHONE)
+    log_in(page, o.zhao)
+    page.goto(f"/meetings/{meeting.pk}/run/")
+    page.locator("#topic button[type=submit]").last.scroll_into_view_if_needed()
+    assert page.evaluate("() => window.scrollY") > 1000
+    timer = page.get_by_role("timer").bounding_box()
+    assert timer is not None and 0 <= timer["y"] < 150, timer
 
     with clock.frozen(STARTS + dt.timedelta(minutes=85)):
         for topic, kind, text in [

@@ -129,17 +129,23 @@ def test_the_whole_meeting_runs_through_the_page_s_meet_1_to_5(client, org: Org,
     )  # after the redirect
     # the recorder sees them in the forms, to correct them …
     assert (
-        "市场部 Position of 市场部 用户调研显示核心需求为A、B、C，优先开发A "
+        "市场部 Recorded Position of 市场部 用户调研显示核心需求为A、B、C，优先开发A "
         "Data and facts A占用户需求的60% Correct the position" in shown
     )
-    assert "销售部 Position of 销售部 客户反馈需求D紧急 Data and facts 3家重点客户提出" in shown
+    assert (
+        "销售部 Recorded Position of 销售部 客户反馈需求D紧急 Data and facts 3家重点客户提出"
+        in shown
+    )
+    # a department still to be heard has no badge
+    assert "研发部 Position of 研发部" in shown
     # … the others read them
     client.force_login(org.liu)
     shown = text(client.get(page))
     assert (
-        "市场部 用户调研显示核心需求为A、B、C，优先开发A Data and facts: A占用户需求的60%" in shown
+        "市场部 Recorded 用户调研显示核心需求为A、B、C，优先开发A Data and facts: A占用户需求的60%"
+        in shown
     )
-    assert "销售部 客户反馈需求D紧急 Data and facts: 3家重点客户提出" in shown
+    assert "销售部 Recorded 客户反馈需求D紧急 Data and facts: 3家重点客户提出" in shown
     assert "研发部 No position recorded." in shown
     client.force_login(org.zhao)
     assert list(
@@ -244,12 +250,12 @@ def test_the_whole_meeting_runs_through_the_page_s_meet_1_to_5(client, org: Org,
         response = client.get(page)
     shown = text(response)
     assert (
-        "Consensus per topic 产品需求优先级确认 : Consensus 先开发A，D列入二期 "
-        "责任部门划分 : Consensus 研发部负责开发，设计部负责UI "
-        "时间节点确认 : Discuss again at the next meeting 待研发评估工期后再定" in shown
+        "Consensus per topic 产品需求优先级确认: Consensus 先开发A，D列入二期 "
+        "责任部门划分: Consensus 研发部负责开发，设计部负责UI "
+        "时间节点确认: Discuss again at the next meeting 待研发评估工期后再定" in shown
     )
     assert (
-        "Action plan and owners 提交技术方案初稿 — 周工程师 (研发部), 2026-09-15 ; 测试服务器2台"
+        "Action plan and owners 提交技术方案初稿 — 周工程师 (研发部), 2026-09-15; 测试服务器2台"
         in shown
     )
     assert "Open objections None." in shown
@@ -391,7 +397,7 @@ def test_htmx_position_swaps_the_department_block(client, org: Org, running_meet
     html = response.content.decode()
     assert html.startswith(f'<div id="position-{org.sales.pk}" class="position">')
     assert text(response) == (
-        "Position of 销售部 recorded. 销售部 Position of 销售部 客户反馈需求D紧急 "
+        "Position of 销售部 recorded. 销售部 Recorded Position of 销售部 客户反馈需求D紧急 "
         "Data and facts Correct the position"
     )
 
@@ -462,7 +468,7 @@ def test_participant_follows_read_only_and_may_object_s_meet_5(client, org: Org,
     assert response.status_code == 200
     html = response.content.decode()
     shown = text(response)
-    assert "市场部 优先开发A" in shown
+    assert "市场部 Recorded 优先开发A" in shown
     assert "研发部 No position recorded." in shown
     for name in ("run_start", "run_action", "run_end"):
         assert f'action="{run_url(running_meeting, name)}"' not in html
@@ -949,14 +955,14 @@ def test_absent_and_excused_people_are_not_in_the_minutes_s_tpl_1(
     after = section(client.get(minutes_page), "basic")
 
     assert (
-        "Departments and people present 市场部：经理、专员 研发部：主管 行政部：专员 销售部：代表 "
+        "Departments and people present 市场部: 经理, 专员 研发部: 主管 行政部: 专员 销售部: 代表 "
         "Core goal" in before
     )
-    assert "工程师" not in before and "设计部：" not in before
+    assert "工程师" not in before and "设计部:" not in before
     assert corrected.status_code == 302
     assert (
-        "Departments and people present 市场部：经理、专员 研发部：主管 行政部：专员 设计部：主管 "
-        "销售部：代表 Core goal" in after
+        "Departments and people present 市场部: 经理, 专员 研发部: 主管 行政部: 专员 设计部: 主管 "
+        "销售部: 代表 Core goal" in after
     )
 
 
@@ -1023,7 +1029,7 @@ def test_recorder_corrects_an_action_item_s_meet_4(client, org: Org, running_mee
     response = client.get(edit)
 
     assert (
-        "提交技术方案初稿 周工程师 研发部 2026-09-15 (9月15日前) 测试服务器2台 产品需求优先级确认 Edit Remove"
+        "提交技术方案初稿 周工程师 研发部 2026-09-15 (said as “9月15日前”) 测试服务器2台 产品需求优先级确认 Edit Remove"
         in (section(run_page, "actions"))
     )
     assert f'<a href="{edit}" hx-get="{edit}" hx-target="#actions" hx-swap="outerHTML"' in (
@@ -1034,7 +1040,7 @@ def test_recorder_corrects_an_action_item_s_meet_4(client, org: Org, running_mee
     assert "<h1>Correct an action item</h1>" in html
     assert (
         "The action item as recorded Task 提交技术方案初稿 Owner 周工程师 Department 研发部 "
-        "Due date 2026-09-15 (9月15日前) Required resources 测试服务器2台 Topic 产品需求优先级确认"
+        "Due date 2026-09-15 (said as “9月15日前”) Required resources 测试服务器2台 Topic 产品需求优先级确认"
         in text(response)
     )
     assert ">\n提交技术方案初稿</textarea>" in html
@@ -1071,7 +1077,7 @@ def test_recorder_corrects_an_action_item_s_meet_4(client, org: Org, running_mee
     shown = text(client.get(run_url(meeting)))
     assert "Action item corrected: “提交技术方案终稿”, 刘代表 (销售部), due 2026-09-18." in shown
     assert (
-        "Action plan and owners 提交技术方案终稿 — 刘代表 (销售部), 2026-09-18 ; 测试服务器3台"
+        "Action plan and owners 提交技术方案终稿 — 刘代表 (销售部), 2026-09-18; 测试服务器3台"
         in shown
     )
 
@@ -1147,7 +1153,7 @@ def test_edit_refusals_keep_what_was_typed_and_change_nothing(
     assert 'name="edit-resources" value="测试服务器3台"' in html
     assert chosen(vague, "id_edit-owner") == [str(org.liu.pk)]
     assert no_owner.status_code == 422
-    assert "Owner * --------- " in text(no_owner)
+    assert "Owner * — " in text(no_owner)
     assert "This field is required." in text(no_owner)
     assert no_task.status_code == 422
     assert "Say what is to be done." in text(no_task)
@@ -1198,7 +1204,7 @@ def test_htmx_edit_opens_in_the_list_and_swaps_it_back(
     assert shown.startswith(
         "Action item corrected: “提交技术方案初稿”, 周工程师 (研发部), due 2026-09-25. Action items"
     )
-    assert "提交技术方案初稿 — 周工程师 (研发部), 2026-09-25 ; 测试服务器2台" in shown
+    assert "提交技术方案初稿 — 周工程师 (研发部), 2026-09-25; 测试服务器2台" in shown
     assert item_state(zhou_item) == (
         *ZHOU_ITEM[:3],
         dt.date(2026, 9, 25),

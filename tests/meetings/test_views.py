@@ -789,6 +789,8 @@ def test_detail_for_the_organiser_offers_the_planning(client, org, draft_meeting
     topics = [t.pk for t in draft_meeting.topics.order_by("order")]
     participants = list(draft_meeting.participants.order_by("department__name", "role", "id"))
     assert actions == [
+        # the primary action first, near the top
+        url("schedule", pk),
         # down for the first topic; up, down for the second; up for the last; each removable
         url("topics_reorder", pk),
         url("topic_remove", pk, topics[0]),
@@ -805,13 +807,31 @@ def test_detail_for_the_organiser_offers_the_planning(client, org, draft_meeting
         url("department_copy", pk),
         url("material_add", pk),
         url("materials_send_at", pk),
-        url("schedule", pk),
+        # cancelling at the foot, folded
         url("cancel", pk),
     ]
     assert doc.find(id="agenda-warnings").text == "No agenda warnings."
     assert doc.find("button", aria_label="Move “责任部门划分” up").text == "↑"
     assert doc.find("nav", cls="meeting-links").texts("a") == ["Prepare", "Change details"]
-    assert doc.find("section", id="lifecycle").texts("button") == ["Schedule", "Cancel meeting"]
+    assert doc.find("section", id="lifecycle").texts("button") == ["Schedule"]
+    assert doc.find("section", id="cancel").texts("button") == ["Cancel meeting"]
+    # The add forms are folded where their section has content, open where it is empty.
+    assert {
+        details.find("summary").text: "open" in details.attrs
+        for details in doc.find("main").find_all("details")
+    } == {
+        "Add a topic": False,
+        "Ask a question": True,
+        "Invite a department": False,
+        "Invite one person": False,
+        "Copy a department": True,
+        "Add material": True,
+        "When materials go out": True,
+        "Cancel meeting": False,
+    }
+    # The current step says the status: no second "Draft" badge beside the title.
+    assert doc.find("li", aria_current="step").text == "Draft"
+    assert not doc.find("div", cls="spread").has("span", cls="badge")
     # The headings go down one level at a time.
     assert doc.texts("h1") == ["Q3产品上线跨部门协作启动会"]
 
@@ -1038,7 +1058,9 @@ def test_plan_a_meeting_through_the_views(client, org):
     doc = page(client.get(response.url))
     assert doc.find("div", role="status").text == "Meeting scheduled."
     assert doc.find("li", aria_current="step").text == "Scheduled"
-    assert doc.find("section", id="lifecycle").texts("button") == ["Cancel meeting"]
+    # Scheduled: nothing more to schedule; it can still be cancelled.
+    assert not doc.has("section", id="lifecycle")
+    assert doc.find("section", id="cancel").texts("button") == ["Cancel meeting"]
     assert doc.find("section", id="materials").texts("li") == [
         "近3个月投诉统计 (link) — 产品需求优先级确认",
         "现行流程图 (file)",
@@ -1149,6 +1171,76 @@ def test_adding_topics_with_htmx_re_renders_the_agenda_warnings(client, org, dra
     ]
     assert warnings.find("div", cls="alert").attrs["class"] == "alert warning"
     assert topic_titles(draft_meeting)[3:] == ["资源需求", "风险评估", "宣传计划"]
+
+
+def test_topics_changed_with_htmx_reach_the_question_and_material_topic_choices(
+    client, org, draft_meeting
+):
+    """The topic choices further down the page follow the agenda without a reload: the two
+    fields come out of band; the rest of those forms (what is typed there) is left alone."""
+    client.force_login(org.sun)
+    pk = draft_meeting.pk
+
+    full = page(client.get(url("detail", pk)))
+    added = post(client, "topic_add", pk, {"title": "资源需求", "planned_minutes": "5"}, htmx=True)
+    fourth = draft_meeting.topics.get(title="资源需求")
+    removed = post(client, "topic_remove", pk, {}, fourth.pk, htmx=True)
+    refused = post(client, "topic_add", pk, {"title": "零", "planned_minutes": "0"}, htmx=True)
+
+    # On the page the two fields sit in boxes that a swap can replace by id.
+    for box in ("question-topic", "material-topic"):
+        assert "hx-swap-oob" not in full.find("div", id=box).attrs
+    assert added.status_code == removed.status_code == 200
+    titles = ["—", "产品需求优先级确认", "责任部门划分", "时间节点确认"]
+    for response, expected in [(added, [*titles, "资源需求"]), (removed, titles)]:
+        doc = page(response)
+        assert doc.find_all("section")[0].attrs["id"] == "agenda"
+        for box, field_id in [
+            ("question-topic", "question_topic"),
+            ("material-topic", "material_topic"),
+        ]:
+            swapped = doc.find("div", id=box)
+            assert swapped.attrs["hx-swap-oob"] == "true"
+            assert swapped.find("select").attrs["id"] == field_id
+            assert swapped.options("topic") == expected
+        # Only those fields: the question and material forms themselves are not replaced.
+        assert not doc.has("section", id="questions")
+        assert not doc.has("section", id="materials")
+        assert not doc.has(name="text")
+    # The add form stays unfolded after adding, for the next topic.
+    assert "open" in page(added).find("details").attrs
+    # A refused topic changes no topic: nothing out of band.
+    assert refused.status_code == 422
+    assert not page(refused).has("div", id="question-topic")
+
+
+def test_required_choices_start_empty_and_say_so_when_left_empty(client, org, draft_meeting):
+    """No person or department is preselected: a required one left at "—" is refused."""
+    client.force_login(org.sun)
+    doc = page(client.get(url("detail", draft_meeting.pk)))
+    for action, name in [
+        ("participants_invite", "department"),
+        ("participants_invite", "decision_maker"),
+        ("participant_add", "person"),
+        ("department_copy", "department"),
+    ]:
+        form = doc.find("form", action=url(action, draft_meeting.pk))
+        assert form.options(name)[0] == "—"
+        assert form.value(name) == ""
+    before = people_of(draft_meeting)
+
+    copy = post(client, "department_copy", draft_meeting.pk, {"department": ""})
+    person = post(client, "participant_add", draft_meeting.pk, {"person": "", "role": "executor"})
+
+    assert copy.status_code == person.status_code == 422
+    copies = page(copy).find("section", id="copies")
+    assert copies.find("ul", id="copy_department_error").text == "This field is required."
+    assert "open" in copies.find("details").attrs
+    assert page(person).find("ul", id="participant_person_error").text == (
+        "This field is required."
+    )
+    assert not CopiedDepartment.objects.exists()
+    assert people_of(draft_meeting) == before
 
 
 def test_a_long_meeting_warns_on_the_page(client, org, draft_meeting):
@@ -1304,10 +1396,28 @@ def test_picking_a_department_offers_its_people(client, org, draft_meeting):
     for doc in (section, page(full)):
         invite = doc.find("form", action=url("participants_invite", draft_meeting.pk))
         assert invite.value("department") == str(org.rnd.pk)
-        assert invite.options("decision_maker") == ["周工程师", "李主管"]
-        assert invite.options("executors") == ["周工程师", "李主管"]
+        # Nobody preselected: the organiser picks the decision-maker.
+        assert invite.options("decision_maker") == ["—", "周工程师", "李主管"]
+        assert invite.value("decision_maker") == ""
+        # Executors are checkboxes, under their department's name.
+        executors = invite.find("div", id="invite_executors")
+        assert executors.texts("legend") == ["研发部"]
+        assert executors.texts("label") == ["周工程师", "李主管"]
+        assert [box.attrs["type"] for box in executors.find_all("input")] == ["checkbox"] * 2
+        # A department chosen keeps the invite form unfolded.
+        folds = [d for d in doc.find_all("details") if d.has("h3", id="invite-h")]
+        assert "open" in folds[0].attrs
     everyone = page(unknown).find("form", action=url("participants_invite", draft_meeting.pk))
-    assert len(everyone.options("decision_maker")) == 10  # every active person
+    assert len(everyone.options("decision_maker")) == 11  # "—" and every active person
+    assert everyone.find("div", id="invite_executors").texts("legend") == [
+        "市场部",
+        "研发部",
+        "行政部",
+        "设计部",
+        "财务部",
+        "销售部",
+        "No department",  # the administrator
+    ]
 
 
 def test_inviting_a_department_and_a_person_with_htmx(client, org):
@@ -1651,6 +1761,8 @@ def test_cancelling_needs_a_reason(client, org, scheduled_meeting):
     assert (
         page(empty).find("ul", id="cancel_reason_error").text == "Say why the meeting is cancelled."
     )
+    # The folded cancel form opens to show the message.
+    assert "open" in page(empty).find("section", id="cancel").find("details").attrs
 
     done = post(client, "cancel", scheduled_meeting.pk, {"reason": "产品延期"})
 

@@ -77,7 +77,7 @@ def test_record_in_the_template_layout_s_tpl_1_s_tpl_2_s_tpl_3(client, org: Org,
         "Time 2026-09-09 14:00–15:30 (held 14:00–15:25) "
         "Place / online meeting 3号会议室 · meeting number 618-2023-815 "
         "Host 市场部 王经理 Recorder 行政部 赵专员 "
-        "Departments and people present 市场部：经理、专员 研发部：主管、工程师 行政部：专员 设计部：主管 销售部：代表 "
+        "Departments and people present 市场部: 经理, 专员 研发部: 主管, 工程师 行政部: 专员 设计部: 主管 销售部: 代表 "
         "Core goal 确定Q3产品上线分工" in shown
     )
     assert (
@@ -106,7 +106,7 @@ def test_record_in_the_template_layout_s_tpl_1_s_tpl_2_s_tpl_3(client, org: Org,
     )
     assert (
         "Signatures Each owner confirms their own items once the host has approved the minutes. "
-        "Task Owner Signed 提交技术方案初稿 周工程师 Not signed 完成UI设计稿 陈主管 Not signed"
+        "Task Owner Sign-off 提交技术方案初稿 周工程师 Not signed 完成UI设计稿 陈主管 Not signed"
         in shown
     )
     assert "Versions No version approved yet." in shown

@@ -42,7 +42,9 @@ class OverdueReasonForm(forms.Form):
 
     # A select rather than radios: web/_field.html labels one input, not a group.
     reason = forms.ChoiceField(
-        label=_("Why is it late?"), choices=[("", "—"), *OverdueReason.choices]
+        # Not the card's question again ("Why is this item late?"): the field is its answer.
+        label=_("Reason"),
+        choices=[("", "—"), *OverdueReason.choices],
     )
     text = forms.CharField(
         label=_("In your words"),

@@ -90,7 +90,9 @@ class ObjectChoiceField(forms.ChoiceField):
             for obj in objects:
                 groups.setdefault(group_of(obj), []).append((str(obj.pk), label_of(obj)))
             choices = list(groups.items())
-        if not self.required and not isinstance(self, forms.MultipleChoiceField):
+        if not isinstance(self, forms.MultipleChoiceField):
+            # Always an empty choice first, required or not: a preselected first person or
+            # department is too easily sent by mistake; left empty, a required field says so.
             choices.insert(0, ("", "—"))
         self.choices = choices
 
@@ -103,6 +105,13 @@ class ObjectMultipleChoiceField(ObjectChoiceField, forms.MultipleChoiceField):
     def clean(self, value: Any) -> list:
         value = forms.MultipleChoiceField.clean(self, value)
         return [self.objects[key] for key in value]
+
+
+class GroupedCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes, one fieldset per group (a department's people under its name): no
+    Ctrl-click list where one slip drops the others."""
+
+    template_name = "meetings/widgets/grouped_checkboxes.html"
 
 
 class IntegerListField(forms.Field):
@@ -277,7 +286,10 @@ class DepartmentInviteForm(forms.Form):
     department = ObjectChoiceField(label=_("Department"))
     decision_maker = ObjectChoiceField(label=_("Decision-maker"))
     executors = ObjectMultipleChoiceField(
-        label=_("Executors"), required=False, help_text=_("The working contacts (接口人).")
+        label=_("Executors"),
+        required=False,
+        help_text=_("The working contacts (接口人)."),
+        widget=GroupedCheckboxes,
     )
 
     def __init__(

@@ -52,11 +52,16 @@ class ObjectChoiceField(forms.ChoiceField):
     """A choice among objects the view already loaded; cleans to the object (or None)."""
 
     def __init__(
-        self, *, objects: Iterable[Any], label_from: Callable[[Any], str] = str, **kwargs
+        self,
+        *,
+        objects: Iterable[Any],
+        label_from: Callable[[Any], str] = str,
+        empty_label: str = "—",  # as on every other page
+        **kwargs,
     ) -> None:
         objects = list(objects)
         self.objects = {str(obj.pk): obj for obj in objects}
-        choices = [("", "---------"), *((str(obj.pk), label_from(obj)) for obj in objects)]
+        choices = [("", empty_label), *((str(obj.pk), label_from(obj)) for obj in objects)]
         super().__init__(choices=choices, required=False, **kwargs)
 
     def clean(self, value: Any) -> Any:

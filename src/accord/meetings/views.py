@@ -309,6 +309,7 @@ def _detail_context(
     person = request.user
     topics = list(meeting.topics.all())
     can_plan = roles.can_organise(person, meeting) and meeting.status in services.PLANNING
+    steps = _steps(meeting)
     context: dict[str, Any] = {
         "nav": "meetings",
         "meeting": meeting,
@@ -319,7 +320,9 @@ def _detail_context(
         "materials": list(meeting.materials.all()),
         "topic_rows": _topic_rows(topics),
         "planned_minutes": sum(topic.planned_minutes for topic in topics),
-        "steps": _steps(meeting),
+        "steps": steps,
+        # The current step says the status: no second badge for it beside the title.
+        "step_is_status": any(step["state"] == "current" for step in steps),
         "can_plan": can_plan,
         "can_schedule": can_plan and meeting.status == Status.DRAFT,
         "has_minutes": hasattr(meeting, "minutes"),
@@ -413,7 +416,14 @@ def _after_planning(
     if request.htmx:
         context["notice"] = notice if status is None else ""
         context["oob_warnings"] = True
-        return render(request, f"meetings/_{section}.html", context, status=status or 200)
+        # The form just used stays unfolded for the next entry (several topics in a row).
+        context["just_used"] = form_name if status is None else ""
+        template = f"meetings/_{section}.html"
+        if section == "agenda" and status is None:
+            # The topics changed: the topic choices of the question and material forms
+            # follow, out of band (only those fields: what is typed in the forms stays).
+            template = "meetings/_agenda_swap.html"
+        return render(request, template, context, status=status or 200)
     return render(request, "meetings/detail.html", context, status=status)
 
 
@@ -689,7 +699,8 @@ def _after_lifecycle(
         _planning(request, pk),
         failed=form,
         failed_name=form_name,
-        failed_section="lifecycle",
+        # Scheduling is offered atop the page, cancelling at its foot.
+        failed_section="cancel" if form_name == "cancel_form" else "lifecycle",
     )
     return render(request, "meetings/detail.html", context, status=status)
 
