@@ -1,6 +1,7 @@
 """Django settings for Accord. Every deploy-specific value comes from ``ACCORD_*``
 environment variables (see README "Configuration"); ``accord.env`` parses them strictly."""
 
+import os
 import secrets
 from pathlib import Path
 
@@ -30,9 +31,13 @@ def _secret_key() -> str:
     if key:
         return key
     path = VAR_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+    try:
+        # Created readable by the owner only, and only once even if two processes start.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
@@ -62,6 +67,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "accord.web.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -172,6 +178,9 @@ ACCORD_AGENDA_MIN_TOPICS = env_int("ACCORD_AGENDA_MIN_TOPICS", 3, minimum=1)
 ACCORD_AGENDA_MAX_TOPICS = env_int("ACCORD_AGENDA_MAX_TOPICS", 5, minimum=1)
 ACCORD_MEETING_MIN_MINUTES = env_int("ACCORD_MEETING_MIN_MINUTES", 60, minimum=1)
 ACCORD_MEETING_MAX_MINUTES = env_int("ACCORD_MEETING_MAX_MINUTES", 90, minimum=1)
+
+# Uploads (materials): larger request bodies are refused before they are read.
+ACCORD_MAX_UPLOAD_MB = env_int("ACCORD_MAX_UPLOAD_MB", 25, minimum=1, maximum=2048)
 
 # accord serve
 ACCORD_SERVE_BIND = env_str("ACCORD_SERVE_BIND", "127.0.0.1:8000")

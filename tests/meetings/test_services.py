@@ -1668,7 +1668,10 @@ def test_participant_may_not_resolve_an_objection(org, running_meeting):
 
     error = refuse(meetings.objection_resolve, actor=org.chen, objection=objection, resolution="好")
 
-    assert (error.code, error.message) == ("forbidden", "Only the host may resolve an objection.")
+    assert (error.code, error.message) == (
+        "forbidden",
+        "Only the host or the recorder may resolve an objection.",
+    )
     objection.refresh_from_db()
     assert (objection.resolution, objection.resolved_at) == ("", None)
 

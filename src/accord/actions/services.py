@@ -409,6 +409,8 @@ def action_sign(*, actor: Person, action: ActionItem):
         raise PermissionDenied(_("Only the owner signs for an action item."))
     meeting = action.meeting
     require_status(meeting, SIGNABLE, _("Items are signed once the host has approved the minutes."))
+    if action.status == Status.CANCELLED:
+        raise AppError(_("A cancelled item is not signed."), code="illegal_state")
     if Signature.objects.filter(action=action).exists():
         raise AppError(_("You have already signed this item."), code="already_signed")
     version = meeting.minutes.versions.order_by("-number").values_list("number", flat=True).first()

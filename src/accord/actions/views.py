@@ -85,6 +85,11 @@ def _render_detail(
     return render(request, "actions/detail.html", context, status=status)
 
 
+def _partial(request: HttpRequest) -> bool:
+    """An htmx swap gets the part; a history restore (the Back button) gets the whole page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
 @login_required
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -257,7 +262,9 @@ def department_board(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             status = 422
     items = selectors.department_board(person=person, department=department, **filters)
-    template = "actions/_department_board.html" if request.htmx else "actions/department_board.html"
+    template = (
+        "actions/_department_board.html" if _partial(request) else "actions/department_board.html"
+    )
     context = {
         "nav": "boards",
         "department": department,

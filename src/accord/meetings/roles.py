@@ -11,7 +11,10 @@ def is_admin(person: Person) -> bool:
 def can_organise(person: Person, meeting: Meeting) -> bool:
     """Plan the meeting, change its agenda and participants, re-plan its action items."""
     return person.is_active and (
-        is_admin(person) or person.is_pmo or person.pk in (meeting.organiser_id, meeting.host_id)
+        is_admin(person)
+        # PMO organises what it may see without taking part: not confidential meetings.
+        or (person.is_pmo and not meeting.confidential)
+        or person.pk in (meeting.organiser_id, meeting.host_id)
     )
 
 

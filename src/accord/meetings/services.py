@@ -538,6 +538,8 @@ def department_copy(*, actor: Person, meeting: Meeting, department: Department) 
 def department_uncopy(*, actor: Person, meeting: Meeting, department: Department) -> None:
     _lock(meeting)
     require(roles.can_organise(actor, meeting), _("Only the organiser may copy departments."))
+    if meeting.status in (Status.CLOSED, Status.CANCELLED):
+        raise AppError(_("This meeting is finished."), field="status", code="illegal_state")
     deleted, _rows = CopiedDepartment.objects.filter(
         meeting=meeting, department=department
     ).delete()
@@ -582,6 +584,13 @@ def material_add(
             raise AppError(_("The link must be an http(s) address."), field="url") from None
     if topic is not None and topic.meeting_id != meeting.pk:
         raise AppError(_("That topic belongs to another meeting."), field="topic")
+    limit = settings.ACCORD_MAX_UPLOAD_MB * 1024 * 1024
+    if file and file.size > limit:
+        raise AppError(
+            _("The file is larger than %(size)d MB.") % {"size": settings.ACCORD_MAX_UPLOAD_MB},
+            field="file",
+            code="too_large",
+        )
     material = Material(meeting=meeting, topic=topic, title=title, url=url, added_by=actor)
     if file:
         material.file.save(file.name, file, save=False)
@@ -658,7 +667,7 @@ def answer_save(
     *, actor: Person, question: PrepQuestion, department: Department, text: str
 ) -> PrepAnswer:
     """Save a department's written answer as a draft; it can change until it is submitted."""
-    meeting = question.meeting
+    meeting = _lock(question.meeting)
     require(
         roles.can_answer_for(actor, meeting, department.pk),
         _("Only participants of %(department)s may answer for it.") % {"department": department},
@@ -904,7 +913,7 @@ def objection_resolve(*, actor: Person, objection: Objection, resolution: str) -
     _lock(meeting)
     require(
         roles.can_run(actor, meeting) or roles.can_record(actor, meeting),
-        _("Only the host may resolve an objection."),
+        _("Only the host or the recorder may resolve an objection."),
     )
     require_status(meeting, (Status.IN_PROGRESS,), _("Objections are resolved during the meeting."))
     if objection.resolved_at is not None:

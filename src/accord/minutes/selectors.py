@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accord.actions.models import ActionItem
 from accord.core import clock
 from accord.meetings.models import Meeting, Participant, TopicOutcome
 from accord.minutes.models import Minutes, MinutesVersion
@@ -207,6 +208,7 @@ def minutes_permissions(*, person: Person, meeting: Meeting) -> MinutesPermissio
             if status in SIGNABLE
             and action.owner_id == person.pk
             and getattr(action, "signature", None) is None
+            and action.status != ActionItem.Status.CANCELLED
         ),
     )
 

@@ -45,6 +45,39 @@ def _load(request: HttpRequest, meeting_pk: int) -> Meeting:
         raise Http404 from None
 
 
+@dataclass(frozen=True)
+class PlanRow:
+    """A row of the action plan: what the minutes say, beside the item as it stands now."""
+
+    action: ActionItem | None  # None when the item was removed since that version
+    task: str
+    owner: str
+    department: str
+    due_date: str
+    resources: str
+    replanned_to: str = ""
+
+
+def _plan_rows(record: dict, actions: list[ActionItem]) -> list[PlanRow]:
+    live = {action.pk: action for action in actions}
+    rows = []
+    for item in record["actions"]:
+        action = live.get(item["id"])
+        now = action.due_date.isoformat() if action is not None else item["due_date"]
+        rows.append(
+            PlanRow(
+                action=action,
+                task=item["task"],
+                owner=item["owner"],
+                department=item["department"],
+                due_date=item["due_date"],
+                resources=item["resources"],
+                replanned_to=now if now != item["due_date"] else "",
+            )
+        )
+    return rows
+
+
 @dataclass
 class SignatureRow:
     action: ActionItem
@@ -71,13 +104,29 @@ def _context(request: HttpRequest, meeting: Meeting, bound: dict[str, forms.Form
     if minutes is None:
         return context
     perms = minutes_permissions(person=request.user, meeting=meeting)
+    # Approved minutes show the version the host approved, never today's data; statuses and
+    # signatures beside it are live.
+    frozen = meeting.status in (
+        Meeting.Status.APPROVED,
+        Meeting.Status.DISTRIBUTED,
+        Meeting.Status.CLOSED,
+    )
+    versions = list(minutes.versions.all())
+    if frozen and versions:
+        record = versions[-1].record
+        # Who receives a copy is distribution, not content: a department copied later shows.
+        copied = [copy.department.name for copy in meeting.copies.all()]
+        record = {**record, "meeting": {**record["meeting"], "copied_departments": copied}}
+    else:
+        record = minutes_record(meeting=meeting)
     context.update(
         {
-            "record": minutes_record(meeting=meeting),
+            "record": record,
             "perms": perms,
             "clock": _clock(minutes),
             "history": minutes_history(minutes=minutes),
             "actions": list(meeting.actions.all()),
+            "plan": _plan_rows(record, list(meeting.actions.all())),
             # While the minutes are written, the recorder corrects items on the run page (the
             # same check as accord.actions.services.action_update).
             "correct_actions": meeting.status == Meeting.Status.MINUTES_DRAFT

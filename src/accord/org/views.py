@@ -42,6 +42,11 @@ def admin_only(view: View) -> View:
 # -- departments ---------------------------------------------------------------------------
 
 
+def _partial(request: HttpRequest) -> bool:
+    """An htmx swap gets the part; a history restore (the Back button) gets the whole page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
 @login_required
 @admin_only
 @require_GET
@@ -145,7 +150,7 @@ def people(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.people_search(**filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    template = "org/_people_table.html" if request.htmx else "org/people.html"
+    template = "org/_people_table.html" if _partial(request) else "org/people.html"
     context = {"nav": "manage", "section": "people", "form": form, "page": page}
     return render(request, template, context, status=status)
 

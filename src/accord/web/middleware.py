@@ -1,4 +1,8 @@
+from django.conf import settings
+from django.http import HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 
 class PersonLanguageMiddleware:
@@ -15,4 +19,28 @@ class PersonLanguageMiddleware:
             request.LANGUAGE_CODE = user.locale
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language())
+        # htmx asks for parts of pages at the same URLs: caches must keep them apart.
+        patch_vary_headers(response, ("HX-Request",))
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request body over the upload limit (plus room for the form's other fields)
+    before anything reads it, so nobody can make the server spool gigabytes to disk."""
+
+    SLACK = 1024 * 1024
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.ACCORD_MAX_UPLOAD_MB * 1024 * 1024 + self.SLACK:
+            message = _("The upload is larger than %(size)d MB.") % {
+                "size": settings.ACCORD_MAX_UPLOAD_MB
+            }
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
