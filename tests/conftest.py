@@ -49,10 +49,11 @@ class Org:
     outsider: Person  # finance, takes no part
 
 
-@pytest.fixture
-def org(db) -> Org:
+def build_org(*, password: str | None = None) -> Org:
+    """The source's organisation, built through the services; with a password every person
+    can sign in (the browser journeys need that)."""
     admin = org_services.person_create(
-        actor=None, username="admin", name="管理员", is_superuser=True
+        actor=None, username="admin", name="管理员", is_superuser=True, password=password
     )
     depts = {
         key: org_services.department_create(actor=admin, name=name)
@@ -68,7 +69,13 @@ def org(db) -> Org:
 
     def person(username, name, dept, title, **extra):
         return org_services.person_create(
-            actor=admin, username=username, name=name, department=depts[dept], title=title, **extra
+            actor=admin,
+            username=username,
+            name=name,
+            department=depts[dept],
+            title=title,
+            password=password,
+            **extra,
         )
 
     o = Org(
@@ -97,6 +104,11 @@ def org(db) -> Org:
     ]:
         org_services.department_set_head(actor=admin, department=dept, head=head)
     return o
+
+
+@pytest.fixture
+def org(db) -> Org:
+    return build_org()
 
 
 STARTS = timezone.make_aware(dt.datetime(2026, 9, 9, 14, 0))  # Wednesday, two days after NOW

@@ -15,8 +15,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from accord.org import services as org_services
-from tests.conftest import Org
+from tests.conftest import Org, build_org
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(os.environ.get("ACCORD_SCREENSHOTS", Path.cwd() / "var" / "screenshots"))
@@ -183,55 +182,4 @@ def screenshot(page, name: str) -> Path:
 def staff(db) -> Org:
     """The source's organisation, as `tests.conftest.org`, but every person can sign in
     with PASSWORD (a journey signs each person in with their own login)."""
-    admin = org_services.person_create(
-        actor=None, username="admin", name="管理员", is_superuser=True, password=PASSWORD
-    )
-    depts = {
-        key: org_services.department_create(actor=admin, name=name)
-        for key, name in [
-            ("marketing", "市场部"),
-            ("rnd", "研发部"),
-            ("design", "设计部"),
-            ("sales", "销售部"),
-            ("office", "行政部"),
-            ("finance", "财务部"),
-        ]
-    }
-
-    def person(username: str, name: str, dept: str, title: str, **extra):
-        return org_services.person_create(
-            actor=admin,
-            username=username,
-            name=name,
-            department=depts[dept],
-            title=title,
-            password=PASSWORD,
-            **extra,
-        )
-
-    o = Org(
-        admin=admin,
-        marketing=depts["marketing"],
-        rnd=depts["rnd"],
-        design=depts["design"],
-        sales=depts["sales"],
-        office=depts["office"],
-        wang=person("wang", "王经理", "marketing", "经理"),
-        zhang=person("zhang", "张专员", "marketing", "专员"),
-        li=person("li", "李主管", "rnd", "主管"),
-        zhou=person("zhou", "周工程师", "rnd", "工程师"),
-        chen=person("chen", "陈主管", "design", "主管"),
-        liu=person("liu", "刘代表", "sales", "代表"),
-        sun=person("sun", "孙主任", "office", "主任", is_pmo=True),
-        zhao=person("zhao", "赵专员", "office", "专员"),
-        outsider=person("qian", "钱会计", "finance", "会计"),
-    )
-    for dept, head in [
-        (o.marketing, o.wang),
-        (o.rnd, o.li),
-        (o.design, o.chen),
-        (o.sales, o.liu),
-        (o.office, o.sun),
-    ]:
-        org_services.department_set_head(actor=admin, department=dept, head=head)
-    return o
+    return build_org(password=PASSWORD)
