@@ -63,11 +63,18 @@ def _record_server_error(response) -> None:
         _server_errors.append(f"{response.request.method} {response.url} -> {response.status}")
 
 
+def _record_csp_violation(message) -> None:
+    # Chromium reports a blocked script or style on the console; the page would be broken.
+    if "Content Security Policy" in message.text:
+        _server_errors.append(f"CSP: {message.text}")
+
+
 @pytest.fixture
 def new_page(browser, live_server):
     """Open a fresh browser context (its own cookies) in a language and at a width.
 
-    The test fails if any response of the live server to these pages is a server error."""
+    The test fails if any response of the live server to these pages is a server error, or
+    if the browser blocks anything under the Content Security Policy."""
     contexts = []
     _server_errors.clear()
 
@@ -81,6 +88,7 @@ def new_page(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         page.on("response", _record_server_error)
+        page.on("console", _record_csp_violation)
         return page
 
     yield make

@@ -147,3 +147,12 @@ def test_htmx_parts_vary_and_the_back_button_gets_the_whole_page(client, org):
     assert "<html" not in part.content.decode()
     assert "<html" in restored.content.decode()
     assert "王经理" in text(restored)
+
+
+def test_pages_allow_scripts_only_from_accord_itself(client, org):
+    client.force_login(org.zhou)
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "onchange=" not in response.content.decode()

@@ -1,4 +1,4 @@
-// Accord: the little the server cannot do — live timers.
+// Accord: the little the server cannot do — live timers, selects that submit themselves.
 (function () {
   function pad(n) { return String(n).padStart(2, "0"); }
   function tick() {
@@ -11,5 +11,9 @@
     });
   }
   setInterval(tick, 1000);
+  // A select marked data-autosubmit sends its form when changed (the language switch).
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("select[data-autosubmit]")) { event.target.form.requestSubmit(); }
+  });
   document.addEventListener("DOMContentLoaded", tick);
 })();
