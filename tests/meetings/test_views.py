@@ -36,13 +36,6 @@ def _settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def client(client):
-    """Pages in English, as the messages are asserted in English."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
 # -- reading pages -----------------------------------------------------------------------------------
 
 

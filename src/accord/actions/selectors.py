@@ -75,13 +75,7 @@ def actions_unsigned() -> QuerySet[ActionItem]:
     """Items of approved minutes that their owner has not signed (S-POST-3)."""
     from accord.minutes.models import Signature
 
-    return ActionItem.objects.filter(
-        meeting__status__in=(
-            Meeting.Status.APPROVED,
-            Meeting.Status.DISTRIBUTED,
-            Meeting.Status.CLOSED,
-        )
-    ).exclude(
+    return ActionItem.objects.filter(meeting__status__in=Meeting.APPROVED_STATUSES).exclude(
         Q(status=ActionItem.Status.CANCELLED)
         | Q(Exists(Signature.objects.filter(action=OuterRef("pk"))))
     )
@@ -181,7 +175,7 @@ def action_permissions(
         replan=organise and is_open,
         sign=person.is_active
         and person.pk == action.owner_id
-        and action.meeting.status in services.SIGNABLE
+        and action.meeting.status in Meeting.APPROVED_STATUSES
         and action.status != Status.CANCELLED  # as actions_unsigned: nothing left to confirm
         and action_signature(action) is None,
         statuses=statuses,

@@ -15,12 +15,10 @@ from accord.core.errors import AppError, PermissionDenied
 from accord.core.services import audit_record
 from accord.meetings import roles
 from accord.meetings.models import AgendaTopic, Meeting
-from accord.meetings.services import require, require_status
+from accord.meetings.services import RECORDING, meeting_lock, require, require_status
 from accord.org.models import Department, Person
 
 Status = ActionItem.Status
-RECORDING = (Meeting.Status.IN_PROGRESS, Meeting.Status.MINUTES_DRAFT)
-SIGNABLE = (Meeting.Status.APPROVED, Meeting.Status.DISTRIBUTED, Meeting.Status.CLOSED)
 
 
 def _resolve_due(
@@ -58,11 +56,7 @@ def _require_recording(actor: Person, meeting: Meeting) -> None:
         roles.can_record(actor, meeting),
         _("Only the recorder or the host may record action items."),
     )
-    if meeting.status in (
-        Meeting.Status.APPROVED,
-        Meeting.Status.DISTRIBUTED,
-        Meeting.Status.CLOSED,
-    ):
+    if meeting.status in Meeting.APPROVED_STATUSES:
         raise AppError(
             _(
                 "The minutes are approved: open a new version, with a reason, to change the action plan."
@@ -90,7 +84,7 @@ def action_create(
     topic: AgendaTopic | None = None,
 ) -> ActionItem:
     """Record an action item with task, owner, department, a real due date and resources."""
-    meeting.refresh_from_db(from_queryset=Meeting.objects.select_for_update())
+    meeting_lock(meeting)
     _require_recording(actor, meeting)
     task = (task or "").strip()
     if not task:
@@ -144,7 +138,7 @@ def action_update(
 ) -> ActionItem:
     """Correct an item while the minutes are being written; afterwards only a re-plan."""
     meeting = action.meeting
-    meeting.refresh_from_db(from_queryset=Meeting.objects.select_for_update())
+    meeting_lock(meeting)
     _require_recording(actor, meeting)
     changed = {}
     if task is not None:
@@ -183,7 +177,7 @@ def action_update(
 @transaction.atomic
 def action_remove(*, actor: Person, action: ActionItem) -> None:
     meeting = action.meeting
-    meeting.refresh_from_db(from_queryset=Meeting.objects.select_for_update())
+    meeting_lock(meeting)
     _require_recording(actor, meeting)
     audit_record(
         actor=actor,
@@ -408,7 +402,11 @@ def action_sign(*, actor: Person, action: ActionItem):
     if actor.pk != action.owner_id:
         raise PermissionDenied(_("Only the owner signs for an action item."))
     meeting = action.meeting
-    require_status(meeting, SIGNABLE, _("Items are signed once the host has approved the minutes."))
+    require_status(
+        meeting,
+        Meeting.APPROVED_STATUSES,
+        _("Items are signed once the host has approved the minutes."),
+    )
     if action.status == Status.CANCELLED:
         raise AppError(_("A cancelled item is not signed."), code="illegal_state")
     if Signature.objects.filter(action=action).exists():

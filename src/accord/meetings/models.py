@@ -30,6 +30,9 @@ class Meeting(BaseModel):
         CLOSED = "closed", _("Closed")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # The minutes are approved (frozen) in these states; items are signed in them.
+    APPROVED_STATUSES = (Status.APPROVED, Status.DISTRIBUTED, Status.CLOSED)
+
     title = models.CharField(_("name"), max_length=200)
     goal = models.TextField(_("core goal"), blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.KICKOFF)

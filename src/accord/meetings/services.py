@@ -8,6 +8,8 @@ remains, because the transaction rolls back.
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -49,7 +51,7 @@ def require_status(meeting: Meeting, allowed: tuple[str, ...], message: str) -> 
         raise AppError(message, field="status", code="illegal_state")
 
 
-def _lock(meeting: Meeting) -> Meeting:
+def meeting_lock(meeting: Meeting) -> Meeting:
     """Re-read the meeting under a row lock so two moves cannot interleave."""
     meeting.refresh_from_db(from_queryset=Meeting.objects.select_for_update())
     return meeting
@@ -68,12 +70,19 @@ def _text(value: str, *, field: str, message: str, max_length: int | None = None
     return value
 
 
-def _minutes(value: int, *, field: str) -> int:
+def require_minutes(value: int, *, field: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= 24 * 60:
         raise AppError(
             _("Minutes must be a whole number between 1 and 1440."), field=field, code="invalid"
         )
     return value
+
+
+def _require_http_url(value: str, *, field: str, message: str) -> None:
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        raise AppError(message, field=field, code="invalid") from None
 
 
 def _planning_message() -> str:
@@ -107,7 +116,9 @@ def _validate_meeting_fields(fields: dict) -> dict:
     if "kind" in fields and fields["kind"] not in Meeting.Kind.values:
         raise AppError(_("Unknown kind of meeting."), field="kind", code="invalid")
     if "duration_minutes" in fields:
-        fields["duration_minutes"] = _minutes(fields["duration_minutes"], field="duration_minutes")
+        fields["duration_minutes"] = require_minutes(
+            fields["duration_minutes"], field="duration_minutes"
+        )
     if "starts_at" in fields:
         starts_at = fields["starts_at"]
         if not isinstance(starts_at, dt.datetime) or starts_at.tzinfo is None:
@@ -121,17 +132,11 @@ def _validate_meeting_fields(fields: dict) -> dict:
                 code="inactive",
             )
     if fields.get("online_link"):
-        from django.core.exceptions import ValidationError
-        from django.core.validators import URLValidator
-
-        try:
-            URLValidator(schemes=["http", "https"])(fields["online_link"])
-        except ValidationError:
-            raise AppError(
-                _("The online meeting link must be an http(s) address."),
-                field="online_link",
-                code="invalid",
-            ) from None
+        _require_http_url(
+            fields["online_link"],
+            field="online_link",
+            message=_("The online meeting link must be an http(s) address."),
+        )
     return fields
 
 
@@ -198,7 +203,7 @@ def meeting_update(*, actor: Person, meeting: Meeting, **fields) -> Meeting:
             _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(unknown)},
             field=sorted(unknown)[0],
         )
-    _lock(meeting)
+    meeting_lock(meeting)
     require(roles.can_organise(actor, meeting), _("Only the organiser may change this meeting."))
     require_status(meeting, PLANNING, _("A meeting can only be changed before it starts."))
     fields = _validate_meeting_fields(fields)
@@ -219,7 +224,7 @@ def meeting_update(*, actor: Person, meeting: Meeting, **fields) -> Meeting:
 def meeting_schedule(*, actor: Person, meeting: Meeting) -> Meeting:
     """Draft → scheduled: the meeting is announced. It needs a host (S-PREP-5), a recorder,
     at least one topic and one participant. Agenda warnings do not block; they are shown."""
-    _lock(meeting)
+    meeting_lock(meeting)
     require(roles.can_organise(actor, meeting), _("Only the organiser may schedule this meeting."))
     require_status(meeting, (Status.DRAFT,), _("Only a draft meeting can be scheduled."))
     if meeting.host_id is None:
@@ -248,7 +253,7 @@ def meeting_schedule(*, actor: Person, meeting: Meeting) -> Meeting:
 
 @transaction.atomic
 def meeting_cancel(*, actor: Person, meeting: Meeting, reason: str) -> Meeting:
-    _lock(meeting)
+    meeting_lock(meeting)
     require(roles.can_organise(actor, meeting), _("Only the organiser may cancel this meeting."))
     require_status(meeting, PLANNING, _("Only a meeting that has not started can be cancelled."))
     reason = _text(reason, field="reason", message=_("Say why the meeting is cancelled."))
@@ -278,11 +283,11 @@ def topic_add(
     lead_department: Department | None = None,
     description: str = "",
 ) -> AgendaTopic:
-    _lock(meeting)
+    meeting_lock(meeting)
     require(roles.can_organise(actor, meeting), _("Only the organiser may change the agenda."))
     require_status(meeting, PLANNING, _planning_message())
     title = _text(title, field="title", message=_("A topic needs a title."), max_length=200)
-    planned_minutes = _minutes(planned_minutes, field="planned_minutes")
+    planned_minutes = require_minutes(planned_minutes, field="planned_minutes")
     last = meeting.topics.aggregate(last=Max("order"))["last"] or 0
     topic = AgendaTopic.objects.create(
         meeting=meeting,
@@ -313,7 +318,7 @@ def topic_update(
     description: str | None = None,
 ) -> AgendaTopic:
     meeting = topic.meeting
-    _lock(meeting)
+    meeting_lock(meeting)
     require(roles.can_organise(actor, meeting), _("Only the organiser may change the agenda."))
     require_status(meeting, PLANNING, _planning_message())
     if title is not None:
@@ -321,7 +326,7 @@ def topic_update(
             title, field="title", message=_("A topic needs a title."), max_length=200
         )
     if planned_minutes is not None:
-        topic.planned_minutes = _minutes(planned_minutes, field="planned_minutes")
+        topic.planned_minutes = require_minutes(planned_minutes, field="planned_minutes")
     if lead_department is not None:
         topic.lead_department = lead_department
     if description is not None:
@@ -334,7 +339,7 @@ def topic_update(
 @transaction.atomic
 def topic_remove(*, actor: Person, topic: AgendaTopic) -> None:
     meeting = topic.meeting
-    _lock(meeting)
+    meeting_lock(meeting)
     require(roles.can_organise(actor, meeting), _("Only the organiser may change the agenda."))
     require_status(meeting, PLANNING, _planning_message())
     audit_record(
@@ -364,7 +369,7 @@ def _write_order(meeting: Meeting, topic_ids: list[int]) -> None:
 @transaction.atomic
 def topics_reorder(*, actor: Person, meeting: Meeting, topic_ids: list[int]) -> list[AgendaTopic]:
     """Put the topics in the given order; the list must name each topic exactly once."""
-    _lock(meeting)
+    meeting_lock(meeting)
     require(roles.can_organise(actor, meeting), _("Only the organiser may change the agenda."))
     require_status(meeting, PLANNING, _planning_message())
     existing = set(meeting.topics.values_list("pk", flat=True))
@@ -396,7 +401,7 @@ def participant_invite(
     department: Department | None = None,
 ) -> Participant:
     """Invite one person for their department, as decision-maker, executor or observer."""
-    _lock(meeting)
+    meeting_lock(meeting)
     require(roles.can_organise(actor, meeting), _("Only the organiser may invite participants."))
     require_status(
         meeting, PLANNING, _("Participants can only be invited before the meeting starts.")
@@ -469,7 +474,7 @@ def participants_invite_department(
 @transaction.atomic
 def participant_remove(*, actor: Person, participant: Participant) -> None:
     meeting = participant.meeting
-    _lock(meeting)
+    meeting_lock(meeting)
     require(roles.can_organise(actor, meeting), _("Only the organiser may change participants."))
     require_status(meeting, PLANNING, _("Participants can only change before the meeting starts."))
     audit_record(
@@ -513,7 +518,7 @@ def participant_set_attendance(
 @transaction.atomic
 def department_copy(*, actor: Person, meeting: Meeting, department: Department) -> CopiedDepartment:
     """Copy a department on the minutes (抄送): it reads, it does not attend."""
-    _lock(meeting)
+    meeting_lock(meeting)
     require(roles.can_organise(actor, meeting), _("Only the organiser may copy departments."))
     if meeting.status in (Status.CLOSED, Status.CANCELLED):
         raise AppError(_("This meeting is finished."), field="status", code="illegal_state")
@@ -536,7 +541,7 @@ def department_copy(*, actor: Person, meeting: Meeting, department: Department) 
 
 @transaction.atomic
 def department_uncopy(*, actor: Person, meeting: Meeting, department: Department) -> None:
-    _lock(meeting)
+    meeting_lock(meeting)
     require(roles.can_organise(actor, meeting), _("Only the organiser may copy departments."))
     if meeting.status in (Status.CLOSED, Status.CANCELLED):
         raise AppError(_("This meeting is finished."), field="status", code="illegal_state")
@@ -567,7 +572,7 @@ def material_add(
     file=None,
     topic: AgendaTopic | None = None,
 ) -> Material:
-    _lock(meeting)
+    meeting_lock(meeting)
     require(roles.can_organise(actor, meeting), _("Only the organiser may add materials."))
     require_status(meeting, PLANNING, _("Materials are added before the meeting."))
     title = _text(title, field="title", message=_("Give the material a title."), max_length=200)
@@ -575,13 +580,7 @@ def material_add(
     if not url and not file:
         raise AppError(_("Upload a file or give a link."), field="url", code="required")
     if url:
-        from django.core.exceptions import ValidationError
-        from django.core.validators import URLValidator
-
-        try:
-            URLValidator(schemes=["http", "https"])(url)
-        except ValidationError:
-            raise AppError(_("The link must be an http(s) address."), field="url") from None
+        _require_http_url(url, field="url", message=_("The link must be an http(s) address."))
     if topic is not None and topic.meeting_id != meeting.pk:
         raise AppError(_("That topic belongs to another meeting."), field="topic")
     limit = settings.ACCORD_MAX_UPLOAD_MB * 1024 * 1024
@@ -614,7 +613,7 @@ def meeting_set_materials_send_at(
     *, actor: Person, meeting: Meeting, send_at: dt.datetime | None = None
 ) -> Meeting:
     """Choose when materials and questions go out; by default the start of the window."""
-    _lock(meeting)
+    meeting_lock(meeting)
     require(
         roles.can_organise(actor, meeting),
         _("Only the organiser may decide when materials go out."),
@@ -647,7 +646,7 @@ def meeting_set_materials_send_at(
 def question_add(
     *, actor: Person, meeting: Meeting, text: str, topic: AgendaTopic | None = None
 ) -> PrepQuestion:
-    _lock(meeting)
+    meeting_lock(meeting)
     require(
         roles.can_organise(actor, meeting),
         _("Only the organiser may ask pre-discussion questions."),
@@ -667,7 +666,7 @@ def answer_save(
     *, actor: Person, question: PrepQuestion, department: Department, text: str
 ) -> PrepAnswer:
     """Save a department's written answer as a draft; it can change until it is submitted."""
-    meeting = _lock(question.meeting)
+    meeting = meeting_lock(question.meeting)
     require(
         roles.can_answer_for(actor, meeting, department.pk),
         _("Only participants of %(department)s may answer for it.") % {"department": department},
@@ -736,7 +735,7 @@ def answers_submit(*, actor: Person, meeting: Meeting, department: Department) -
 @transaction.atomic
 def meeting_start(*, actor: Person, meeting: Meeting) -> Meeting:
     """The host opens the meeting (S-MEET-1): the goal, topics and time rules are shown."""
-    _lock(meeting)
+    meeting_lock(meeting)
     require(
         roles.can_run(actor, meeting), _("Only the host or the organiser may start the meeting.")
     )
@@ -768,7 +767,7 @@ def position_record(
 ) -> Position:
     """Record (or correct) a department's position on a topic (S-MEET-2)."""
     meeting = topic.meeting
-    _lock(meeting)
+    meeting_lock(meeting)
     _require_recording(actor, meeting)
     statement = _text(statement, field="statement", message=_("Write the department's position."))
     position, created = Position.objects.update_or_create(
@@ -800,7 +799,7 @@ def outcome_record(
     """Close a topic (S-MEET-3): consensus with its text, the next meeting, or research by a
     department — which becomes an action item with an owner and a due date."""
     meeting = topic.meeting
-    _lock(meeting)
+    meeting_lock(meeting)
     _require_recording(actor, meeting)
     if kind not in TopicOutcome.Kind.values:
         raise AppError(_("Unknown outcome."), field="kind", code="invalid")
@@ -857,9 +856,9 @@ def outcome_record(
 @transaction.atomic
 def topic_record_time(*, actor: Person, topic: AgendaTopic, actual_minutes: int) -> AgendaTopic:
     meeting = topic.meeting
-    _lock(meeting)
+    meeting_lock(meeting)
     _require_recording(actor, meeting)
-    topic.actual_minutes = _minutes(actual_minutes, field="actual_minutes")
+    topic.actual_minutes = require_minutes(actual_minutes, field="actual_minutes")
     topic.save(update_fields=["actual_minutes", "updated_at"])
     audit_record(
         actor=actor,
@@ -874,7 +873,7 @@ def topic_record_time(*, actor: Person, topic: AgendaTopic, actual_minutes: int)
 @transaction.atomic
 def topic_record_notes(*, actor: Person, topic: AgendaTopic, notes: str) -> AgendaTopic:
     meeting = topic.meeting
-    _lock(meeting)
+    meeting_lock(meeting)
     _require_recording(actor, meeting)
     topic.notes = notes.strip()
     topic.save(update_fields=["notes", "updated_at"])
@@ -887,7 +886,7 @@ def objection_raise(
     *, actor: Person, meeting: Meeting, text: str, topic: AgendaTopic | None = None
 ) -> Objection:
     """Objections are raised there and then (S-MEET-5); after the meeting ends, none."""
-    _lock(meeting)
+    meeting_lock(meeting)
     require(
         roles.is_participant(actor, meeting)
         or roles.can_run(actor, meeting)
@@ -910,7 +909,7 @@ def objection_raise(
 @transaction.atomic
 def objection_resolve(*, actor: Person, objection: Objection, resolution: str) -> Objection:
     meeting = objection.meeting
-    _lock(meeting)
+    meeting_lock(meeting)
     require(
         roles.can_run(actor, meeting) or roles.can_record(actor, meeting),
         _("Only the host or the recorder may resolve an objection."),
@@ -933,7 +932,7 @@ def meeting_end(*, actor: Person, meeting: Meeting) -> Meeting:
     objection a resolution; the 24-hour clock of the minutes starts now (S-POST-1)."""
     from accord.minutes.models import Minutes
 
-    _lock(meeting)
+    meeting_lock(meeting)
     require(roles.can_run(actor, meeting), _("Only the host or the organiser may end the meeting."))
     require_status(meeting, (Status.IN_PROGRESS,), _("Only a meeting in progress can end."))
     open_topics = [t.title for t in meeting.topics.filter(outcome__isnull=True, is_review=False)]
@@ -966,7 +965,7 @@ def meeting_close(*, actor: Person, meeting: Meeting) -> Meeting:
     """Close the loop once the minutes are out and every action item is finished."""
     from accord.actions.models import ActionItem
 
-    _lock(meeting)
+    meeting_lock(meeting)
     require(roles.can_organise(actor, meeting), _("Only the organiser may close the meeting."))
     require_status(
         meeting, (Status.DISTRIBUTED,), _("Only a meeting whose minutes went out can close.")

@@ -186,7 +186,6 @@ class MinutesPermissions:
 def minutes_permissions(*, person: Person, meeting: Meeting) -> MinutesPermissions:
     """Expects a meeting loaded by ``meeting_with_record`` (its actions and signatures come
     with it, so this runs no query)."""
-    from accord.actions.services import SIGNABLE
     from accord.meetings import roles
 
     if not person.is_active:
@@ -205,7 +204,7 @@ def minutes_permissions(*, person: Person, meeting: Meeting) -> MinutesPermissio
         sign=frozenset(
             action.pk
             for action in meeting.actions.all()
-            if status in SIGNABLE
+            if status in Meeting.APPROVED_STATUSES
             and action.owner_id == person.pk
             and getattr(action, "signature", None) is None
             and action.status != ActionItem.Status.CANCELLED

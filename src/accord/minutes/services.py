@@ -11,7 +11,7 @@ from accord.core.services import audit_record
 from accord.meetings import roles
 from accord.meetings.models import Meeting
 from accord.meetings.selectors import meeting_with_record
-from accord.meetings.services import require, require_status
+from accord.meetings.services import meeting_lock, require, require_status
 from accord.minutes.models import Minutes, MinutesVersion
 from accord.minutes.selectors import minutes_record
 from accord.org.models import Person
@@ -20,7 +20,7 @@ Status = Meeting.Status
 
 
 def _lock(meeting: Meeting) -> Minutes:
-    meeting.refresh_from_db(from_queryset=Meeting.objects.select_for_update())
+    meeting_lock(meeting)
     minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
     if minutes is None:
         raise AppError(

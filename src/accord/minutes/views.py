@@ -106,13 +106,8 @@ def _context(request: HttpRequest, meeting: Meeting, bound: dict[str, forms.Form
     perms = minutes_permissions(person=request.user, meeting=meeting)
     # Approved minutes show the version the host approved, never today's data; statuses and
     # signatures beside it are live.
-    frozen = meeting.status in (
-        Meeting.Status.APPROVED,
-        Meeting.Status.DISTRIBUTED,
-        Meeting.Status.CLOSED,
-    )
     versions = list(minutes.versions.all())
-    if frozen and versions:
+    if meeting.status in Meeting.APPROVED_STATUSES and versions:
         record = versions[-1].record
         # Who receives a copy is distribution, not content: a department copied later shows.
         copied = [copy.department.name for copy in meeting.copies.all()]

@@ -14,7 +14,14 @@ from accord.core.errors import AppError
 from accord.core.services import audit_record
 from accord.meetings import roles
 from accord.meetings.models import AgendaTopic, Meeting, Participant, TopicOutcome
-from accord.meetings.services import PLANNING, meeting_create, require, require_status
+from accord.meetings.services import (
+    PLANNING,
+    meeting_create,
+    meeting_lock,
+    require,
+    require_minutes,
+    require_status,
+)
 from accord.org.models import Person
 from accord.series.models import MeetingSeries
 
@@ -36,7 +43,7 @@ def _shift_topics(meeting: Meeting, by: int) -> None:
 def meeting_follow(*, actor: Person, meeting: Meeting, previous: Meeting) -> Meeting:
     """Make ``meeting`` review ``previous``'s plan: its first topic becomes the generated review
     (S-REVIEW-2) and the topics that ``previous`` sent to the next meeting are carried over."""
-    meeting.refresh_from_db(from_queryset=Meeting.objects.select_for_update())
+    meeting_lock(meeting)
     require(roles.can_organise(actor, meeting), _("Only the organiser may change the agenda."))
     require_status(meeting, PLANNING, _("The agenda can only change before the meeting starts."))
     if previous.pk == meeting.pk:
@@ -110,10 +117,7 @@ def series_create(
     if not title:
         raise AppError(_("A series needs a name."), field="title", code="required")
     _validate_rule(recurrence, clock.now())
-    if not isinstance(duration_minutes, int) or not 0 < duration_minutes <= 24 * 60:
-        raise AppError(
-            _("Minutes must be a whole number between 1 and 1440."), field="duration_minutes"
-        )
+    require_minutes(duration_minutes, field="duration_minutes")
     topics = []
     for index, item in enumerate(standing_topics or []):
         valid = isinstance(item, dict)
