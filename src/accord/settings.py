@@ -175,6 +175,20 @@ if ACCORD_MATERIALS_MIN_DAYS_BEFORE > ACCORD_MATERIALS_MAX_DAYS_BEFORE:
     raise ImproperlyConfigured(
         "ACCORD_MATERIALS_MIN_DAYS_BEFORE must not exceed ACCORD_MATERIALS_MAX_DAYS_BEFORE."
     )
+# Notifications (notify/): when day-based notices go out, how the worker claims and retries.
+ACCORD_NOTIFY_EMAIL = env_bool("ACCORD_NOTIFY_EMAIL", "ACCORD_EMAIL_HOST" in os.environ)
+ACCORD_NOTIFY_HOUR = env_int("ACCORD_NOTIFY_HOUR", 9, minimum=0, maximum=23)
+ACCORD_NOTIFY_CATCH_UP_DAYS = env_int("ACCORD_NOTIFY_CATCH_UP_DAYS", 7, minimum=1, maximum=90)
+ACCORD_SIGN_REMINDERS = env_int("ACCORD_SIGN_REMINDERS", 3, minimum=0, maximum=30)
+ACCORD_NOTIFY_TIMEOUT = env_int("ACCORD_NOTIFY_TIMEOUT", 10, minimum=1, maximum=120)
+ACCORD_NOTIFY_MAX_ATTEMPTS = env_int("ACCORD_NOTIFY_MAX_ATTEMPTS", 8, minimum=1, maximum=50)
+ACCORD_NOTIFY_RETRY_SECONDS = env_int("ACCORD_NOTIFY_RETRY_SECONDS", 30, minimum=1)
+ACCORD_WORKER_BATCH = env_int("ACCORD_WORKER_BATCH", 100, minimum=1, maximum=10000)
+ACCORD_WORKER_LEASE_SECONDS = env_int("ACCORD_WORKER_LEASE_SECONDS", 120, minimum=1)
+ACCORD_WORKER_INTERVAL = env_int("ACCORD_WORKER_INTERVAL", 5, minimum=1)
+ACCORD_WORKER_PLAN_SECONDS = env_int("ACCORD_WORKER_PLAN_SECONDS", 60, minimum=1)
+ACCORD_EMBEDDED_WORKER = env_bool("ACCORD_EMBEDDED_WORKER", True)
+
 # Agenda bounds (S-PREP-1, S-PREP-5): outside them the organiser sees a warning.
 ACCORD_AGENDA_MIN_TOPICS = env_int("ACCORD_AGENDA_MIN_TOPICS", 3, minimum=1)
 ACCORD_AGENDA_MAX_TOPICS = env_int("ACCORD_AGENDA_MAX_TOPICS", 5, minimum=1)

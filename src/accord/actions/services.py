@@ -16,6 +16,7 @@ from accord.core.services import audit_record
 from accord.meetings import roles
 from accord.meetings.models import AgendaTopic, Meeting
 from accord.meetings.services import RECORDING, meeting_lock, require, require_status
+from accord.notify import planner
 from accord.org.models import Department, Person
 
 Status = ActionItem.Status
@@ -167,10 +168,15 @@ def action_update(
         changed["due_date"], changed["due_text"] = _resolve_due(due, reference=day, not_before=day)
     if resources is not None:
         changed["resources"] = resources.strip()
+    moved = any(
+        name in changed and changed[name] != getattr(action, name) for name in ("due_date", "owner")
+    )
     for name, value in changed.items():
         setattr(action, name, value)
     action.save()
     audit_record(actor=actor, verb="action.updated", subject=action, meeting=meeting, data=changed)
+    if moved:
+        planner.action_due_changed(action)
     return action
 
 
@@ -390,6 +396,7 @@ def action_replan(
         meeting=action.meeting,
         data={"from": old_due, "to": new_due, "reason": reason},
     )
+    planner.action_replanned(action, old_due=old_due, reason=reason)
     return update
 
 

@@ -101,6 +101,12 @@ class Meeting(BaseModel):
         blank=True,
         related_name="copied_meetings",
     )
+    calendar_sequence = models.PositiveIntegerField(
+        _("calendar revision"),
+        default=0,
+        editable=False,
+        help_text=_("Counts the changes sent to calendars since the invitation (SEQUENCE)."),
+    )
     materials_send_at = models.DateTimeField(_("materials go out at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True, editable=False)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True, editable=False)

@@ -31,6 +31,7 @@ from accord.meetings.models import (
     PrepQuestion,
     TopicOutcome,
 )
+from accord.notify import planner
 from accord.org.models import Department, Person
 
 Status = Meeting.Status
@@ -217,6 +218,7 @@ def meeting_update(*, actor: Person, meeting: Meeting, **fields) -> Meeting:
         audit_record(
             actor=actor, verb="meeting.updated", subject=meeting, meeting=meeting, data=changed
         )
+        planner.meeting_changed(meeting, changed)
     return meeting
 
 
@@ -248,6 +250,7 @@ def meeting_schedule(*, actor: Person, meeting: Meeting) -> Meeting:
     meeting.status = Status.SCHEDULED
     meeting.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, verb="meeting.scheduled", subject=meeting, meeting=meeting)
+    planner.meeting_invited(meeting)
     return meeting
 
 
@@ -257,6 +260,7 @@ def meeting_cancel(*, actor: Person, meeting: Meeting, reason: str) -> Meeting:
     require(roles.can_organise(actor, meeting), _("Only the organiser may cancel this meeting."))
     require_status(meeting, PLANNING, _("Only a meeting that has not started can be cancelled."))
     reason = _text(reason, field="reason", message=_("Say why the meeting is cancelled."))
+    was_scheduled = meeting.status == Status.SCHEDULED
     meeting.status = Status.CANCELLED
     meeting.cancel_reason = reason
     meeting.save(update_fields=["status", "cancel_reason", "updated_at"])
@@ -267,6 +271,7 @@ def meeting_cancel(*, actor: Person, meeting: Meeting, reason: str) -> Meeting:
         meeting=meeting,
         data={"reason": reason},
     )
+    planner.meeting_cancelled(meeting, was_scheduled=was_scheduled)
     return meeting
 
 
@@ -436,6 +441,8 @@ def participant_invite(
         meeting=meeting,
         data={"person": person, "department": department, "role": role},
     )
+    if meeting.status == Status.SCHEDULED:
+        planner.meeting_invited(meeting, people=[person])
     return participant
 
 
@@ -485,6 +492,7 @@ def participant_remove(*, actor: Person, participant: Participant) -> None:
         data={"person": participant.person_id},
     )
     participant.delete()
+    planner.participant_removed(meeting, participant.person)
 
 
 @transaction.atomic

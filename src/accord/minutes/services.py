@@ -14,6 +14,7 @@ from accord.meetings.selectors import meeting_with_record
 from accord.meetings.services import meeting_lock, require, require_status
 from accord.minutes.models import Minutes, MinutesVersion
 from accord.minutes.selectors import minutes_record
+from accord.notify import planner
 from accord.org.models import Person
 
 Status = Meeting.Status
@@ -68,6 +69,7 @@ def minutes_submit(*, actor: Person, meeting: Meeting) -> Minutes:
         meeting=meeting,
         data={"version": minutes.version},
     )
+    planner.minutes_submitted(meeting, minutes)
     return minutes
 
 
@@ -91,6 +93,7 @@ def minutes_return(*, actor: Person, meeting: Meeting, comment: str) -> Minutes:
         meeting=meeting,
         data={"comment": comment},
     )
+    planner.minutes_returned(meeting, minutes, comment)
     return minutes
 
 
@@ -127,7 +130,7 @@ def minutes_approve(*, actor: Person, meeting: Meeting) -> MinutesVersion:
 @transaction.atomic
 def minutes_distribute(*, actor: Person, meeting: Meeting) -> MinutesVersion:
     """Send the approved version to all participants and the copied departments (S-POST-2).
-    The notifications themselves are planned from this state by the outbox planner."""
+    The notices and the owners' sign-off requests go to the outbox in this transaction."""
     minutes = _lock(meeting)
     require(
         roles.can_organise(actor, meeting) or actor.pk == meeting.recorder_id,
@@ -150,6 +153,7 @@ def minutes_distribute(*, actor: Person, meeting: Meeting) -> MinutesVersion:
         meeting=meeting,
         data={"version": version.number},
     )
+    planner.minutes_distributed(meeting, version.number)
     return version
 
 

@@ -41,6 +41,17 @@ class Channel(BaseModel):
     )
     target = models.CharField(_("address or webhook URL"), max_length=500, blank=True)
     secret = models.CharField(_("signing secret"), max_length=200, blank=True)
+    members_too = models.BooleanField(
+        _("members' own notices too"),
+        default=True,
+        help_text=_(
+            "A department's group bot also carries its members' personal reminders, "
+            "mentioning them. Each member can turn this off for themselves."
+        ),
+    )
+    muted_by = models.ManyToManyField(
+        PERSON, verbose_name=_("muted by"), blank=True, related_name="muted_channels"
+    )
     enabled = models.BooleanField(_("enabled"), default=True)
     disabled_reason = models.TextField(_("why it stopped"), blank=True)
 
@@ -76,7 +87,11 @@ class Notification(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    event = models.CharField(_("event"), max_length=160, default="")
     kind = models.CharField(_("kind"), max_length=48)
+    via = models.CharField(
+        _("through"), max_length=16, choices=Channel.Kind.choices, default=Channel.Kind.IN_APP
+    )
     recipient = models.ForeignKey(
         PERSON,
         verbose_name=_("recipient"),
@@ -93,6 +108,14 @@ class Notification(models.Model):
         on_delete=models.SET_NULL,
         related_name="notifications",
     )
+    department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     meeting = models.ForeignKey(
         "meetings.Meeting", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -106,9 +129,12 @@ class Notification(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_by = models.CharField(_("claimed by"), max_length=32, blank=True)
     claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    tried_at = models.DateTimeField(_("last tried at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    response = models.TextField(_("what the channel answered"), blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
@@ -116,10 +142,19 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-send_after", "-id"]
         indexes = [
+            # the worker's claim: due pending rows, and sending rows whose lease ran out
             models.Index(fields=["status", "send_after"]),
-            models.Index(fields=["recipient", "read_at"]),
-            models.Index(fields=["action", "kind"]),
-            models.Index(fields=["meeting", "kind"]),
+            models.Index(fields=["status", "claimed_until"]),
+            # the rate limit: recent attempts on one channel
+            models.Index(fields=["channel", "tried_at"]),
+            # the bell and the inbox
+            models.Index(fields=["recipient", "via", "read_at", "send_after"]),
+            # the delivery log, newest first, per person, per channel and in all
+            models.Index(fields=["recipient", "-id"]),
+            models.Index(fields=["channel", "-id"]),
+            models.Index(fields=["event"]),
+            models.Index(fields=["action", "status"]),
+            models.Index(fields=["meeting", "status"]),
         ]
 
     def __str__(self) -> str:

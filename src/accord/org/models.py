@@ -68,6 +68,11 @@ class Person(AbstractUser):
     locale = models.CharField(
         _("language"), max_length=8, choices=Locale.choices, default=Locale.BROWSER, blank=True
     )
+    email_notifications = models.BooleanField(
+        _("e-mail me"),
+        default=True,
+        help_text=_("Reminders and notices also go to my e-mail address."),
+    )
     is_pmo = models.BooleanField(
         _("organiser office (PMO)"),
         default=False,

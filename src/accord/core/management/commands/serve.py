@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -10,8 +13,17 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default=settings.ACCORD_SERVE_BIND, help="host:port")
         parser.add_argument("--workers", type=int, default=settings.ACCORD_SERVE_WORKERS)
         parser.add_argument("--threads", type=int, default=settings.ACCORD_SERVE_THREADS)
+        parser.add_argument(
+            "--no-worker",
+            dest="embedded_worker",
+            action="store_false",
+            default=settings.ACCORD_EMBEDDED_WORKER,
+            help="do not run the notification worker beside the web server",
+        )
 
-    def handle(self, *args, bind: str, workers: int, threads: int, **options) -> None:
+    def handle(
+        self, *args, bind: str, workers: int, threads: int, embedded_worker: bool, **options
+    ) -> None:
         from gunicorn.app.base import BaseApplication
 
         # Collect first: WhiteNoise indexes STATIC_ROOT when the application is built.
@@ -26,9 +38,30 @@ class Command(BaseCommand):
                 self.cfg.set("worker_class", "gthread" if threads > 1 else "sync")
                 self.cfg.set("accesslog", "-")
                 self.cfg.set("graceful_timeout", 20)
+                if embedded_worker:
+                    self.cfg.set("on_starting", start_worker)
+                    self.cfg.set("on_exit", stop_worker)
 
             def load(self):
                 return application
 
-        self.stdout.write(f"Accord on http://{bind}/ ({workers} workers × {threads} threads)")
+        worker: list[subprocess.Popen] = []
+
+        def start_worker(_arbiter) -> None:
+            # Embedded mode: one `accord worker` process lives and dies with the server.
+            worker.append(subprocess.Popen([sys.executable, "-m", "accord", "worker"]))
+
+        def stop_worker(_arbiter) -> None:
+            for process in worker:
+                process.terminate()
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+        self.stdout.write(
+            f"Accord on http://{bind}/ ({workers} workers × {threads} threads"
+            + (", notification worker" if embedded_worker else "")
+            + ")"
+        )
         Server().run()

@@ -1,0 +1,304 @@
+"""What each kind of notification says, rendered when it is sent, in its reader's
+language (the person's own, or the installation's for a department's group bot).
+
+The facts that made the event (a due date, a version, a reason) travel in the row's
+``payload``; names and titles are read live, so a renamed meeting is named as it is now."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accord.exports import ics
+from accord.notify.models import Channel, Notification
+from accord.notify.transports import Mention, Message
+from accord.notify.transports.base import Attachment
+
+CALENDAR_KINDS = {"meeting.invitation", "meeting.updated", "meeting.cancelled", "meeting.uninvited"}
+
+
+def url(name: str, *args) -> str:
+    return settings.BASE_URL + reverse(name, args=args)
+
+
+def when(value: dt.datetime) -> str:
+    local = timezone.localtime(value)
+    return f"{formats.date_format(local, 'Y-m-d H:i')} ({formats.date_format(local, 'l')})"
+
+
+def day(value: dt.date | str) -> str:
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return f"{value.isoformat()} ({formats.date_format(value, 'l')})"
+
+
+def place(meeting) -> str:
+    parts = [
+        meeting.location,
+        meeting.online_meeting_number
+        and _("online meeting %(number)s") % {"number": meeting.online_meeting_number},
+    ]
+    return ", ".join(part for part in parts if part) or _("place not set")
+
+
+def language_of(notification: Notification) -> str:
+    person = notification.recipient
+    if person is not None and person.locale:
+        return person.locale
+    return settings.LANGUAGE_CODE
+
+
+def _meeting_texts(kind: str, n: Notification) -> tuple[str, str, str, str]:
+    meeting = n.meeting
+    title = meeting.title
+    facts = _("%(title)s, %(when)s, %(place)s") % {
+        "title": title,
+        "when": when(meeting.starts_at),
+        "place": place(meeting),
+    }
+    link, label = url("meetings:detail", meeting.pk), _("Open the meeting")
+    if kind == "meeting.invitation":
+        subject = _("Invitation: %(title)s") % {"title": title}
+        text = _("You are invited: %(facts)s.") % {"facts": facts}
+        if meeting.goal:
+            text += "\n" + _("Goal: %(goal)s") % {"goal": meeting.goal}
+    elif kind == "meeting.updated":
+        subject = _("Changed: %(title)s") % {"title": title}
+        text = _("The meeting has changed. It is now: %(facts)s.") % {"facts": facts}
+    elif kind == "meeting.cancelled":
+        subject = _("Cancelled: %(title)s") % {"title": title}
+        text = _("The meeting %(facts)s is cancelled. Reason: %(reason)s") % {
+            "facts": facts,
+            "reason": meeting.cancel_reason,
+        }
+    elif kind == "meeting.uninvited":
+        subject = _("No longer invited: %(title)s") % {"title": title}
+        text = _("You were taken off the meeting %(facts)s.") % {"facts": facts}
+    elif kind == "meeting.materials":
+        subject = _("Prepare for %(title)s") % {"title": title}
+        text = _(
+            "The meeting %(facts)s is coming up. Read the materials and answer the questions "
+            "for your department before it starts."
+        ) % {"facts": facts}
+        link, label = url("meetings:prepare", meeting.pk), _("Prepare")
+    elif kind == "meeting.answers_nudge":
+        subject = _("Answers missing: %(title)s") % {"title": title}
+        text = _(
+            "%(department)s has not yet submitted its answers to the questions for %(facts)s. "
+            "Please submit them before the meeting."
+        ) % {"department": n.payload.get("department_name", ""), "facts": facts}
+        link, label = url("meetings:prepare", meeting.pk), _("Answer")
+    else:
+        raise KeyError(kind)
+    return subject, text, link, label
+
+
+def _minutes_texts(kind: str, n: Notification) -> tuple[str, str, str, str]:
+    meeting = n.meeting
+    title = meeting.title
+    link, label = url("minutes:detail", meeting.pk), _("Open the minutes")
+    if kind == "minutes.review":
+        subject = _("Minutes to review: %(title)s") % {"title": title}
+        text = _(
+            "The minutes of %(title)s are submitted. Approve them or send them back with comments."
+        ) % {"title": title}
+    elif kind == "minutes.returned":
+        subject = _("Minutes sent back: %(title)s") % {"title": title}
+        text = _("The host sent the minutes of %(title)s back: %(comment)s") % {
+            "title": title,
+            "comment": n.payload.get("comment", ""),
+        }
+    elif kind == "minutes.late":
+        subject = _("Minutes late: %(title)s") % {"title": title}
+        text = _("The minutes of %(title)s were due at %(due)s and have not been distributed.") % {
+            "title": title,
+            "due": when(dt.datetime.fromisoformat(n.payload["due_at"])),
+        }
+    elif kind == "minutes.distributed":
+        subject = _("Minutes: %(title)s") % {"title": title}
+        text = _("Version %(version)s of the minutes of %(title)s is distributed.") % {
+            "version": n.payload.get("version", 1),
+            "title": title,
+        }
+    elif kind in ("action.sign_request", "action.sign_reminder"):
+        items = n.payload.get("items", [])
+        if kind == "action.sign_request":
+            subject = _("Please sign your action items: %(title)s") % {"title": title}
+        else:
+            subject = _("Still unsigned: %(title)s") % {"title": title}
+        text = ngettext(
+            "Confirm by signing that you own this action item of %(title)s:",
+            "Confirm by signing that you own these %(count)d action items of %(title)s:",
+            len(items),
+        ) % {"count": len(items), "title": title}
+        text += "".join(f"\n- {item['task']} ({day(item['due'])})" for item in items)
+        label = _("Sign")
+    else:
+        raise KeyError(kind)
+    return subject, text, link, label
+
+
+def _action_texts(kind: str, n: Notification) -> tuple[str, str, str, str]:
+    action = n.action
+    task = action.task if len(action.task) <= 80 else action.task[:79] + "…"
+    due = day(n.payload.get("due", action.due_date.isoformat()))
+    owner = action.owner.display
+    link, label = url("actions:detail", action.pk), _("Open the action item")
+    if kind == "action.reminder":
+        subject = _("Due %(due)s: %(task)s") % {"due": due, "task": task}
+        text = _("Your action item from %(meeting)s is due on %(due)s: %(task)s") % {
+            "meeting": action.meeting.title,
+            "due": due,
+            "task": action.task,
+        }
+    elif kind == "action.status_request":
+        subject = _("Status please: %(task)s") % {"task": task}
+        text = _("%(task)s was due on %(due)s. Mark it done, or report how far it is.") % {
+            "task": action.task,
+            "due": due,
+        }
+        label = _("Report status")
+    elif kind == "action.overdue":
+        subject = _("Overdue: %(task)s") % {"task": task}
+        text = _(
+            "%(task)s (%(owner)s) was due on %(due)s and is overdue. The owner gives the "
+            "reason; the organiser coordinates or re-plans it."
+        ) % {"task": action.task, "owner": owner, "due": due}
+        label = _("Give the reason")
+    elif kind == "action.replanned":
+        subject = _("Re-planned: %(task)s") % {"task": task}
+        text = _(
+            "%(task)s (%(owner)s) is now due on %(new)s instead of %(old)s. Reason: %(reason)s"
+        ) % {
+            "task": action.task,
+            "owner": owner,
+            "new": day(n.payload["due"]),
+            "old": day(n.payload["old_due"]),
+            "reason": n.payload.get("reason", ""),
+        }
+    else:
+        raise KeyError(kind)
+    return subject, text, link, label
+
+
+def texts(n: Notification) -> tuple[str, str, str, str]:
+    """Subject, text, link and link label of ``n`` in the active language."""
+    kind = n.kind
+    if kind == "channel.test":
+        return (
+            _("Accord test message"),
+            _("This channel works: %(name)s, set up by %(person)s.")
+            % {
+                "name": n.payload.get("channel_name", ""),
+                "person": n.payload.get("by", ""),
+            },
+            settings.BASE_URL + "/",
+            _("Open Accord"),
+        )
+    if kind == "channel.broken":
+        return (
+            _("Channel switched off: %(name)s") % {"name": n.payload.get("channel_name", "")},
+            _(
+                "Accord stopped sending through %(name)s because it answered: %(reason)s. "
+                "Fix the address or secret, switch it on again, and send the waiting "
+                "notices again from the delivery log."
+            )
+            % {"name": n.payload.get("channel_name", ""), "reason": n.payload.get("reason", "")},
+            url("notify:channels"),
+            _("Open the channels"),
+        )
+    if kind.startswith("meeting."):
+        return _meeting_texts(kind, n)
+    if kind.startswith("minutes.") or kind.startswith("action.sign"):
+        return _minutes_texts(kind, n)
+    return _action_texts(kind, n)
+
+
+def calendar(n: Notification) -> Attachment | None:
+    """The invitation or cancellation for a calendar, for e-mails of meeting changes."""
+    if n.kind not in CALENDAR_KINDS or n.meeting is None:
+        return None
+    from accord.notify.planner import meeting_attendees
+
+    meeting = n.meeting
+    method = "CANCEL" if n.kind in ("meeting.cancelled", "meeting.uninvited") else "REQUEST"
+    if n.kind == "meeting.uninvited":
+        attendees = [n.recipient] if n.recipient else []
+    else:
+        attendees = meeting_attendees(meeting)
+    organiser = meeting.organiser
+    content = ics.meeting_calendar(
+        method=method,
+        meeting_id=meeting.pk,
+        sequence=n.payload.get("sequence", meeting.calendar_sequence),
+        summary=meeting.title,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        organiser=ics.Attendee(organiser.email or settings.DEFAULT_FROM_EMAIL, organiser.name),
+        attendees=[
+            ics.Attendee(person.email, person.name, chair=person.pk == meeting.host_id)
+            for person in attendees
+        ],
+        stamp=n.created_at,
+        location=", ".join(p for p in (meeting.location, meeting.online_link) if p),
+        description=meeting.goal,
+        url=url("meetings:detail", meeting.pk),
+        cancel_all=n.kind == "meeting.cancelled",
+    )
+    return Attachment("invite.ics", content, f"text/calendar; method={method}")
+
+
+def mention(person) -> Mention:
+    return Mention(
+        name=person.name or person.username,
+        mobile=person.mobile,
+        feishu_id=person.feishu_id,
+        dingtalk_id=person.dingtalk_id,
+        wecom_id=person.wecom_id,
+        slack_id=person.slack_id,
+    )
+
+
+def render(n: Notification, *, mentioned=()) -> Message:
+    """The message of ``n`` ready for its transport."""
+    language = language_of(n)
+    with translation.override(language):
+        subject, text, link, label = texts(n)
+        html = ""
+        attachment = None
+        to_email = to_name = ""
+        if n.via == Channel.Kind.EMAIL:
+            html = render_to_string(
+                "notify/email.html",
+                {
+                    "subject": subject,
+                    "text": text,
+                    "link": link,
+                    "label": label,
+                    "language": language,
+                },
+            )
+            attachment = calendar(n)
+            to_email = n.recipient.email if n.recipient else n.channel.target
+            to_name = n.recipient.name if n.recipient else ""
+        elif n.channel is not None and n.channel.kind == Channel.Kind.EMAIL:
+            to_email = n.channel.target
+    return Message(
+        key=n.key,
+        subject=subject,
+        text=text,
+        link=link,
+        link_label=label,
+        language=language,
+        mentions=tuple(mention(person) for person in mentioned),
+        to_email=to_email,
+        to_name=to_name,
+        html=html,
+        calendar=attachment,
+        kind=n.kind,
+        data={key: value for key, value in n.payload.items() if key != "mentions"},
+    )

@@ -1,0 +1,161 @@
+"""Writing to the outbox: one event becomes one row per reader and channel.
+
+An *event* has a stable key built from the facts that make it (``remind:action:42:due:
+2026-09-15``). Each row's key is the event's key plus where it goes (``>app:7`` in the
+app, ``>email:7`` by e-mail, ``>c3`` a channel), and rows are only ever inserted with
+``ignore_conflicts``: planning an event twice, or on two workers at once, adds nothing.
+
+Who is reached (decided when the event is written):
+
+- every person named, in the app (always; shown by the bell once ``send_after`` passes);
+- by e-mail, when e-mail is on for the installation and the person has not turned it off;
+- through each enabled channel the person owns;
+- through each enabled channel of the person's department that carries members' notices
+  (``members_too``), unless the person muted it — one post per channel and event, which
+  mentions every person of that department it concerns;
+- through each enabled channel of every department the event names (copied departments,
+  departments that have not answered).
+"""
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+from django.db.models import Q
+
+from accord.core import clock
+from accord.notify.models import Channel, Notification
+
+Status = Notification.Status
+
+
+@dataclasses.dataclass
+class Event:
+    key: str
+    kind: str
+    people: Sequence = ()
+    departments: Sequence = ()
+    meeting_id: int | None = None
+    action_id: int | None = None
+    payload: dict = dataclasses.field(default_factory=dict)
+    send_after: dt.datetime | None = None
+
+
+def email_on() -> bool:
+    return settings.ACCORD_NOTIFY_EMAIL
+
+
+def publish(events: Iterable[Event]) -> int:
+    """Write the rows of ``events`` (any number, in a few queries); returns how many rows
+    were offered to the outbox (existing keys are skipped by the database)."""
+    events = [event for event in events if event.people or event.departments]
+    if not events:
+        return 0
+    people = {person.pk: person for event in events for person in event.people if person.is_active}
+    department_ids = {person.department_id for person in people.values() if person.department_id}
+    named_departments = {dept.pk for event in events for dept in event.departments}
+    channels = list(
+        Channel.objects.filter(enabled=True).filter(
+            Q(person_id__in=people)
+            | Q(department_id__in=named_departments)
+            | Q(department_id__in=department_ids, members_too=True)
+        )
+    )
+    muted = set(
+        Channel.muted_by.through.objects.filter(
+            person_id__in=people, channel__in=[c.pk for c in channels if c.department_id]
+        ).values_list("channel_id", "person_id")
+    )
+    own: dict[int, list[Channel]] = {}
+    by_department: dict[int, list[Channel]] = {}
+    for channel in channels:
+        if channel.person_id:
+            own.setdefault(channel.person_id, []).append(channel)
+        else:
+            by_department.setdefault(channel.department_id, []).append(channel)
+
+    now = clock.now()
+    rows: list[Notification] = []
+    for event in events:
+        when = event.send_after or now
+        common = {
+            "event": event.key,
+            "kind": event.kind,
+            "meeting_id": event.meeting_id,
+            "action_id": event.action_id,
+            "payload": event.payload,
+            "send_after": when,
+            "created_at": now,
+        }
+        group_posts: dict[int, tuple[Channel, list[int]]] = {}
+        for dept in event.departments:
+            for channel in by_department.get(dept.pk, ()):
+                group_posts.setdefault(channel.pk, (channel, []))
+        for person in event.people:
+            if person.pk not in people:
+                continue
+            rows.append(
+                Notification(
+                    key=f"{event.key}>app:{person.pk}",
+                    via=Channel.Kind.IN_APP,
+                    recipient_id=person.pk,
+                    status=Status.SENT,
+                    sent_at=when,
+                    **common,
+                )
+            )
+            if email_on() and person.email and person.email_notifications:
+                rows.append(
+                    Notification(
+                        key=f"{event.key}>email:{person.pk}",
+                        via=Channel.Kind.EMAIL,
+                        recipient_id=person.pk,
+                        **common,
+                    )
+                )
+            for channel in own.get(person.pk, ()):
+                rows.append(
+                    Notification(
+                        key=f"{event.key}>c{channel.pk}",
+                        via=channel.kind,
+                        recipient_id=person.pk,
+                        channel_id=channel.pk,
+                        **common,
+                    )
+                )
+            for channel in by_department.get(person.department_id, ()):
+                if channel.members_too and (channel.pk, person.pk) not in muted:
+                    group_posts.setdefault(channel.pk, (channel, []))[1].append(person.pk)
+        for channel, mentioned in group_posts.values():
+            rows.append(
+                Notification(
+                    key=f"{event.key}>c{channel.pk}",
+                    via=channel.kind,
+                    channel_id=channel.pk,
+                    department_id=channel.department_id,
+                    **{**common, "payload": {**event.payload, "mentions": mentioned}},
+                )
+            )
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    return len(rows)
+
+
+def planned_events(keys: Iterable[str]) -> set[str]:
+    """Which of these event keys are already in the outbox (one indexed query)."""
+    keys = list(keys)
+    if not keys:
+        return set()
+    return set(
+        Notification.objects.filter(event__in=keys).values_list("event", flat=True).distinct()
+    )
+
+
+def retire(*, reason: str, **match) -> int:
+    """Cancel the rows not yet sent that ``match`` selects (e.g. the reminders of a due date
+    that changed). Rows already sent stay in the delivery log as they were."""
+    return (
+        Notification.objects.filter(status=Status.PENDING, **match)
+        .exclude(via=Channel.Kind.IN_APP)
+        .update(status=Status.CANCELLED, last_error=reason, claimed_by="")
+    )

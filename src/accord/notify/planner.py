@@ -1,0 +1,519 @@
+"""The rules that make the tracking half of the loop run by itself.
+
+Two sources feed the outbox (``outbox.publish``):
+
+- **events**, written by the services in the same transaction as the change they report:
+  a meeting scheduled, changed, cancelled; a participant added or removed; minutes
+  submitted, sent back, distributed (with the sign-off requests); an item re-planned.
+- **time rules**, applied by each worker pass (:func:`plan`) to what is due *now*:
+
+  ============================ ================================================= ==========
+  rule                         what is due                                        SPEC
+  ============================ ================================================= ==========
+  ``materials``                1–2 days before (or at the chosen time): the pack  S-PREP-3
+  ``answers_nudge``            1 day before: departments that have not answered   S-PREP-4
+  ``minutes_late``             24 h after the end without distribution            S-POST-1
+  ``sign_reminders``           each day after distribution, while unsigned        S-POST-3
+  ``due_reminders``            3 days before the due date                         S-TRACK-1
+  ``status_requests``          on the due date and each of the 2 days after       S-TRACK-2
+  ``overdue_notices``          after that, to owner, department head, organiser   S-TRACK-3
+  ============================ ================================================= ==========
+
+Each rule selects only what falls in its window (with indexes), builds the events'
+keys, drops those already planned (one indexed query) and publishes the rest: a pass costs
+what is due, not what is stored. Day-based rules fire at ``ACCORD_NOTIFY_HOUR`` local time.
+A rule that was missed (the worker was down) fires late rather than never, within
+``ACCORD_NOTIFY_CATCH_UP_DAYS``. All offsets are settings.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from accord.actions.models import ActionItem
+from accord.core import clock
+from accord.meetings.models import Meeting, Participant, PrepAnswer, PrepQuestion
+from accord.minutes.models import Minutes
+from accord.notify.models import Notification
+from accord.notify.outbox import Event, planned_events, publish, retire
+from accord.org.models import Person
+
+OPEN = ActionItem.OPEN_STATUSES
+DUE_KINDS = ("action.reminder", "action.status_request", "action.overdue")
+MEETING_KINDS = (
+    "meeting.invitation",
+    "meeting.updated",
+    "meeting.materials",
+    "meeting.answers_nudge",
+)
+CALENDAR_FIELDS = {
+    "title",
+    "starts_at",
+    "duration_minutes",
+    "location",
+    "online_link",
+    "online_meeting_number",
+}
+
+
+def rule_day(now: dt.datetime) -> dt.date:
+    """The day whose day-based notices are due at ``now``: today from the notify hour on,
+    yesterday before it."""
+    local = timezone.localtime(now)
+    if local.hour >= settings.ACCORD_NOTIFY_HOUR:
+        return local.date()
+    return local.date() - dt.timedelta(days=1)
+
+
+def _unique(people: Iterable[Person | None]) -> list[Person]:
+    seen: dict[int, Person] = {}
+    for person in people:
+        if person is not None and person.pk not in seen:
+            seen[person.pk] = person
+    return list(seen.values())
+
+
+def _new(events: list[Event]) -> list[Event]:
+    planned = planned_events(event.key for event in events)
+    return [event for event in events if event.key not in planned]
+
+
+def meeting_attendees(meeting: Meeting) -> list[Person]:
+    """Who a meeting's calendar invitation goes to: its participants, host and recorder."""
+    people = [p.person for p in meeting.participants.select_related("person")]
+    extra = [pk for pk in (meeting.host_id, meeting.recorder_id) if pk]
+    known = {person.pk for person in people}
+    missing = [pk for pk in extra if pk not in known]
+    if missing:
+        people += list(Person.objects.filter(pk__in=missing))
+    return _unique(people)
+
+
+# -- events, called by the services inside their transaction ------------------------------
+
+
+def meeting_invited(meeting: Meeting, people: list[Person] | None = None) -> int:
+    """Invitations with the current calendar revision: to everyone when the meeting is
+    scheduled, to one person when they join a scheduled meeting."""
+    sequence = meeting.calendar_sequence
+    kind = "meeting.invitation" if sequence == 0 or people is not None else "meeting.updated"
+    return publish(
+        [
+            Event(
+                key=f"invite:meeting:{meeting.pk}:seq:{sequence}",
+                kind=kind,
+                people=people if people is not None else meeting_attendees(meeting),
+                meeting_id=meeting.pk,
+                payload={"sequence": sequence},
+            )
+        ]
+    )
+
+
+def meeting_changed(meeting: Meeting, changed: Iterable[str]) -> int:
+    """A scheduled meeting's time, place or name changed: calendars get the update
+    (same UID, SEQUENCE + 1), and updates not yet sent are superseded."""
+    if meeting.status != Meeting.Status.SCHEDULED or not CALENDAR_FIELDS & set(changed):
+        return 0
+    meeting.calendar_sequence += 1
+    meeting.save(update_fields=["calendar_sequence"])
+    retire(
+        reason="superseded by a newer change",
+        meeting=meeting,
+        kind__in=("meeting.invitation", "meeting.updated"),
+    )
+    return meeting_invited(meeting)
+
+
+def participant_removed(meeting: Meeting, person: Person) -> int:
+    """Someone taken off a scheduled meeting gets a CANCEL for their calendar."""
+    if meeting.status != Meeting.Status.SCHEDULED:
+        return 0
+    meeting.calendar_sequence += 1
+    meeting.save(update_fields=["calendar_sequence"])
+    sequence = meeting.calendar_sequence
+    return publish(
+        [
+            Event(
+                key=f"uninvite:meeting:{meeting.pk}:p{person.pk}:seq:{sequence}",
+                kind="meeting.uninvited",
+                people=[person],
+                meeting_id=meeting.pk,
+                payload={"sequence": sequence},
+            )
+        ]
+    )
+
+
+def meeting_cancelled(meeting: Meeting, *, was_scheduled: bool) -> int:
+    """Everyone invited gets the cancellation (METHOD:CANCEL, same UID); nothing more about
+    this meeting goes out."""
+    retire(reason="the meeting was cancelled", meeting=meeting, kind__in=MEETING_KINDS)
+    if not was_scheduled:
+        return 0
+    meeting.calendar_sequence += 1
+    meeting.save(update_fields=["calendar_sequence"])
+    return publish(
+        [
+            Event(
+                key=f"cancel:meeting:{meeting.pk}",
+                kind="meeting.cancelled",
+                people=meeting_attendees(meeting),
+                meeting_id=meeting.pk,
+                payload={"sequence": meeting.calendar_sequence},
+            )
+        ]
+    )
+
+
+def minutes_submitted(meeting: Meeting, minutes: Minutes) -> int:
+    """The host is asked to review (S-POST-2)."""
+    stamp = int(minutes.submitted_at.timestamp())
+    return publish(
+        [
+            Event(
+                key=f"review:meeting:{meeting.pk}:v{minutes.version}:{stamp}",
+                kind="minutes.review",
+                people=_unique([meeting.host]),
+                meeting_id=meeting.pk,
+                payload={"version": minutes.version},
+            )
+        ]
+    )
+
+
+def minutes_returned(meeting: Meeting, minutes: Minutes, comment: str) -> int:
+    """The recorder hears why the host sent the minutes back."""
+    stamp = int(clock.now().timestamp())
+    return publish(
+        [
+            Event(
+                key=f"returned:meeting:{meeting.pk}:v{minutes.version}:{stamp}",
+                kind="minutes.returned",
+                people=_unique([meeting.recorder]),
+                meeting_id=meeting.pk,
+                payload={"version": minutes.version, "comment": comment},
+            )
+        ]
+    )
+
+
+def _unsigned_by_owner(meeting_ids: Iterable[int]) -> dict[tuple[int, int], list[dict]]:
+    from accord.actions.selectors import actions_unsigned
+
+    items: dict[tuple[int, int], list[dict]] = defaultdict(list)
+    rows = (
+        actions_unsigned()
+        .filter(meeting_id__in=list(meeting_ids))
+        .order_by("meeting_id", "owner_id", "due_date", "id")
+        .values_list("meeting_id", "owner_id", "id", "task", "due_date")
+    )
+    for meeting_id, owner_id, pk, task, due in rows:
+        items[(meeting_id, owner_id)].append({"id": pk, "task": task, "due": due.isoformat()})
+    return items
+
+
+def minutes_distributed(meeting: Meeting, version: int) -> int:
+    """The approved minutes go to participants and copied departments; each owner is asked
+    to sign their items (S-POST-2, S-POST-3)."""
+    copied = list(meeting.copied_departments.select_related("head"))
+    people = meeting_attendees(meeting) + [meeting.organiser] + [d.head for d in copied]
+    events = [
+        Event(
+            key=f"distributed:meeting:{meeting.pk}:v{version}",
+            kind="minutes.distributed",
+            people=_unique(people),
+            departments=copied,
+            meeting_id=meeting.pk,
+            payload={"version": version},
+        )
+    ]
+    unsigned = _unsigned_by_owner([meeting.pk])
+    owners = Person.objects.in_bulk([owner_id for _m, owner_id in unsigned])
+    for (_meeting_id, owner_id), items in unsigned.items():
+        events.append(
+            Event(
+                key=f"sign:meeting:{meeting.pk}:v{version}:p{owner_id}",
+                kind="action.sign_request",
+                people=[owners[owner_id]],
+                meeting_id=meeting.pk,
+                payload={"version": version, "items": items},
+            )
+        )
+    return publish(events)
+
+
+def action_replanned(action: ActionItem, *, old_due: dt.date, reason: str) -> int:
+    """A new due date: the reminders of the old one are retired, owner, department head
+    and organiser are told; the rules plan the new date's reminders when they fall due."""
+    action_due_changed(action)
+    head = action.department.head if action.department_id else None
+    return publish(
+        [
+            Event(
+                key=f"replan:action:{action.pk}:due:{action.due_date.isoformat()}",
+                kind="action.replanned",
+                people=_unique([action.owner, head, action.meeting.organiser]),
+                meeting_id=action.meeting_id,
+                action_id=action.pk,
+                payload={
+                    "due": action.due_date.isoformat(),
+                    "old_due": old_due.isoformat(),
+                    "reason": reason,
+                },
+            )
+        ]
+    )
+
+
+def action_due_changed(action: ActionItem) -> int:
+    """Retire the notices planned for a due date (or owner) that no longer holds."""
+    return retire(reason="the due date or owner changed", action=action, kind__in=DUE_KINDS)
+
+
+# -- time rules, applied by every worker pass ---------------------------------------------
+
+
+def _catch_up() -> dt.timedelta:
+    return dt.timedelta(days=settings.ACCORD_NOTIFY_CATCH_UP_DAYS)
+
+
+def materials(now: dt.datetime) -> list[Event]:
+    """S-PREP-3: the preparation pack goes out at the organiser's chosen time, or
+    ``ACCORD_MATERIALS_MAX_DAYS_BEFORE`` days before the start."""
+    window = now + dt.timedelta(days=settings.ACCORD_MATERIALS_MAX_DAYS_BEFORE)
+    meetings = list(
+        Meeting.objects.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=now).filter(
+            Q(materials_send_at__lte=now) | Q(materials_send_at__isnull=True, starts_at__lte=window)
+        )
+    )
+    events = _new(
+        [
+            Event(key=f"materials:meeting:{m.pk}", kind="meeting.materials", meeting_id=m.pk)
+            for m in meetings
+        ]
+    )
+    if not events:
+        return []
+    people: dict[int, list[Person]] = defaultdict(list)
+    for participant in Participant.objects.filter(
+        meeting_id__in=[e.meeting_id for e in events]
+    ).select_related("person"):
+        people[participant.meeting_id].append(participant.person)
+    for event in events:
+        event.people = _unique(people[event.meeting_id])
+    return events
+
+
+def answers_nudge(now: dt.datetime) -> list[Event]:
+    """S-PREP-4: ``ACCORD_MATERIALS_MIN_DAYS_BEFORE`` days before the start, departments
+    that have not submitted answers to every question are reminded."""
+    window = now + dt.timedelta(days=settings.ACCORD_MATERIALS_MIN_DAYS_BEFORE)
+    meetings = {
+        m.pk: m
+        for m in Meeting.objects.filter(
+            status=Meeting.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=window
+        )
+    }
+    if not meetings:
+        return []
+    questions: dict[int, set[int]] = defaultdict(set)
+    for meeting_id, pk in PrepQuestion.objects.filter(meeting_id__in=meetings).values_list(
+        "meeting_id", "pk"
+    ):
+        questions[meeting_id].add(pk)
+    answered: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for meeting_id, department_id, question_id in PrepAnswer.objects.filter(
+        question__meeting_id__in=list(questions), submitted_at__isnull=False
+    ).values_list("question__meeting_id", "department_id", "question_id"):
+        answered[(meeting_id, department_id)].add(question_id)
+    members: dict[tuple[int, int], list[Person]] = defaultdict(list)
+    departments = {}
+    for participant in Participant.objects.filter(
+        meeting_id__in=list(questions), department__isnull=False
+    ).select_related("person", "department__head"):
+        members[(participant.meeting_id, participant.department_id)].append(participant.person)
+        departments[participant.department_id] = participant.department
+    events = []
+    for (meeting_id, department_id), people in members.items():
+        if questions[meeting_id] <= answered[(meeting_id, department_id)]:
+            continue
+        department = departments[department_id]
+        events.append(
+            Event(
+                key=f"nudge:meeting:{meeting_id}:dept:{department_id}",
+                kind="meeting.answers_nudge",
+                people=_unique(people + [department.head]),
+                departments=[department],
+                meeting_id=meeting_id,
+                payload={"department_name": department.name},
+            )
+        )
+    return _new(events)
+
+
+def minutes_late(now: dt.datetime) -> list[Event]:
+    """S-POST-1: 24 h after the end (``ACCORD_MINUTES_DUE_HOURS``) without distribution,
+    recorder, host and organiser are told the minutes are late."""
+    minutes = Minutes.objects.filter(
+        first_distributed_at__isnull=True, due_at__lt=now, due_at__gte=now - _catch_up()
+    ).select_related("meeting__recorder", "meeting__host", "meeting__organiser")
+    events = [
+        Event(
+            key=f"late:minutes:{m.meeting_id}",
+            kind="minutes.late",
+            people=_unique([m.meeting.recorder, m.meeting.host, m.meeting.organiser]),
+            meeting_id=m.meeting_id,
+            payload={"due_at": m.due_at.isoformat()},
+        )
+        for m in minutes
+        if m.meeting.status != Meeting.Status.CANCELLED
+    ]
+    return _new(events)
+
+
+def sign_reminders(now: dt.datetime) -> list[Event]:
+    """S-POST-3: each day after distribution, up to ``ACCORD_SIGN_REMINDERS`` days, owners
+    who have not signed are reminded."""
+    today = rule_day(now)
+    days = settings.ACCORD_SIGN_REMINDERS
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(today - dt.timedelta(days=days), dt.time(), tzinfo=tz)
+    end = dt.datetime.combine(today, dt.time(), tzinfo=tz)
+    distributed = dict(
+        Minutes.objects.filter(
+            first_distributed_at__gte=start, first_distributed_at__lt=end
+        ).values_list("meeting_id", "first_distributed_at")
+    )
+    if not distributed:
+        return []
+    unsigned = _unsigned_by_owner(distributed)
+    owners = Person.objects.in_bulk({owner for _m, owner in unsigned})
+    events = []
+    for (meeting_id, owner_id), items in unsigned.items():
+        offset = (today - timezone.localtime(distributed[meeting_id]).date()).days
+        events.append(
+            Event(
+                key=f"sign-remind:meeting:{meeting_id}:p{owner_id}:d{offset}",
+                kind="action.sign_reminder",
+                people=[owners[owner_id]],
+                meeting_id=meeting_id,
+                payload={"items": items, "day": offset},
+            )
+        )
+    return _new(events)
+
+
+def _action_events(items, kind: str, key, people, payload=None) -> list[Event]:
+    return _new(
+        [
+            Event(
+                key=key(item),
+                kind=kind,
+                people=_unique(people(item)),
+                meeting_id=item.meeting_id,
+                action_id=item.pk,
+                payload={"due": item.due_date.isoformat(), **(payload(item) if payload else {})},
+            )
+            for item in items
+        ]
+    )
+
+
+def due_reminders(now: dt.datetime) -> list[Event]:
+    """S-TRACK-1: the owner is reminded ``ACCORD_REMINDER_DAYS_BEFORE`` days before the due
+    date (an item recorded later than that is reminded at once, still before its date)."""
+    today = rule_day(now)
+    last = today + dt.timedelta(days=settings.ACCORD_REMINDER_DAYS_BEFORE)
+    items = ActionItem.objects.filter(
+        status__in=OPEN, due_date__gt=today, due_date__lte=last
+    ).select_related("owner")
+    return _action_events(
+        items,
+        "action.reminder",
+        key=lambda item: f"remind:action:{item.pk}:due:{item.due_date.isoformat()}",
+        people=lambda item: [item.owner],
+    )
+
+
+def status_requests(now: dt.datetime) -> list[Event]:
+    """S-TRACK-2: on the due date and each of the ``ACCORD_FOLLOW_UP_DAYS_AFTER`` days after
+    it, the owner of an open item is asked for its status, once a day."""
+    today = rule_day(now)
+    first = today - dt.timedelta(days=settings.ACCORD_FOLLOW_UP_DAYS_AFTER)
+    items = ActionItem.objects.filter(
+        status__in=OPEN, due_date__gte=first, due_date__lte=today
+    ).select_related("owner")
+    return _action_events(
+        items,
+        "action.status_request",
+        key=lambda item: (
+            f"status:action:{item.pk}:due:{item.due_date.isoformat()}"
+            f":d{(today - item.due_date).days}"
+        ),
+        people=lambda item: [item.owner],
+        payload=lambda item: {"day": (today - item.due_date).days},
+    )
+
+
+def overdue_notices(now: dt.datetime) -> list[Event]:
+    """S-TRACK-3: after the follow-up days, an open item without a reason is overdue: its
+    owner, department head and the meeting's organiser are told, and the owner is asked
+    for the reason."""
+    today = rule_day(now)
+    last = today - dt.timedelta(days=settings.ACCORD_FOLLOW_UP_DAYS_AFTER + 1)
+    items = ActionItem.objects.filter(
+        status__in=OPEN,
+        overdue_reason="",
+        due_date__lte=last,
+        due_date__gte=last - _catch_up(),
+    ).select_related("owner", "department__head", "meeting__organiser")
+    return _action_events(
+        items,
+        "action.overdue",
+        key=lambda item: f"overdue:action:{item.pk}:due:{item.due_date.isoformat()}",
+        people=lambda item: [item.owner, item.department.head, item.meeting.organiser],
+    )
+
+
+RULES = (
+    materials,
+    answers_nudge,
+    minutes_late,
+    sign_reminders,
+    due_reminders,
+    status_requests,
+    overdue_notices,
+)
+
+
+def plan(now: dt.datetime | None = None) -> dict[str, int]:
+    """One pass of every rule; returns the number of rows each offered to the outbox."""
+    now = now or clock.now()
+    return {rule.__name__: publish(rule(now)) for rule in RULES}
+
+
+# -- at send time --------------------------------------------------------------------------
+
+
+def still_due(n: Notification) -> str:
+    """Why ``n`` should no longer go out ("" if it should): the item was done, its date
+    moved, the meeting was cancelled or has begun, the minutes went out meanwhile."""
+    if n.kind in DUE_KINDS and n.action is not None:
+        action = n.action
+        if action.status not in OPEN:
+            return "the action item is no longer open"
+        if n.payload.get("due") and action.due_date.isoformat() != n.payload["due"]:
+            return "the due date changed"
+    ahead = n.meeting is not None and n.meeting.status == Meeting.Status.SCHEDULED
+    if n.kind in ("meeting.materials", "meeting.answers_nudge") and not ahead:
+        return "the meeting is no longer ahead"
+    if n.kind == "minutes.late" and Minutes.objects.filter(
+        meeting_id=n.meeting_id, first_distributed_at__isnull=False
+    ).exists():
+        return "the minutes have been distributed"
+    return ""

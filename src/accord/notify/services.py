@@ -1,0 +1,231 @@
+"""Every write of the notify app: channels, each person's choices, the inbox, the test
+message and sending a failed notice again."""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accord.core import clock
+from accord.core.errors import AppError
+from accord.core.services import audit_record
+from accord.notify.models import Channel, Notification
+from accord.org.models import Department, Person
+
+Kind = Channel.Kind
+Status = Notification.Status
+HOOK_KINDS = (Kind.FEISHU, Kind.DINGTALK, Kind.WECOM, Kind.SLACK, Kind.TEAMS, Kind.WEBHOOK)
+SIGNED_KINDS = (Kind.FEISHU, Kind.DINGTALK, Kind.WEBHOOK)
+
+
+def can_manage_channel(person: Person, channel: Channel) -> bool:
+    """Their own channels; a department's channels: its head, the PMO and admins."""
+    if person.is_superuser or channel.person_id == person.pk:
+        return True
+    if channel.department_id is None:
+        return False
+    return person.is_pmo or channel.department.head_id == person.pk
+
+
+def can_manage_department_channels(person: Person, department: Department) -> bool:
+    return person.is_superuser or person.is_pmo or department.head_id == person.pk
+
+
+def _clean(kind: str, name: str, target: str, secret: str) -> tuple[str, str, str]:
+    if kind not in Kind.values or kind == Kind.IN_APP:
+        raise AppError(_("Choose a kind of channel."), field="kind", code="required")
+    name = (name or "").strip()
+    if not name:
+        raise AppError(_("Give the channel a name."), field="name", code="required")
+    if len(name) > 100:
+        raise AppError(_("Keep the name to 100 characters."), field="name")
+    target = (target or "").strip()
+    secret = (secret or "").strip()
+    if kind == Kind.EMAIL:
+        try:
+            validate_email(target)
+        except ValidationError:
+            raise AppError(
+                _("Enter an e-mail address, such as team@example.com."), field="target"
+            ) from None
+        return name, target, ""
+    if len(target) > 500:
+        raise AppError(_("The webhook URL is too long (500 characters at most)."), field="target")
+    try:
+        URLValidator(schemes=["http", "https"])(target)
+    except ValidationError:
+        raise AppError(
+            _("Paste the bot's webhook URL; it starts with https://."), field="target"
+        ) from None
+    if len(secret) > 200:
+        raise AppError(_("The secret is too long (200 characters at most)."), field="secret")
+    if kind == Kind.WEBHOOK and not secret:
+        raise AppError(
+            _("A signed webhook needs a secret: the receiver checks the signature with it."),
+            field="secret",
+            code="required",
+        )
+    if kind == Kind.DINGTALK and secret and not secret.startswith("SEC"):
+        raise AppError(
+            _("A DingTalk signing secret starts with SEC; copy it from the robot's settings."),
+            field="secret",
+        )
+    if kind not in SIGNED_KINDS:
+        secret = ""
+    return name, target, secret
+
+
+@transaction.atomic
+def channel_create(
+    *,
+    actor: Person,
+    kind: str,
+    name: str,
+    target: str,
+    secret: str = "",
+    department: Department | None = None,
+    members_too: bool = True,
+) -> Channel:
+    """A channel of the actor's own, or, with ``department``, the department's group bot."""
+    if department is not None and not can_manage_department_channels(actor, department):
+        raise AppError(
+            _("Only the department's head or the PMO sets up its channels."),
+            field="department",
+            code="forbidden",
+        )
+    name, target, secret = _clean(kind, name, target, secret)
+    channel = Channel.objects.create(
+        kind=kind,
+        name=name,
+        target=target,
+        secret=secret,
+        department=department,
+        person=None if department is not None else actor,
+        members_too=members_too,
+    )
+    audit_record(actor=actor, verb="channel.created", subject=channel, data={"kind": kind})
+    return channel
+
+
+def _require_manager(actor: Person, channel: Channel) -> None:
+    if not can_manage_channel(actor, channel):
+        raise AppError(_("You may not change this channel."), code="forbidden")
+
+
+@transaction.atomic
+def channel_update(
+    *,
+    actor: Person,
+    channel: Channel,
+    name: str,
+    target: str,
+    secret: str | None = None,
+    members_too: bool | None = None,
+    enabled: bool | None = None,
+) -> Channel:
+    """Change a channel. An empty ``secret`` keeps the stored one (it is never shown);
+    switching a channel on again clears why it stopped."""
+    _require_manager(actor, channel)
+    name, target, secret = _clean(
+        channel.kind, name, target, secret or channel.secret
+    )
+    channel.name, channel.target, channel.secret = name, target, secret
+    if members_too is not None:
+        channel.members_too = members_too
+    if enabled is not None:
+        channel.enabled = enabled
+        if enabled:
+            channel.disabled_reason = ""
+    channel.save()
+    audit_record(actor=actor, verb="channel.updated", subject=channel)
+    return channel
+
+
+@transaction.atomic
+def channel_delete(*, actor: Person, channel: Channel) -> None:
+    _require_manager(actor, channel)
+    audit_record(actor=actor, verb="channel.deleted", subject=channel, data={"name": channel.name})
+    channel.delete()
+
+
+@transaction.atomic
+def channel_set_muted(*, actor: Person, channel: Channel, muted: bool) -> None:
+    """A member turns their own notices off (or on) for their department's group bot."""
+    if channel.department_id is None or channel.department_id != actor.department_id:
+        raise AppError(_("Only members of the department can mute its channel."), code="forbidden")
+    if muted:
+        channel.muted_by.add(actor)
+    else:
+        channel.muted_by.remove(actor)
+
+
+@transaction.atomic
+def person_set_email_notifications(*, actor: Person, enabled: bool) -> Person:
+    actor.email_notifications = enabled
+    actor.save(update_fields=["email_notifications"])
+    audit_record(
+        actor=actor, verb="person.email_notifications", subject=actor, data={"on": enabled}
+    )
+    return actor
+
+
+def notifications_mark_read(*, actor: Person, pk: int | None = None) -> int:
+    """Mark one of the actor's notices read, or all of them."""
+    rows = Notification.objects.filter(
+        recipient=actor, via=Kind.IN_APP, read_at__isnull=True, send_after__lte=clock.now()
+    )
+    if pk is not None:
+        rows = rows.filter(pk=pk)
+    return rows.update(read_at=clock.now())
+
+
+def channel_send_test(*, actor: Person, channel: Channel) -> Notification:
+    """Send a test message through ``channel`` now and return the logged row, with what the
+    channel answered."""
+    from accord.notify.worker import Worker
+
+    _require_manager(actor, channel)
+    row = Notification.objects.create(
+        key=f"test:c{channel.pk}:{uuid.uuid4().hex}",
+        event=f"test:c{channel.pk}",
+        kind="channel.test",
+        via=channel.kind,
+        recipient=actor,
+        channel=channel,
+        department=channel.department,
+        payload={"channel_name": channel.name, "by": actor.display},
+        send_after=clock.now(),
+    )
+    worker = Worker(batch=1)
+    rows = worker.claim(ids=[row.pk])
+    for claimed in rows:
+        # A switched-off channel is tested too: that is how one checks a fix.
+        claimed.channel.enabled = True
+    worker.deliver(rows)
+    row.refresh_from_db()
+    return row
+
+
+def can_resend(person: Person, n: Notification) -> bool:
+    if person.is_superuser or person.is_pmo:
+        return True
+    if n.channel is not None:
+        return can_manage_channel(person, n.channel)
+    return n.recipient_id == person.pk
+
+
+@transaction.atomic
+def notification_resend(*, actor: Person, notification: Notification) -> Notification:
+    """Queue a failed or cancelled notice again (after a channel was fixed)."""
+    if not can_resend(actor, notification):
+        raise AppError(_("You may not send this notice again."), code="forbidden")
+    if notification.status not in (Status.FAILED, Status.CANCELLED):
+        raise AppError(_("Only a failed or cancelled notice can be sent again."), field="status")
+    Notification.objects.filter(pk=notification.pk).update(
+        status=Status.PENDING, attempts=0, send_after=clock.now(), last_error="", claimed_by=""
+    )
+    audit_record(actor=actor, verb="notification.resent", subject=notification)
+    notification.refresh_from_db()
+    return notification

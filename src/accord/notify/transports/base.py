@@ -1,0 +1,243 @@
+"""What every transport shares: the rendered message, the target, the two kinds of failure,
+and the HTTP plumbing (timeouts, 429 with ``Retry-After``, 5xx, size limits in bytes)."""
+
+import contextlib
+import dataclasses
+import email.utils
+import hashlib
+import json
+from collections.abc import Callable
+
+import httpx
+from django.conf import settings
+from django.utils import timezone
+
+from accord.core import clock
+
+
+class TransientError(Exception):
+    """The channel could not take the message now; the worker tries again later.
+
+    ``retry_after`` (seconds) is the channel's own wish, e.g. from a 429's ``Retry-After``."""
+
+    def __init__(self, detail: str, *, retry_after: float | None = None, response: str = ""):
+        super().__init__(detail)
+        self.detail = detail
+        self.retry_after = retry_after
+        self.response = response
+
+
+class PermanentError(Exception):
+    """Trying again cannot help (a wrong secret, a deleted group, a malformed address).
+
+    ``channel_broken`` says the channel itself is at fault, so the worker switches it off
+    and tells its owner, rather than only failing this one message."""
+
+    def __init__(self, detail: str, *, channel_broken: bool = True, response: str = ""):
+        super().__init__(detail)
+        self.detail = detail
+        self.channel_broken = channel_broken
+        self.response = response
+
+
+@dataclasses.dataclass(frozen=True)
+class Mention:
+    """Someone a group message names, with the ids each platform mentions people by."""
+
+    name: str
+    mobile: str = ""
+    feishu_id: str = ""
+    dingtalk_id: str = ""
+    wecom_id: str = ""
+    slack_id: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mimetype: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Message:
+    """One notification, rendered in its reader's language.
+
+    ``key`` is the notification's idempotency key; every transport passes it on (a header,
+    the e-mail ``Message-ID``) so that a receiver can drop a repeat."""
+
+    key: str
+    subject: str
+    text: str
+    link: str = ""
+    link_label: str = ""
+    language: str = "zh-hans"
+    mentions: tuple[Mention, ...] = ()
+    to_email: str = ""
+    to_name: str = ""
+    html: str = ""
+    calendar: Attachment | None = None
+    kind: str = ""
+    data: dict = dataclasses.field(default_factory=dict)
+
+    def markdown(self, *, mention: Callable[[Mention], str] | None = None) -> str:
+        """Title, text, link and mentions in the Markdown subset every bot understands."""
+        parts = [f"**{self.subject}**", self.text]
+        if self.link:
+            parts.append(f"[{self.link_label or self.link}]({self.link})")
+        if mention and self.mentions:
+            parts.append(" ".join(mention(person) for person in self.mentions))
+        return "\n\n".join(part for part in parts if part)
+
+    def plain(self) -> str:
+        parts = [self.subject, self.text]
+        if self.link:
+            parts.append(f"{self.link_label}: {self.link}" if self.link_label else self.link)
+        return "\n\n".join(part for part in parts if part)
+
+    def delivery_id(self) -> str:
+        """A short stable id for the key, for headers and ``Message-ID``."""
+        return hashlib.sha256(self.key.encode()).hexdigest()[:32]
+
+
+@dataclasses.dataclass(frozen=True)
+class Target:
+    """Where to send: a channel's address (webhook URL or e-mail address) and its secret."""
+
+    kind: str
+    address: str
+    secret: str = ""
+
+
+def fit_bytes(text: str, limit: int, *, keep_tail: str = "") -> str:
+    """``text`` cut so that ``text + keep_tail`` is at most ``limit`` bytes of UTF-8,
+    on a character boundary, with an ellipsis where it was cut."""
+    whole = text + keep_tail
+    if len(whole.encode()) <= limit:
+        return whole
+    room = limit - len(keep_tail.encode()) - len("…".encode())
+    cut = text.encode()[: max(room, 0)].decode(errors="ignore")
+    return cut + "…" + keep_tail
+
+
+def now_seconds() -> int:
+    return int(clock.now().timestamp())
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = timezone.make_aware(when, timezone.UTC)
+    return max((when - clock.now()).total_seconds(), 0.0)
+
+
+def short(text: str, limit: int = 500) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def post(
+    client: httpx.Client,
+    url: str,
+    *,
+    body: dict | None = None,
+    content: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    params: dict[str, str] | None = None,
+    max_bytes: int | None = None,
+) -> httpx.Response:
+    """POST and sort the transport-level failures into transient and permanent ones.
+
+    Returns the response for any status below 400 (and for 4xx other than 429, which the
+    caller interprets); the body is checked against ``max_bytes`` before sending."""
+    if content is None:
+        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    if max_bytes is not None and len(content) > max_bytes:
+        raise PermanentError(
+            f"message of {len(content)} bytes is over the channel's limit of {max_bytes}",
+            channel_broken=False,
+        )
+    all_headers = {"Content-Type": "application/json; charset=utf-8"}
+    all_headers.update(headers or {})
+    try:
+        response = client.post(url, content=content, headers=all_headers, params=params)
+    except httpx.InvalidURL as exc:
+        raise PermanentError(f"malformed address: {exc}") from exc
+    except httpx.UnsupportedProtocol as exc:
+        raise PermanentError(f"malformed address: {exc}") from exc
+    except httpx.TimeoutException as exc:
+        raise TransientError(f"timed out: {type(exc).__name__}") from exc
+    except httpx.TransportError as exc:
+        raise TransientError(f"could not connect: {exc}") from exc
+    text = short(response.text)
+    if response.status_code == 429:
+        raise TransientError(
+            "HTTP 429: too many requests", retry_after=_retry_after(response), response=text
+        )
+    if response.status_code >= 500:
+        raise TransientError(f"HTTP {response.status_code}", response=text)
+    return response
+
+
+class Session:
+    """What the transports reuse across one batch: an HTTP client with timeouts, and one
+    SMTP connection opened on first use."""
+
+    def __init__(self) -> None:
+        self.http = httpx.Client(
+            timeout=httpx.Timeout(settings.ACCORD_NOTIFY_TIMEOUT, connect=5.0),
+            follow_redirects=False,
+            headers={"User-Agent": "Accord"},
+        )
+        self._smtp = None
+
+    def smtp(self):
+        if self._smtp is None:
+            from django.core.mail import mailers
+
+            self._smtp = mailers.default
+        return self._smtp
+
+    def drop_smtp(self) -> None:
+        """Forget a connection that failed, so the next message opens a fresh one."""
+        if self._smtp is not None:
+            with contextlib.suppress(Exception):  # the connection is already broken
+                self._smtp.close()
+            self._smtp = None
+
+    def close(self) -> None:
+        self.drop_smtp()
+        self.http.close()
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def delivery_headers(message: "Message") -> dict[str, str]:
+    """Sent with every HTTP delivery: a receiver drops a repeat by this key."""
+    return {"X-Accord-Delivery": message.delivery_id()}
+
+
+def json_answer(response: httpx.Response) -> dict:
+    """The JSON body of a bot's answer, or a permanent error naming what came back."""
+    try:
+        data = response.json()
+    except ValueError as exc:
+        raise PermanentError(
+            f"HTTP {response.status_code}: not a JSON answer", response=short(response.text)
+        ) from exc
+    if not isinstance(data, dict):
+        raise PermanentError(
+            f"HTTP {response.status_code}: unexpected answer", response=short(response.text)
+        )
+    return data

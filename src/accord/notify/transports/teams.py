@@ -1,0 +1,76 @@
+"""Microsoft Teams through a Workflows webhook: an Adaptive Card in a ``message``
+attachment (channels.md §5). A plain ``{"text": …}`` fails the flow. 202 is success."""
+
+from accord.notify.transports.base import (
+    Message,
+    PermanentError,
+    Session,
+    Target,
+    delivery_headers,
+    fit_bytes,
+    post,
+    short,
+)
+
+MAX_BYTES = 28 * 1024
+LIMITS = ((4, 1),)
+SUCCESS = {200, 201, 202, 204}
+BROKEN_STATUS = {401, 403, 404, 410}
+
+
+def body(message: Message) -> dict:
+    blocks: list[dict] = [
+        {
+            "type": "TextBlock",
+            "text": message.subject,
+            "weight": "Bolder",
+            "size": "Medium",
+            "wrap": True,
+        },
+        {"type": "TextBlock", "text": fit_bytes(message.text, MAX_BYTES - 4096), "wrap": True},
+    ]
+    if message.mentions:
+        names = ", ".join(person.name for person in message.mentions)
+        blocks.append({"type": "TextBlock", "text": names, "wrap": True, "isSubtle": True})
+    content: dict = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.2",
+        "body": blocks,
+    }
+    if message.link:
+        content["actions"] = [
+            {
+                "type": "Action.OpenUrl",
+                "title": message.link_label or message.link,
+                "url": message.link,
+            }
+        ]
+    return {
+        "type": "message",
+        "attachments": [
+            {
+                "contentType": "application/vnd.microsoft.card.adaptive",
+                "contentUrl": None,
+                "content": content,
+            }
+        ],
+    }
+
+
+def send(target: Target, message: Message, session: Session) -> str:
+    response = post(
+        session.http,
+        target.address,
+        body=body(message),
+        headers=delivery_headers(message),
+        max_bytes=MAX_BYTES,
+    )
+    answer = short(response.text)
+    if response.status_code in SUCCESS:
+        return answer or f"HTTP {response.status_code}"
+    raise PermanentError(
+        f"HTTP {response.status_code}",
+        channel_broken=response.status_code in BROKEN_STATUS,
+        response=answer,
+    )

@@ -1,0 +1,57 @@
+"""WeCom (企业微信) group robot: markdown of at most 4096 bytes of UTF-8 (channels.md §3).
+The ``key`` in the URL is the credential; there is no signature."""
+
+from accord.notify.transports.base import (
+    Message,
+    PermanentError,
+    Session,
+    Target,
+    TransientError,
+    delivery_headers,
+    fit_bytes,
+    json_answer,
+    post,
+    short,
+)
+
+MAX_BYTES = 4096  # of the markdown content, in UTF-8 bytes: a Chinese character is 3
+LIMITS = ((20, 60),)  # 20 messages a minute per robot
+BROKEN = {93000: "invalid webhook URL"}
+TOO_FAST = {45009}
+
+
+def content(message: Message) -> str:
+    head = f"**{message.subject}**\n\n"
+    tail = ""
+    if message.link:
+        tail += f"\n\n[{message.link_label or message.link}]({message.link})"
+    mentions = " ".join(
+        f"<@{person.wecom_id}>" if person.wecom_id else f"@{person.name}"
+        for person in message.mentions
+    )
+    if mentions:
+        tail += f"\n\n{mentions}"
+    return head + fit_bytes(message.text, MAX_BYTES - len(head.encode()), keep_tail=tail)
+
+
+def body(message: Message) -> dict:
+    return {"msgtype": "markdown", "markdown": {"content": content(message)}}
+
+
+def send(target: Target, message: Message, session: Session) -> str:
+    response = post(
+        session.http, target.address, body=body(message), headers=delivery_headers(message)
+    )
+    answer = short(response.text)
+    if response.status_code >= 400:
+        raise PermanentError(f"HTTP {response.status_code}", response=answer)
+    data = json_answer(response)
+    code = data.get("errcode", 0)
+    if code == 0:
+        return answer
+    msg = str(data.get("errmsg", ""))
+    if code in TOO_FAST:
+        raise TransientError(f"WeCom {code}: {msg}", retry_after=60, response=answer)
+    if code in BROKEN:
+        raise PermanentError(f"WeCom {code}: {BROKEN[code]} ({msg})", response=answer)
+    raise PermanentError(f"WeCom {code}: {msg}", response=answer)

@@ -1,0 +1,261 @@
+"""The worker: plan → claim → send → record, in a loop (``accord worker``) or once
+(``accord worker --once``, for cron), and embedded in ``accord serve``.
+
+- **Claim.** A batch of due rows is taken with ``SELECT … FOR UPDATE SKIP LOCKED`` on
+  PostgreSQL (SQLite takes the write lock for the whole claim), then marked ``sending``
+  with this worker's token and a lease. Any number of workers can run side by side: each
+  row is claimed by one of them.
+- **Lease.** A worker that dies mid-batch leaves rows ``sending`` with a lease that runs
+  out; the next claim takes them again. Only a send in flight at the moment of the crash
+  can be repeated, and it carries the same key (``X-Accord-Delivery``, ``Message-ID``).
+- **Record.** Each row is recorded as soon as its send ends: what the channel answered,
+  when, how many attempts.
+- **Faults.** Transient errors (timeouts, refused connections, 5xx, 429, a bot's "too
+  fast") are tried again with exponential backoff, or after ``Retry-After``; after
+  ``ACCORD_NOTIFY_MAX_ATTEMPTS`` the row fails. Permanent errors fail the row at once, and
+  when the channel itself is at fault (wrong secret, deleted group) the channel is
+  switched off with the reason and its owner is told in the app. Nothing crashes the loop.
+- **Rate limits.** A row whose channel has used its quota (e.g. DingTalk's 20 a minute)
+  waits in the queue until a slot frees; it is not dropped and not counted as an attempt.
+- **Stop.** SIGTERM or SIGINT lets the current batch finish, then the loop exits.
+"""
+
+import datetime as dt
+import logging
+import signal
+import threading
+import uuid
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import close_old_connections, transaction
+from django.db.models import F, Min, Q
+
+from accord.core import clock
+from accord.notify import messages, planner
+from accord.notify.models import Channel, Notification
+from accord.notify.outbox import Event, publish
+from accord.notify.transports import MODULES, PermanentError, Target, TransientError
+from accord.notify.transports.base import Session, short
+from accord.org.models import Person
+
+log = logging.getLogger("accord.worker")
+Status = Notification.Status
+
+
+def backoff(attempts: int) -> float:
+    """Seconds before the next try after ``attempts`` failed ones: 30 s, 1, 2, 4 … min,
+    at most an hour."""
+    return min(settings.ACCORD_NOTIFY_RETRY_SECONDS * 2 ** max(attempts - 1, 0), 3600)
+
+
+class Worker:
+    def __init__(self, *, batch: int | None = None, lease: int | None = None) -> None:
+        self.token = uuid.uuid4().hex
+        self.batch = batch or settings.ACCORD_WORKER_BATCH
+        self.lease = dt.timedelta(seconds=lease or settings.ACCORD_WORKER_LEASE_SECONDS)
+        self.stopping = threading.Event()
+        self.last_plan: dt.datetime | None = None
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    def run(self, *, once: bool = False, interval: float | None = None) -> dict[str, int]:
+        """Work until stopped; with ``once``, plan and deliver everything due, then return."""
+        interval = settings.ACCORD_WORKER_INTERVAL if interval is None else interval
+        totals = {"planned": 0, "sent": 0, "failed": 0, "retried": 0, "cancelled": 0}
+        while not self.stopping.is_set():
+            close_old_connections()
+            counts = self.tick(force_plan=once and self.last_plan is None)
+            for key, value in counts.items():
+                totals[key] = totals.get(key, 0) + value
+            if once and counts["claimed"] == 0:
+                break
+            if counts["claimed"] == 0:
+                self.stopping.wait(interval)
+        return totals
+
+    def stop(self, *_args) -> None:
+        log.info("stopping after this batch")
+        self.stopping.set()
+
+    def install_signal_handlers(self) -> None:
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+
+    def tick(self, *, force_plan: bool = False) -> dict[str, int]:
+        now = clock.now()
+        planned = 0
+        every = dt.timedelta(seconds=settings.ACCORD_WORKER_PLAN_SECONDS)
+        if force_plan or self.last_plan is None or now - self.last_plan >= every:
+            with transaction.atomic():
+                planned = sum(planner.plan(now).values())
+            self.last_plan = now
+        rows = self.claim(now)
+        counts = self.deliver(rows)
+        counts.update(planned=planned, claimed=len(rows))
+        if rows or planned:
+            log.info("batch: %s", counts)
+        return counts
+
+    # -- claim ------------------------------------------------------------------------------
+
+    def claim(self, now: dt.datetime | None = None, *, ids: Iterable[int] | None = None):
+        now = now or clock.now()
+        due = Q(status=Status.PENDING, send_after__lte=now) | Q(
+            status=Status.SENDING, claimed_until__lt=now
+        )
+        with transaction.atomic():
+            candidates = Notification.objects.filter(due).exclude(via=Channel.Kind.IN_APP)
+            if ids is not None:
+                candidates = candidates.filter(pk__in=list(ids))
+            chosen = list(
+                candidates.order_by("send_after", "id")
+                .select_for_update(skip_locked=True)
+                .values_list("id", flat=True)[: self.batch]
+            )
+            if not chosen:
+                return []
+            Notification.objects.filter(due, pk__in=chosen).update(
+                status=Status.SENDING,
+                claimed_by=self.token,
+                claimed_until=now + self.lease,
+                attempts=F("attempts") + 1,
+            )
+        return list(
+            Notification.objects.filter(pk__in=chosen, claimed_by=self.token, status=Status.SENDING)
+            .select_related(
+                "recipient", "channel", "meeting__organiser", "action__owner__department"
+            )
+            .select_related("action__meeting")
+            .order_by("send_after", "id")
+        )
+
+    # -- send and record --------------------------------------------------------------------
+
+    def deliver(self, rows: list[Notification]) -> dict[str, int]:
+        counts = {"sent": 0, "failed": 0, "retried": 0, "cancelled": 0, "deferred": 0}
+        if not rows:
+            return counts
+        mentioned_ids = {pk for n in rows for pk in n.payload.get("mentions", ())}
+        people = Person.objects.in_bulk(mentioned_ids) if mentioned_ids else {}
+        with Session() as session:
+            for n in rows:
+                try:
+                    outcome = self.deliver_one(n, session, people)
+                except Exception as exc:  # a bug must not stop the worker or lose the row
+                    log.exception("delivering %s", n.key)
+                    self.record(n, status=Status.FAILED, error=f"internal error: {exc!r}")
+                    outcome = "failed"
+                counts[outcome] += 1
+        return counts
+
+    def _target(self, n: Notification) -> Target | str:
+        if n.via == Channel.Kind.EMAIL and n.channel_id is None:
+            address = n.recipient.email if n.recipient else ""
+            if not address:
+                return "the person has no e-mail address"
+            return Target(kind="email", address=address)
+        channel = n.channel
+        if channel is None:
+            return "the channel was deleted"
+        if not channel.enabled:
+            return f"the channel is switched off: {channel.disabled_reason}".rstrip(": ")
+        return Target(kind=channel.kind, address=channel.target, secret=channel.secret)
+
+    def _rate_limited(self, n: Notification, now: dt.datetime) -> dt.datetime | None:
+        """When the row's channel may take it, if its quota is used up now."""
+        if n.channel_id is None:
+            return None
+        latest = None
+        for count, seconds in getattr(MODULES[n.via], "LIMITS", ()):
+            since = now - dt.timedelta(seconds=seconds)
+            recent = Notification.objects.filter(channel_id=n.channel_id, tried_at__gt=since)
+            if recent.count() >= count:
+                oldest = recent.aggregate(oldest=Min("tried_at"))["oldest"]
+                free = oldest + dt.timedelta(seconds=seconds)
+                latest = free if latest is None or free > latest else latest
+        return latest
+
+    def deliver_one(self, n: Notification, session: Session, people: dict) -> str:
+        reason = planner.still_due(n)
+        if reason:
+            self.record(n, status=Status.CANCELLED, error=reason)
+            return "cancelled"
+        target = self._target(n)
+        if isinstance(target, str):
+            self.record(n, status=Status.FAILED, error=target)
+            return "failed"
+        now = clock.now()
+        free_at = self._rate_limited(n, now)
+        if free_at is not None:
+            self.record(n, status=Status.PENDING, send_after=free_at, attempts=n.attempts - 1)
+            return "deferred"
+        if n.attempts > settings.ACCORD_NOTIFY_MAX_ATTEMPTS:
+            self.record(n, status=Status.FAILED, error=n.last_error or "too many attempts")
+            return "failed"
+        mentioned = [people[pk] for pk in n.payload.get("mentions", ()) if pk in people]
+        message = messages.render(n, mentioned=mentioned)
+        Notification.objects.filter(pk=n.pk, claimed_by=self.token).update(tried_at=now)
+        try:
+            answer = MODULES[target.kind].send(target, message, session)
+        except TransientError as exc:
+            if n.attempts >= settings.ACCORD_NOTIFY_MAX_ATTEMPTS:
+                self.record(n, status=Status.FAILED, error=exc.detail, response=exc.response)
+                return "failed"
+            wait = max(exc.retry_after or 0, backoff(n.attempts))
+            self.record(
+                n,
+                status=Status.PENDING,
+                error=exc.detail,
+                response=exc.response,
+                send_after=clock.now() + dt.timedelta(seconds=wait),
+            )
+            return "retried"
+        except PermanentError as exc:
+            self.record(n, status=Status.FAILED, error=exc.detail, response=exc.response)
+            if exc.channel_broken and n.channel is not None:
+                channel_broken(n.channel, exc.detail)
+            return "failed"
+        self.record(n, status=Status.SENT, response=answer, sent_at=clock.now())
+        return "sent"
+
+    def record(self, n: Notification, *, status: str, error: str = "", **fields) -> None:
+        """Write the outcome, unless another worker has taken the row since (its lease ran
+        out): then that worker's outcome stands."""
+        fields.setdefault("response", "")
+        fields["response"] = short(fields["response"], 2000)
+        values = {
+            "status": status,
+            "last_error": short(error, 2000),
+            "claimed_by": "",
+            "claimed_until": None,
+            **fields,
+        }
+        Notification.objects.filter(pk=n.pk, claimed_by=self.token).update(**values)
+        for name, value in values.items():
+            setattr(n, name, value)
+
+
+def channel_broken(channel: Channel, reason: str) -> None:
+    """Switch the channel off and tell who looks after it; rows waiting for it fail when
+    their turn comes and can be sent again from the delivery log once it is fixed."""
+    updated = Channel.objects.filter(pk=channel.pk, enabled=True).update(
+        enabled=False, disabled_reason=short(reason, 500)
+    )
+    channel.enabled, channel.disabled_reason = False, short(reason, 500)
+    if not updated:
+        return
+    keepers = [channel.person] if channel.person_id else []
+    if channel.department_id and channel.department.head_id:
+        keepers.append(channel.department.head)
+    keepers += list(Person.objects.filter(is_superuser=True, is_active=True))
+    publish(
+        [
+            Event(
+                key=f"channel-broken:c{channel.pk}:{int(clock.now().timestamp())}",
+                kind="channel.broken",
+                people=keepers,
+                payload={"channel_name": channel.name, "reason": short(reason, 300)},
+            )
+        ]
+    )
