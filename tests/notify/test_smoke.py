@@ -1,22 +1,8 @@
-import pytest
+from notify.receivers import Answer, HttpReceiver
 
-from accord.notify import services as notify
+from accord.meetings import services as meetings
 from accord.notify.models import Channel, Notification
 from accord.notify.worker import Worker
-from notify.receivers import Answer, HttpReceiver, SmtpSink
-
-
-@pytest.fixture
-def smtp(settings):
-    with SmtpSink() as sink:
-        settings.MAILERS = {
-            "default": {
-                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                "OPTIONS": {"host": "127.0.0.1", "port": sink.port, "timeout": 5},
-            }
-        }
-        settings.ACCORD_NOTIFY_EMAIL = True
-        yield sink
 
 
 def test_schedule_reaches_app_mail_and_group_bot(org, draft_meeting, smtp):
@@ -24,10 +10,12 @@ def test_schedule_reaches_app_mail_and_group_bot(org, draft_meeting, smtp):
     org.li.save()
     with HttpReceiver(lambda r: Answer(200, {"errcode": 0, "errmsg": "ok"})) as bot:
         Channel.objects.create(
-            kind="dingtalk", name="研发群", department=org.rnd, target=bot.url + "/robot/send?access_token=t", secret="SECabc"
+            kind="dingtalk",
+            name="研发群",
+            department=org.rnd,
+            target=bot.url + "/robot/send?access_token=t",
+            secret="SECabc",
         )
-        from accord.meetings import services as meetings
-
         meetings.meeting_schedule(actor=org.sun, meeting=draft_meeting)
         counts = Worker().run(once=True)
     assert counts["sent"] == 2
