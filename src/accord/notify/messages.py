@@ -131,8 +131,8 @@ def _minutes_texts(kind: str, n: Notification) -> tuple[str, str, str, str]:
         else:
             subject = _("Still unsigned: %(title)s") % {"title": title}
         text = ngettext(
-            "Confirm by signing that you own this action item of %(title)s:",
-            "Confirm by signing that you own these %(count)d action items of %(title)s:",
+            "Confirm by signing that you own %(count)d action item of %(title)s:",
+            "Confirm by signing that you own %(count)d action items of %(title)s:",
             len(items),
         ) % {"count": len(items), "title": title}
         text += "".join(f"\n- {item['task']} ({day(item['due'])})" for item in items)
