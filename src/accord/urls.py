@@ -7,6 +7,7 @@ urlpatterns = [
     path("minutes/", include("accord.minutes.urls")),
     path("actions/", include("accord.actions.urls")),
     path("manage/", include("accord.org.urls")),
+    path("notifications/", include("accord.notify.urls")),
     path("", include("accord.web.urls")),
 ]
 # Uploads are never served from a public /media/ URL: materials are downloaded through

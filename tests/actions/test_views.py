@@ -154,7 +154,7 @@ def test_detail_for_the_owner_s_track_2(
     """The owner sees every fact of the commitment and may report progress and move it on."""
     client.force_login(org.zhou)
 
-    with django_assert_num_queries(4):  # session, person, the item, its history
+    with django_assert_num_queries(5):  # session, person, the bell, the item, its history
         response = client.get(url("detail", action.pk))
 
     assert response.status_code == 200
@@ -280,7 +280,7 @@ def test_detail_query_count_does_not_grow_with_history(
     actions.action_replan(actor=org.sun, action=action, due="9月22日", reason="再调整")
     client.force_login(org.sun)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(url("detail", action.pk))
 
     assert len(history_rows(response)) == 21
@@ -779,7 +779,7 @@ def test_boards_index_for_an_engineer(client, org: Org, rnd_plan):
 def test_boards_index_for_the_pmo(client, org: Org, rnd_plan, django_assert_num_queries):
     client.force_login(org.sun)
 
-    with clock.frozen(at(9, 13)), django_assert_num_queries(3):
+    with clock.frozen(at(9, 13)), django_assert_num_queries(4):  # with the bell
         response = client.get(url("boards"))
 
     rows = [text_of(row) for row in re.findall(r"<tr>\s*(<td.*?)</tr>", page(response), re.S)]
@@ -812,7 +812,8 @@ def test_department_board_groups_by_status_and_due_date_s_track_2(
 ):
     client.force_login(org.li)
 
-    with django_assert_num_queries(6):  # session, person, department, count, page, owners
+    # session, person, the bell, department, count, page, owners
+    with django_assert_num_queries(7):
         response = client.get(url("department_board", org.rnd.pk))
 
     assert response.status_code == 200
@@ -919,9 +920,9 @@ def test_department_board_paginates_with_constant_queries(
         )
     client.force_login(org.li)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         first = client.get(url("department_board", org.rnd.pk))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         second = client.get(url("department_board", org.rnd.pk), {"page": "2"})
 
     assert [task for _status, task in board_rows(first)] == [f"任务{n:02d}" for n in range(25)]
@@ -955,7 +956,7 @@ def test_overdue_board_for_the_pmo_s_track_3(
     _overdue_plan(org, running_meeting)
     client.force_login(org.sun)
 
-    with clock.frozen(at(9, 20)), django_assert_num_queries(4):  # session, person, count, page
+    with clock.frozen(at(9, 20)), django_assert_num_queries(5):  # + the bell
         oldest = client.get(url("overdue_board"))
     with clock.frozen(at(9, 20)):
         newest = client.get(url("overdue_board"), {"sort": "newest"})
@@ -996,9 +997,9 @@ def test_overdue_board_query_count_does_not_grow(
         )
     client.force_login(org.sun)
 
-    with clock.frozen(at(9, 20)), django_assert_num_queries(4):
+    with clock.frozen(at(9, 20)), django_assert_num_queries(5):
         first = client.get(url("overdue_board"))
-    with clock.frozen(at(9, 20)), django_assert_num_queries(4):
+    with clock.frozen(at(9, 20)), django_assert_num_queries(5):
         second = client.get(url("overdue_board"), {"page": "2"})
 
     assert len(overdue_rows(first)) == 25
@@ -1014,7 +1015,7 @@ def test_overdue_board_for_a_host_shows_what_they_may_see_s_track_3(
     confidential_meeting(org, "薪酬数据", dt.date(2026, 9, 8))
 
     client.force_login(org.wang)
-    with clock.frozen(at(9, 20)), django_assert_num_queries(5):  # + does wang organise?
+    with clock.frozen(at(9, 20)), django_assert_num_queries(6):  # + does wang organise?
         wang_sees = client.get(url("overdue_board"))
     client.force_login(org.sun)
     with clock.frozen(at(9, 20)):
@@ -1071,7 +1072,7 @@ def test_boards_index_query_count_does_not_grow(
         add(org, running_meeting, f"任务{number:02d}", dt.date(2026, 9, 10))
     client.force_login(org.zhou)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):  # with the bell
         response = client.get(url("boards"))
 
     rows = [text_of(row) for row in re.findall(r"<tr>\s*(<td.*?)</tr>", page(response), re.S)]

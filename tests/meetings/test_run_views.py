@@ -725,11 +725,11 @@ def _bigger_meeting(org: Org) -> Meeting:
     return meeting
 
 
-# session, person, the meeting and its record (participants, copies, topics, positions, action
+# session, person, the bell, the meeting and its record (participants, copies, topics, positions, action
 # items, objections, who raised them); the recorder's forms add people and departments, a
 # participant's objection form asks whether they take part.
-RUN_PAGE_QUERIES_RECORDER = 12
-RUN_PAGE_QUERIES_PARTICIPANT = 11
+RUN_PAGE_QUERIES_RECORDER = 13
+RUN_PAGE_QUERIES_PARTICIPANT = 12
 
 
 def test_run_page_query_count_is_pinned_and_constant(
@@ -1534,9 +1534,9 @@ def _crowded_meeting(org: Org, *, start: bool, extra: int = 5) -> Meeting:
     return meeting
 
 
-# session, person, the meeting and its record; the host's attendance list comes with the
+# session, person, the bell, the meeting and its record; the host's attendance list comes with the
 # participants, so it adds none; before the start nobody records (no people, no departments).
-RUN_PAGE_QUERIES_HOST_SCHEDULED = 9
+RUN_PAGE_QUERIES_HOST_SCHEDULED = 10
 
 
 def test_attendance_adds_no_query_however_many_people(
@@ -1562,10 +1562,12 @@ def test_attendance_adds_no_query_however_many_people(
         assert "expected present" in section(response, "attendance")
 
 
-# session, person, the meeting and its record, the people and departments an owner may be.
-ACTION_PAGE_QUERIES = 12
+# session, person, the meeting and its record, the people and departments an owner may be;
+# the whole page adds the bell, the htmx form does not.
+ACTION_PAGE_QUERIES = 13
+ACTION_FORM_QUERIES = 12
 # the same without the people and departments (nothing to choose when removing)
-REMOVE_PAGE_QUERIES = 10
+REMOVE_PAGE_QUERIES = 11
 
 
 def test_edit_and_remove_pages_query_count_is_pinned_and_constant(
@@ -1581,7 +1583,7 @@ def test_edit_and_remove_pages_query_count_is_pinned_and_constant(
         remove = run_url(meeting, "run_action_remove", item.pk)
         with django_assert_num_queries(ACTION_PAGE_QUERIES):
             assert client.get(edit).status_code == 200
-        with django_assert_num_queries(ACTION_PAGE_QUERIES):
+        with django_assert_num_queries(ACTION_FORM_QUERIES):
             assert client.get(edit, **HTMX).status_code == 200
         with django_assert_num_queries(REMOVE_PAGE_QUERIES):
             assert client.get(remove).status_code == 200

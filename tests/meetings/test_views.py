@@ -354,7 +354,7 @@ def test_list_pages_by_25_newest_first(client, org):
     assert page(second).find("nav", cls="pages").text == "Previous Page 2 of 2"
 
 
-LIST_QUERIES = 5  # session, person, departments, count, page
+LIST_QUERIES = 6  # session, person, the bell, departments, count, page
 
 
 @pytest.mark.parametrize("count", [5, 40])
@@ -434,7 +434,7 @@ def test_week_hides_what_one_may_not_see(client, org, draft_meeting):
     assert page(response).texts("a", cls="event") == []
 
 
-WEEK_QUERIES = 3  # session, person, meetings
+WEEK_QUERIES = 4  # session, person, the bell, meetings
 
 
 @pytest.mark.parametrize("count", [2, 20])
@@ -2285,9 +2285,9 @@ def _small_meeting(org: Org, meeting: Meeting) -> Meeting:
     return meeting
 
 
-# session, person; the meeting, its topics, participants, copies, questions, materials;
+# session, person, the bell; the meeting, its topics, participants, copies, questions, materials;
 # then for the organiser's planning the departments and people to choose from.
-DETAIL_QUERIES = {"sun": 10, "wang": 10, "li": 8}
+DETAIL_QUERIES = {"sun": 11, "wang": 11, "li": 9}
 
 
 @pytest.mark.parametrize("who", ["sun", "wang", "li"])
@@ -2308,10 +2308,10 @@ def test_detail_query_count_does_not_grow(
     assert len(page(big_page).find("section", id="participants").find_all("li")) == 14
 
 
-# session, person; the meeting, its questions, its materials; the departments one answers
+# session, person, the bell; the meeting, its questions, its materials; the departments one answers
 # for and their answers; for the organiser side the participating departments, the
 # questions and their submitted answers.
-PREPARE_QUERIES = {"sun": 10, "wang": 10, "li": 7, "chen": 7}
+PREPARE_QUERIES = {"sun": 11, "wang": 11, "li": 8, "chen": 8}
 
 
 @pytest.mark.parametrize("who", ["sun", "wang", "li", "chen"])
@@ -2398,8 +2398,8 @@ def test_answer_ids_that_are_not_numbers_are_refused(client, org, draft_meeting,
     assert not PrepAnswer.objects.exists()
 
 
-# session, person, the people to choose from; edit also reads the meeting.
-FORM_QUERIES = {"create": 3, "edit": 4}
+# session, person, the bell, the people to choose from; edit also reads the meeting.
+FORM_QUERIES = {"create": 4, "edit": 5}
 
 
 @pytest.mark.parametrize("extra_people", [0, 20])

@@ -425,9 +425,9 @@ def test_forbidden_review_is_403_with_the_message(client, org: Org, recorded):
 
 # -- query counts ----------------------------------------------------------------------------------
 
-# session, person, the meeting with its record (participants, copies, topics, positions, action
+# session, person, the bell, the meeting with its record (participants, copies, topics, positions, action
 # items, objections and who raised them, the versions) and the version history.
-MINUTES_PAGE_QUERIES = 12
+MINUTES_PAGE_QUERIES = 13
 
 
 def test_minutes_page_query_count_is_pinned_and_constant(
@@ -456,7 +456,7 @@ def test_minutes_page_query_count_is_pinned_and_constant(
 
 
 # As MINUTES_PAGE_QUERIES: the correction links cost no query.
-MINUTES_PAGE_QUERIES_WRITING = 12
+MINUTES_PAGE_QUERIES_WRITING = 13
 
 
 def test_recorder_reaches_corrections_of_action_items_from_the_minutes_page(

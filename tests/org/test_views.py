@@ -117,7 +117,7 @@ def test_the_nav_shows_administration_to_administrators_only(client, org: Org):
 
 
 def test_department_tree(admin_client, org: Org, frontend: Department, django_assert_num_queries):
-    with django_assert_num_queries(3):  # session, person, the tree
+    with django_assert_num_queries(4):  # session, person, the bell, the tree
         response = admin_client.get(url("departments"))
 
     assert response.status_code == 200
@@ -149,7 +149,7 @@ def test_department_tree_query_count_does_not_grow(
     for number in range(20):
         services.department_create(actor=org.admin, name=f"小组{number}", parent=frontend)
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = admin_client.get(url("departments"))
 
     assert len(rows(response, "data-department")) == 28
@@ -269,7 +269,8 @@ def test_department_edit_missing_is_404(admin_client, org: Org):
 
 
 def test_people_list(admin_client, org: Org, django_assert_num_queries):
-    with django_assert_num_queries(5):  # session, person, count, page, department filter
+    # session, person, the bell, count, page, department filter
+    with django_assert_num_queries(6):
         response = admin_client.get(url("people"))
 
     assert response.status_code == 200
@@ -316,9 +317,9 @@ def test_people_paginate_with_constant_queries(admin_client, org: Org, django_as
             actor=org.admin, username=f"temp{number:02d}", name=f"临时{number:02d}"
         )
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         first = admin_client.get(url("people"))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         second = admin_client.get(url("people"), {"page": "2"})
 
     assert len(rows(first, "data-person")) == 25
@@ -484,11 +485,11 @@ def test_person_password_refused(admin_client, org: Org, password: str, again: s
 @pytest.mark.parametrize(
     ("name", "with_pk", "queries"),
     [
-        # session, person, + the choices of each select (parent, head; department)
-        ("department_create", False, 4),
-        ("department_edit", True, 5),  # + the department
-        ("person_create", False, 3),
-        ("person_edit", True, 4),  # + the person
+        # session, person, the bell, + the choices of each select (parent, head; department)
+        ("department_create", False, 5),
+        ("department_edit", True, 6),  # + the department
+        ("person_create", False, 4),
+        ("person_edit", True, 5),  # + the person
     ],
 )
 def test_form_pages_query_counts_do_not_grow(

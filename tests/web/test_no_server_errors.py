@@ -8,7 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accord.org.models import Person
+from accord.notify import services as notify_services
+from accord.notify.models import Channel, Notification
+from accord.org.models import Department, Person
 from accord.org.services import person_create
 
 GARBAGE_QUERY = {
@@ -28,6 +30,7 @@ GARBAGE_QUERY = {
     "sort": "drop table",
     "due_date": "尽快",
     "prefix": "../../etc",
+    "via": "pigeon",
 }
 GARBAGE_POST = {key: value for key, value in GARBAGE_QUERY.items()} | {
     "task": "",
@@ -42,6 +45,10 @@ GARBAGE_POST = {key: value for key, value in GARBAGE_QUERY.items()} | {
     "role": "king",
     "attendance": "maybe",
     "confirm": "yes",
+    "on": "maybe",
+    "name": "x" * 300,
+    "target": "javascript:alert(1)",
+    "secret": "\x00",
 }
 
 
@@ -75,6 +82,7 @@ def concrete_paths(route: str, converters: dict, ids: list[int]) -> list[str]:
 def test_every_route_answers_below_500_for_every_role(client):
     call_command("demo", stdout=io.StringIO())
     outsider = person_create(actor=None, username="outsider", name="外部人员")
+    notify_ids = _notify_objects()
     people = [
         Person.objects.get(username=name) for name in ("admin", "sun.zhuren", "zhao.zhuanyuan")
     ] + [outsider]
@@ -83,9 +91,44 @@ def test_every_route_answers_below_500_for_every_role(client):
     for person in people:
         client.force_login(person)
         for route, converters in routes():
-            for path in concrete_paths(route, converters, [1, 999999]):
+            ids = [1, 999999] + (notify_ids if route.startswith("notifications/") else [])
+            for path in concrete_paths(route, converters, ids):
                 for method, data in (("get", GARBAGE_QUERY), ("post", {}), ("post", GARBAGE_POST)):
                     response = getattr(client, method)(path, data)
                     if response.status_code >= 500:
                         failures.append((person.username, method, path, response.status_code))
     assert failures == []
+
+
+def _notify_objects() -> list[int]:
+    """A department's bot, a person's own channel and a failed delivery, so that the
+    notification routes are walked with ids that exist. The bots point at a closed port on
+    127.0.0.1: "send a test message" fails fast, without leaving the machine."""
+    admin = Person.objects.get(username="admin")
+    department = Department.objects.order_by("pk").first()
+    bot = notify_services.channel_create(
+        actor=admin,
+        kind=Channel.Kind.SLACK,
+        name="部门群",
+        target="http://127.0.0.1:9/hook",
+        department=department,
+    )
+    own = notify_services.channel_create(
+        actor=Person.objects.get(username="zhao.zhuanyuan"),
+        kind=Channel.Kind.WEBHOOK,
+        name="自己的",
+        target="http://127.0.0.1:9/own",
+        secret="s",
+    )
+    failed = Notification.objects.create(
+        key="walker:failed",
+        kind="no.such.kind",
+        via=Channel.Kind.SLACK,
+        channel=bot,
+        department=department,
+        payload={"mentions": [1, "x", None]},
+        send_after=bot.created_at,
+        status=Notification.Status.FAILED,
+        last_error="HTTP 404",
+    )
+    return [bot.pk, own.pk, failed.pk]

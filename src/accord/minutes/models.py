@@ -28,7 +28,8 @@ class Minutes(BaseModel):
     class Meta:
         verbose_name = _("minutes")
         verbose_name_plural = _("minutes")
-        indexes = [models.Index(fields=["due_at"])]
+        # due_at: the "minutes late" rule; first_distributed_at: the sign-off reminders
+        indexes = [models.Index(fields=["due_at"]), models.Index(fields=["first_distributed_at"])]
 
     def __str__(self) -> str:
         return str(self.meeting_id)

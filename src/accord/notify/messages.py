@@ -5,6 +5,7 @@ The facts that made the event (a due date, a version, a reason) travel in the ro
 ``payload``; names and titles are read live, so a renamed meeting is named as it is now."""
 
 import datetime as dt
+import email.utils
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -238,7 +239,10 @@ def calendar(n: Notification) -> Attachment | None:
         summary=meeting.title,
         starts_at=meeting.starts_at,
         ends_at=meeting.ends_at,
-        organiser=ics.Attendee(organiser.email or settings.DEFAULT_FROM_EMAIL, organiser.name),
+        organiser=ics.Attendee(
+            organiser.email or email.utils.parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
+            organiser.name,
+        ),
         attendees=[
             ics.Attendee(person.email, person.name, chair=person.pk == meeting.host_id)
             for person in attendees

@@ -28,6 +28,7 @@ from accord.core import clock
 from accord.notify.models import Channel, Notification
 
 Status = Notification.Status
+PLANNED_CHUNK = 1000
 
 
 @dataclasses.dataclass
@@ -40,6 +41,9 @@ class Event:
     action_id: int | None = None
     payload: dict = dataclasses.field(default_factory=dict)
     send_after: dt.datetime | None = None
+    # False for notices that concern one person only (a channel of theirs stopped): they
+    # do not go to the department's group bots.
+    to_group_bots: bool = True
 
 
 def email_on() -> bool:
@@ -124,7 +128,9 @@ def publish(events: Iterable[Event]) -> int:
                         **common,
                     )
                 )
-            for channel in by_department.get(person.department_id, ()):
+            for channel in (
+                by_department.get(person.department_id, ()) if event.to_group_bots else ()
+            ):
                 if channel.members_too and (channel.pk, person.pk) not in muted:
                     group_posts.setdefault(channel.pk, (channel, []))[1].append(person.pk)
         for channel, mentioned in group_posts.values():
@@ -142,13 +148,16 @@ def publish(events: Iterable[Event]) -> int:
 
 
 def planned_events(keys: Iterable[str]) -> set[str]:
-    """Which of these event keys are already in the outbox (one indexed query)."""
+    """Which of these event keys are already in the outbox: one index lookup per 1,000 keys.
+    (With much longer lists PostgreSQL may read the whole outbox instead, which then costs
+    what is stored, not what is due; SQLite caps a statement at about 32,000 parameters.)"""
     keys = list(keys)
-    if not keys:
-        return set()
-    return set(
-        Notification.objects.filter(event__in=keys).values_list("event", flat=True).distinct()
-    )
+    planned: set[str] = set()
+    for start in range(0, len(keys), PLANNED_CHUNK):
+        # order_by(): the model's ordering would join the DISTINCT and defeat it
+        rows = Notification.objects.filter(event__in=keys[start : start + PLANNED_CHUNK])
+        planned.update(rows.order_by().values_list("event", flat=True).distinct())
+    return planned
 
 
 def retire(*, reason: str, **match) -> int:

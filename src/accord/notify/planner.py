@@ -20,8 +20,8 @@ Two sources feed the outbox (``outbox.publish``):
   ============================ ================================================= ==========
 
 Each rule selects only what falls in its window (with indexes), builds the events'
-keys, drops those already planned (one indexed query) and publishes the rest: a pass costs
-what is due, not what is stored. Day-based rules fire at ``ACCORD_NOTIFY_HOUR`` local time.
+keys, drops those already planned (index lookups, 1,000 keys each) and publishes the rest:
+a pass costs what is due, not what is stored. Day-based rules fire at ``ACCORD_NOTIFY_HOUR`` local time.
 A rule that was missed (the worker was down) fires late rather than never, within
 ``ACCORD_NOTIFY_CATCH_UP_DAYS``. All offsets are settings.
 """
@@ -255,7 +255,11 @@ def action_replanned(action: ActionItem, *, old_due: dt.date, reason: str) -> in
     return publish(
         [
             Event(
-                key=f"replan:action:{action.pk}:due:{action.due_date.isoformat()}",
+                # stamped: moving an item back to a date it had before is news again
+                key=(
+                    f"replan:action:{action.pk}:due:{action.due_date.isoformat()}"
+                    f":{int(clock.now().timestamp())}"
+                ),
                 kind="action.replanned",
                 people=_unique([action.owner, head, action.meeting.organiser]),
                 meeting_id=action.meeting_id,
@@ -516,4 +520,10 @@ def still_due(n: Notification) -> str:
         meeting_id=n.meeting_id, first_distributed_at__isnull=False
     ).exists():
         return "the minutes have been distributed"
+    if n.kind in ("action.sign_request", "action.sign_reminder"):
+        from accord.minutes.models import Signature
+
+        ids = [item["id"] for item in n.payload.get("items", ())]
+        if ids and Signature.objects.filter(action_id__in=ids).count() >= len(ids):
+            return "every item has been signed"
     return ""

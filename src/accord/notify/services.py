@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accord.core import clock
-from accord.core.errors import AppError
+from accord.core.errors import AppError, PermissionDenied
 from accord.core.services import audit_record
 from accord.notify.models import Channel, Notification
 from accord.org.models import Department, Person
@@ -90,10 +90,8 @@ def channel_create(
 ) -> Channel:
     """A channel of the actor's own, or, with ``department``, the department's group bot."""
     if department is not None and not can_manage_department_channels(actor, department):
-        raise AppError(
-            _("Only the department's head or the PMO sets up its channels."),
-            field="department",
-            code="forbidden",
+        raise PermissionDenied(
+            _("Only the department's head or the PMO sets up its channels."), field="department"
         )
     name, target, secret = _clean(kind, name, target, secret)
     channel = Channel.objects.create(
@@ -111,7 +109,7 @@ def channel_create(
 
 def _require_manager(actor: Person, channel: Channel) -> None:
     if not can_manage_channel(actor, channel):
-        raise AppError(_("You may not change this channel."), code="forbidden")
+        raise PermissionDenied(_("You may not change this channel."))
 
 
 @transaction.atomic
@@ -154,7 +152,7 @@ def channel_delete(*, actor: Person, channel: Channel) -> None:
 def channel_set_muted(*, actor: Person, channel: Channel, muted: bool) -> None:
     """A member turns their own notices off (or on) for their department's group bot."""
     if channel.department_id is None or channel.department_id != actor.department_id:
-        raise AppError(_("Only members of the department can mute its channel."), code="forbidden")
+        raise PermissionDenied(_("Only members of the department can mute its channel."))
     if muted:
         channel.muted_by.add(actor)
     else:
@@ -220,7 +218,7 @@ def can_resend(person: Person, n: Notification) -> bool:
 def notification_resend(*, actor: Person, notification: Notification) -> Notification:
     """Queue a failed or cancelled notice again (after a channel was fixed)."""
     if not can_resend(actor, notification):
-        raise AppError(_("You may not send this notice again."), code="forbidden")
+        raise PermissionDenied(_("You may not send this notice again."))
     if notification.status not in (Status.FAILED, Status.CANCELLED):
         raise AppError(_("Only a failed or cancelled notice can be sent again."), field="status")
     Notification.objects.filter(pk=notification.pk).update(

@@ -64,7 +64,9 @@ class Worker:
         interval = settings.ACCORD_WORKER_INTERVAL if interval is None else interval
         totals = {"planned": 0, "sent": 0, "failed": 0, "retried": 0, "cancelled": 0}
         while not self.stopping.is_set():
-            close_old_connections()
+            # a caller's transaction (a test's) keeps its connection
+            if not transaction.get_connection().in_atomic_block:
+                close_old_connections()
             counts = self.tick(force_plan=once and self.last_plan is None)
             for key, value in counts.items():
                 totals[key] = totals.get(key, 0) + value
@@ -133,7 +135,14 @@ class Worker:
     # -- send and record --------------------------------------------------------------------
 
     def deliver(self, rows: list[Notification]) -> dict[str, int]:
-        counts = {"sent": 0, "failed": 0, "retried": 0, "cancelled": 0, "deferred": 0}
+        counts = {
+            "sent": 0,
+            "failed": 0,
+            "retried": 0,
+            "cancelled": 0,
+            "deferred": 0,
+            "skipped": 0,
+        }
         if not rows:
             return counts
         mentioned_ids = {pk for n in rows for pk in n.payload.get("mentions", ())}
@@ -181,6 +190,10 @@ class Worker:
         if reason:
             self.record(n, status=Status.CANCELLED, error=reason)
             return "cancelled"
+        if n.channel_id in session.broken_channels:
+            # switched off earlier in this batch: the row's own copy does not know yet
+            n.channel.enabled = False
+            n.channel.disabled_reason = session.broken_channels[n.channel_id]
         target = self._target(n)
         if isinstance(target, str):
             self.record(n, status=Status.FAILED, error=target)
@@ -188,17 +201,42 @@ class Worker:
         now = clock.now()
         free_at = self._rate_limited(n, now)
         if free_at is not None:
-            self.record(n, status=Status.PENDING, send_after=free_at, attempts=n.attempts - 1)
+            self.record(
+                n,
+                status=Status.PENDING,
+                error=n.last_error,
+                response=n.response,
+                send_after=free_at,
+                attempts=n.attempts - 1,
+            )
             return "deferred"
         if n.attempts > settings.ACCORD_NOTIFY_MAX_ATTEMPTS:
             self.record(n, status=Status.FAILED, error=n.last_error or "too many attempts")
             return "failed"
         mentioned = [people[pk] for pk in n.payload.get("mentions", ()) if pk in people]
         message = messages.render(n, mentioned=mentioned)
-        Notification.objects.filter(pk=n.pk, claimed_by=self.token).update(tried_at=now)
+        # The send starts: hold the row for a whole lease from now. If it is no longer ours
+        # (this batch outlived its lease and another worker took the row), leave it.
+        if not Notification.objects.filter(pk=n.pk, claimed_by=self.token).update(
+            tried_at=now, claimed_until=now + self.lease
+        ):
+            return "skipped"
         try:
             answer = MODULES[target.kind].send(target, message, session)
         except TransientError as exc:
+            if exc.throttled:
+                # The channel asked us to slow down: wait as long as it says (a minute if it
+                # does not say; a second to an hour), and do not count the try towards giving up.
+                wait = min(max(60 if exc.retry_after is None else exc.retry_after, 1), 3600)
+                self.record(
+                    n,
+                    status=Status.PENDING,
+                    error=exc.detail,
+                    response=exc.response,
+                    send_after=clock.now() + dt.timedelta(seconds=wait),
+                    attempts=n.attempts - 1,
+                )
+                return "deferred"
             if n.attempts >= settings.ACCORD_NOTIFY_MAX_ATTEMPTS:
                 self.record(n, status=Status.FAILED, error=exc.detail, response=exc.response)
                 return "failed"
@@ -215,6 +253,7 @@ class Worker:
             self.record(n, status=Status.FAILED, error=exc.detail, response=exc.response)
             if exc.channel_broken and n.channel is not None:
                 channel_broken(n.channel, exc.detail)
+                session.broken_channels[n.channel_id] = n.channel.disabled_reason
             return "failed"
         self.record(n, status=Status.SENT, response=answer, sent_at=clock.now())
         return "sent"
@@ -255,6 +294,7 @@ def channel_broken(channel: Channel, reason: str) -> None:
                 key=f"channel-broken:c{channel.pk}:{int(clock.now().timestamp())}",
                 kind="channel.broken",
                 people=keepers,
+                to_group_bots=False,
                 payload={"channel_name": channel.name, "reason": short(reason, 300)},
             )
         ]

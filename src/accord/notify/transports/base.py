@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 import httpx
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils import timezone
 
 from accord.core import clock
@@ -18,13 +20,23 @@ from accord.core import clock
 class TransientError(Exception):
     """The channel could not take the message now; the worker tries again later.
 
-    ``retry_after`` (seconds) is the channel's own wish, e.g. from a 429's ``Retry-After``."""
+    ``retry_after`` (seconds) is the channel's own wish, e.g. from a 429's ``Retry-After``.
+    ``throttled`` says the channel only asked to slow down (HTTP 429, a bot's "too fast"):
+    the message waits its turn and the try does not count towards giving up."""
 
-    def __init__(self, detail: str, *, retry_after: float | None = None, response: str = ""):
+    def __init__(
+        self,
+        detail: str,
+        *,
+        retry_after: float | None = None,
+        response: str = "",
+        throttled: bool = False,
+    ):
         super().__init__(detail)
         self.detail = detail
         self.retry_after = retry_after
         self.response = response
+        self.throttled = throttled
 
 
 class PermanentError(Exception):
@@ -120,6 +132,22 @@ def fit_bytes(text: str, limit: int, *, keep_tail: str = "") -> str:
     return cut + "…" + keep_tail
 
 
+def encode(body: dict) -> bytes:
+    """A JSON body as it goes on the wire."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def fit_body(build: Callable[[int], dict], limit: int, room: int) -> dict:
+    """``build(room)``, with ``room`` bytes for the text, shrunk until the encoded body is at
+    most ``limit`` bytes: JSON escapes (quotes, line breaks) make a text longer on the wire."""
+    while True:
+        body = build(room)
+        over = len(encode(body)) - limit
+        if over <= 0 or room <= 0:
+            return body
+        room -= over
+
+
 def now_seconds() -> int:
     return int(clock.now().timestamp())
 
@@ -143,6 +171,18 @@ def short(text: str, limit: int = 500) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+def check_address(url: str) -> None:
+    """Refuse an address that cannot be a webhook URL (one stored past the form's checks)
+    before any connection or name lookup is tried: no retry can fix it."""
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+        port = httpx.URL(url).port
+    except (ValidationError, httpx.InvalidURL):
+        port = -1
+    if port is not None and not 0 < port < 65536:
+        raise PermanentError("malformed address: the webhook URL is not a valid http(s) URL")
+
+
 def post(
     client: httpx.Client,
     url: str,
@@ -157,8 +197,9 @@ def post(
 
     Returns the response for any status below 400 (and for 4xx other than 429, which the
     caller interprets); the body is checked against ``max_bytes`` before sending."""
+    check_address(url)
     if content is None:
-        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        content = encode(body)
     if max_bytes is not None and len(content) > max_bytes:
         raise PermanentError(
             f"message of {len(content)} bytes is over the channel's limit of {max_bytes}",
@@ -179,7 +220,10 @@ def post(
     text = short(response.text)
     if response.status_code == 429:
         raise TransientError(
-            "HTTP 429: too many requests", retry_after=_retry_after(response), response=text
+            "HTTP 429: too many requests",
+            retry_after=_retry_after(response),
+            response=text,
+            throttled=True,
         )
     if response.status_code >= 500:
         raise TransientError(f"HTTP {response.status_code}", response=text)
@@ -187,8 +231,8 @@ def post(
 
 
 class Session:
-    """What the transports reuse across one batch: an HTTP client with timeouts, and one
-    SMTP connection opened on first use."""
+    """What one batch shares: an HTTP client with timeouts, one SMTP connection opened on
+    first use, and the channels found broken so far."""
 
     def __init__(self) -> None:
         self.http = httpx.Client(
@@ -197,6 +241,9 @@ class Session:
             headers={"User-Agent": "Accord"},
         )
         self._smtp = None
+        # channels switched off during this batch (id → reason): the rest of the batch
+        # does not send through them
+        self.broken_channels: dict[int, str] = {}
 
     def smtp(self):
         if self._smtp is None:
@@ -241,3 +288,32 @@ def json_answer(response: httpx.Response) -> dict:
             f"HTTP {response.status_code}: unexpected answer", response=short(response.text)
         )
     return data
+
+
+def bot_answer(
+    response: httpx.Response,
+    *,
+    platform: str,
+    code_fields: tuple[str, ...],
+    message_fields: tuple[str, ...],
+    broken: dict[int, str],
+    too_fast: set[int] | frozenset[int],
+) -> str:
+    """Judge a chat bot's JSON answer, where errors come back as HTTP 200 with a code
+    (Feishu, DingTalk, WeCom): 0 is success, ``too_fast`` waits a minute, ``broken`` means
+    the channel itself is wrong, any other code fails this message."""
+    answer = short(response.text)
+    if response.status_code >= 400:
+        raise PermanentError(f"HTTP {response.status_code}", response=answer)
+    data = json_answer(response)
+    code = next((data[field] for field in code_fields if field in data), 0)
+    if code in (0, None):
+        return answer
+    msg = str(next((data[field] for field in message_fields if field in data), ""))
+    if code in too_fast:
+        raise TransientError(
+            f"{platform} {code}: {msg}", retry_after=60, response=answer, throttled=True
+        )
+    if code in broken:
+        raise PermanentError(f"{platform} {code}: {broken[code]} ({msg})", response=answer)
+    raise PermanentError(f"{platform} {code}: {msg}", response=answer)

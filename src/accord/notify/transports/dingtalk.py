@@ -12,15 +12,13 @@ from urllib.parse import quote_plus
 from accord.core import clock
 from accord.notify.transports.base import (
     Message,
-    PermanentError,
     Session,
     Target,
-    TransientError,
+    bot_answer,
     delivery_headers,
+    fit_body,
     fit_bytes,
-    json_answer,
     post,
-    short,
 )
 
 MAX_BYTES = 20 * 1024
@@ -66,12 +64,16 @@ def body(message: Message) -> dict:
     if names:
         parts.append(names)
     frame = "\n\n".join(parts)
-    text = fit_bytes(message.text, MAX_BYTES - len(frame.encode()) - 512)
-    return {
-        "msgtype": "markdown",
-        "markdown": {"title": message.subject, "text": frame.replace("{text}", text)},
-        "at": {"atMobiles": mobiles, "atUserIds": user_ids, "isAtAll": False},
-    }
+
+    def build(room: int) -> dict:
+        text = frame.replace("{text}", fit_bytes(message.text, room))
+        return {
+            "msgtype": "markdown",
+            "markdown": {"title": message.subject, "text": text},
+            "at": {"atMobiles": mobiles, "atUserIds": user_ids, "isAtAll": False},
+        }
+
+    return fit_body(build, MAX_BYTES, MAX_BYTES - len(frame.encode()) - 512)
 
 
 def send(target: Target, message: Message, session: Session) -> str:
@@ -82,16 +84,11 @@ def send(target: Target, message: Message, session: Session) -> str:
         headers=delivery_headers(message),
         max_bytes=MAX_BYTES,
     )
-    answer = short(response.text)
-    if response.status_code >= 400:
-        raise PermanentError(f"HTTP {response.status_code}", response=answer)
-    data = json_answer(response)
-    code = data.get("errcode", 0)
-    if code == 0:
-        return answer
-    msg = str(data.get("errmsg", ""))
-    if code in TOO_FAST:
-        raise TransientError(f"DingTalk {code}: {msg}", retry_after=60, response=answer)
-    if code in BROKEN:
-        raise PermanentError(f"DingTalk {code}: {BROKEN[code]} ({msg})", response=answer)
-    raise PermanentError(f"DingTalk {code}: {msg}", response=answer)
+    return bot_answer(
+        response,
+        platform="DingTalk",
+        code_fields=("errcode",),
+        message_fields=("errmsg",),
+        broken=BROKEN,
+        too_fast=TOO_FAST,
+    )

@@ -11,16 +11,14 @@ import hmac
 from accord.notify.transports.base import (
     Mention,
     Message,
-    PermanentError,
     Session,
     Target,
-    TransientError,
+    bot_answer,
     delivery_headers,
+    fit_body,
     fit_bytes,
-    json_answer,
     now_seconds,
     post,
-    short,
 )
 
 MAX_BYTES = 20 * 1024
@@ -72,13 +70,17 @@ def card(message: Message, text: str) -> dict:
 def body(target: Target, message: Message) -> dict:
     mentions = " ".join(_mention(person) for person in message.mentions)
     tail = f"\n\n{mentions}" if mentions else ""
-    # The card's text gets what is left of the 20 KB once the rest is in place.
-    text = fit_bytes(message.text, MAX_BYTES - 2048, keep_tail=tail)
-    payload: dict = {"msg_type": "interactive", "card": card(message, text)}
+    signature = {}
     if target.secret:
         timestamp = now_seconds()
-        payload = {"timestamp": str(timestamp), "sign": sign(timestamp, target.secret), **payload}
-    return payload
+        signature = {"timestamp": str(timestamp), "sign": sign(timestamp, target.secret)}
+
+    def build(room: int) -> dict:
+        text = fit_bytes(message.text, room, keep_tail=tail)
+        return {**signature, "msg_type": "interactive", "card": card(message, text)}
+
+    # The card's text gets what is left of the 20 KB once the rest is in place.
+    return fit_body(build, MAX_BYTES, MAX_BYTES - 2048)
 
 
 def send(target: Target, message: Message, session: Session) -> str:
@@ -89,16 +91,11 @@ def send(target: Target, message: Message, session: Session) -> str:
         headers=delivery_headers(message),
         max_bytes=MAX_BYTES,
     )
-    answer = short(response.text)
-    if response.status_code >= 400:
-        raise PermanentError(f"HTTP {response.status_code}", response=answer)
-    data = json_answer(response)
-    code = data.get("code", data.get("StatusCode", 0))
-    if code in (0, None):
-        return answer
-    msg = str(data.get("msg", data.get("StatusMessage", "")))
-    if code in TOO_FAST:
-        raise TransientError(f"Feishu {code}: {msg}", retry_after=60, response=answer)
-    if code in BROKEN:
-        raise PermanentError(f"Feishu {code}: {BROKEN[code]} ({msg})", response=answer)
-    raise PermanentError(f"Feishu {code}: {msg}", response=answer)
+    return bot_answer(
+        response,
+        platform="Feishu",
+        code_fields=("code", "StatusCode"),
+        message_fields=("msg", "StatusMessage"),
+        broken=BROKEN,
+        too_fast=TOO_FAST,
+    )

@@ -7,6 +7,7 @@ from accord.notify.transports.base import (
     Session,
     Target,
     delivery_headers,
+    fit_body,
     fit_bytes,
     post,
     short,
@@ -19,6 +20,11 @@ BROKEN_STATUS = {401, 403, 404, 410}
 
 
 def body(message: Message) -> dict:
+    return fit_body(lambda room: card(message, room), MAX_BYTES, MAX_BYTES - 4096)
+
+
+def card(message: Message, room: int) -> dict:
+    """The message with at most ``room`` bytes of its text."""
     blocks: list[dict] = [
         {
             "type": "TextBlock",
@@ -27,7 +33,7 @@ def body(message: Message) -> dict:
             "size": "Medium",
             "wrap": True,
         },
-        {"type": "TextBlock", "text": fit_bytes(message.text, MAX_BYTES - 4096), "wrap": True},
+        {"type": "TextBlock", "text": fit_bytes(message.text, room), "wrap": True},
     ]
     if message.mentions:
         names = ", ".join(person.name for person in message.mentions)

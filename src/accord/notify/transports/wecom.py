@@ -3,15 +3,12 @@ The ``key`` in the URL is the credential; there is no signature."""
 
 from accord.notify.transports.base import (
     Message,
-    PermanentError,
     Session,
     Target,
-    TransientError,
+    bot_answer,
     delivery_headers,
     fit_bytes,
-    json_answer,
     post,
-    short,
 )
 
 MAX_BYTES = 4096  # of the markdown content, in UTF-8 bytes: a Chinese character is 3
@@ -42,16 +39,11 @@ def send(target: Target, message: Message, session: Session) -> str:
     response = post(
         session.http, target.address, body=body(message), headers=delivery_headers(message)
     )
-    answer = short(response.text)
-    if response.status_code >= 400:
-        raise PermanentError(f"HTTP {response.status_code}", response=answer)
-    data = json_answer(response)
-    code = data.get("errcode", 0)
-    if code == 0:
-        return answer
-    msg = str(data.get("errmsg", ""))
-    if code in TOO_FAST:
-        raise TransientError(f"WeCom {code}: {msg}", retry_after=60, response=answer)
-    if code in BROKEN:
-        raise PermanentError(f"WeCom {code}: {BROKEN[code]} ({msg})", response=answer)
-    raise PermanentError(f"WeCom {code}: {msg}", response=answer)
+    return bot_answer(
+        response,
+        platform="WeCom",
+        code_fields=("errcode",),
+        message_fields=("errmsg",),
+        broken=BROKEN,
+        too_fast=TOO_FAST,
+    )
