@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",
     "accord.core",
     "accord.org",
     "accord.meetings",
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "accord.minutes",
     "accord.series",
     "accord.notify",
+    "accord.api",
     "accord.web",
 ]
 

@@ -1,13 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accord.api.main import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("meetings/", include("accord.meetings.urls")),
     path("minutes/", include("accord.minutes.urls")),
     path("actions/", include("accord.actions.urls")),
     path("manage/", include("accord.org.urls")),
     path("notifications/", include("accord.notify.urls")),
+    path("api-tokens/", include("accord.api.urls")),
     path("", include("accord.web.urls")),
 ]
 # Uploads are never served from a public /media/ URL: materials are downloaded through

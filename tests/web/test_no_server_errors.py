@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from accord.api.services import token_create
 from accord.notify import services as notify_services
 from accord.notify.models import Channel, Notification
 from accord.org.models import Department, Person
@@ -83,6 +84,7 @@ def test_every_route_answers_below_500_for_every_role(client):
     call_command("demo", stdout=io.StringIO())
     outsider = person_create(actor=None, username="outsider", name="外部人员")
     notify_ids = _notify_objects()
+    token_ids = _token_objects()
     people = [
         Person.objects.get(username=name) for name in ("admin", "sun.zhuren", "zhao.zhuanyuan")
     ] + [outsider]
@@ -92,6 +94,8 @@ def test_every_route_answers_below_500_for_every_role(client):
         client.force_login(person)
         for route, converters in routes():
             ids = [1, 999999] + (notify_ids if route.startswith("notifications/") else [])
+            if route.startswith("api-tokens/"):
+                ids += token_ids
             for path in concrete_paths(route, converters, ids):
                 for method, data in (("get", GARBAGE_QUERY), ("post", {}), ("post", GARBAGE_POST)):
                     response = getattr(client, method)(path, data)
@@ -132,3 +136,12 @@ def _notify_objects() -> list[int]:
         last_error="HTTP 404",
     )
     return [bot.pk, own.pk, failed.pk]
+
+
+def _token_objects() -> list[int]:
+    """Personal API tokens of two people, so the Tokens page's routes are walked with one's
+    own token and someone else's."""
+    return [
+        token_create(actor=Person.objects.get(username=username), name="walker")[0].pk
+        for username in ("admin", "zhao.zhuanyuan")
+    ]

@@ -110,7 +110,9 @@ def action_get_visible(*, person: Person, pk: int) -> ActionItem:
         .prefetch_related(
             Prefetch(
                 "updates",
-                queryset=ActionUpdate.objects.select_related("author").order_by("created_at", "id"),
+                queryset=ActionUpdate.objects.select_related("author__department").order_by(
+                    "created_at", "id"
+                ),
             )
         )
         .get(pk=pk)

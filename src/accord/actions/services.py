@@ -123,6 +123,7 @@ def action_create(
         meeting=meeting,
         data={"owner": owner, "department": department, "due_date": due_date},
     )
+    planner.action_created(action)
     return action
 
 
@@ -264,6 +265,8 @@ def action_set_status(
         meeting=action.meeting,
         data={"from": old, "to": status},
     )
+    if status == Status.DONE:
+        planner.action_completed(action)
     return action
 
 

@@ -124,6 +124,7 @@ def minutes_approve(*, actor: Person, meeting: Meeting) -> MinutesVersion:
         meeting=meeting,
         data={"version": version.number},
     )
+    planner.minutes_approved(meeting, version.number)
     return version
 
 

@@ -67,6 +67,9 @@ def _meeting_texts(kind: str, n: Notification) -> tuple[str, str, str, str]:
         text = _("You are invited: %(facts)s.") % {"facts": facts}
         if meeting.goal:
             text += "\n" + _("Goal: %(goal)s") % {"goal": meeting.goal}
+    elif kind == "meeting.scheduled":
+        subject = _("Scheduled: %(title)s") % {"title": title}
+        text = _("The meeting is scheduled: %(facts)s.") % {"facts": facts}
     elif kind == "meeting.updated":
         subject = _("Changed: %(title)s") % {"title": title}
         text = _("The meeting has changed. It is now: %(facts)s.") % {"facts": facts}
@@ -119,6 +122,12 @@ def _minutes_texts(kind: str, n: Notification) -> tuple[str, str, str, str]:
             "title": title,
             "due": when(dt.datetime.fromisoformat(n.payload["due_at"])),
         }
+    elif kind == "minutes.approved":
+        subject = _("Minutes approved: %(title)s") % {"title": title}
+        text = _("Version %(version)s of the minutes of %(title)s is approved.") % {
+            "version": n.payload.get("version", 1),
+            "title": title,
+        }
     elif kind == "minutes.distributed":
         subject = _("Minutes: %(title)s") % {"title": title}
         text = _("Version %(version)s of the minutes of %(title)s is distributed.") % {
@@ -149,7 +158,25 @@ def _action_texts(kind: str, n: Notification) -> tuple[str, str, str, str]:
     due = day(n.payload.get("due", action.due_date.isoformat()))
     owner = action.owner.display
     link, label = url("actions:detail", action.pk), _("Open the action item")
-    if kind == "action.reminder":
+    if kind == "action.created":
+        subject = _("New action item: %(task)s") % {"task": task}
+        text = _("%(task)s (%(owner)s), due on %(due)s, from %(meeting)s.") % {
+            "task": action.task,
+            "owner": owner,
+            "due": due,
+            "meeting": action.meeting.title,
+        }
+    elif kind == "action.due_soon":
+        subject = _("Due %(due)s: %(task)s") % {"due": due, "task": task}
+        text = _("%(task)s (%(owner)s) is due on %(due)s.") % {
+            "task": action.task,
+            "owner": owner,
+            "due": due,
+        }
+    elif kind == "action.completed":
+        subject = _("Done: %(task)s") % {"task": task}
+        text = _("%(owner)s marked %(task)s done.") % {"owner": owner, "task": action.task}
+    elif kind == "action.reminder":
         subject = _("Due %(due)s: %(task)s") % {"due": due, "task": task}
         text = _("Your action item from %(meeting)s is due on %(due)s: %(task)s") % {
             "meeting": action.meeting.title,

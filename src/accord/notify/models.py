@@ -52,6 +52,16 @@ class Channel(BaseModel):
     muted_by = models.ManyToManyField(
         PERSON, verbose_name=_("muted by"), blank=True, related_name="muted_channels"
     )
+    events = models.JSONField(
+        _("integration events"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "For an integration's signed webhook: the API events it receives "
+            "(action.created, action.due_soon, action.overdue, action.completed, "
+            "minutes.approved, meeting.scheduled). Such a channel gets nothing else."
+        ),
+    )
     enabled = models.BooleanField(_("enabled"), default=True)
     disabled_reason = models.TextField(_("why it stopped"), blank=True)
 

@@ -44,6 +44,9 @@ class Event:
     # False for notices that concern one person only (a channel of theirs stopped): they
     # do not go to the department's group bots.
     to_group_bots: bool = True
+    # The API event integrations subscribe to (``action.created`` …), with its data.
+    hook: str = ""
+    hook_data: dict = dataclasses.field(default_factory=dict)
 
 
 def email_on() -> bool:
@@ -53,9 +56,10 @@ def email_on() -> bool:
 def publish(events: Iterable[Event]) -> int:
     """Write the rows of ``events`` (any number, in a few queries); returns how many rows
     were offered to the outbox (existing keys are skipped by the database)."""
-    events = [event for event in events if event.people or event.departments]
+    events = [event for event in events if event.people or event.departments or event.hook]
     if not events:
         return 0
+    hooks = integration_hooks() if any(event.hook for event in events) else []
     people = {person.pk: person for event in events for person in event.people if person.is_active}
     department_ids = {person.department_id for person in people.values() if person.department_id}
     named_departments = {dept.pk for event in events for dept in event.departments}
@@ -66,6 +70,7 @@ def publish(events: Iterable[Event]) -> int:
             | Q(department_id__in=department_ids, members_too=True)
         )
     )
+    channels = [channel for channel in channels if not channel.events]
     muted = set(
         Channel.muted_by.through.objects.filter(
             person_id__in=people, channel__in=[c.pk for c in channels if c.department_id]
@@ -143,8 +148,37 @@ def publish(events: Iterable[Event]) -> int:
                     **{**common, "payload": {**event.payload, "mentions": mentioned}},
                 )
             )
+        for channel in hooks:
+            if event.hook in channel.events:
+                rows.append(
+                    Notification(
+                        key=f"{event.key}>h{channel.pk}",
+                        via=channel.kind,
+                        channel_id=channel.pk,
+                        **{**common, "kind": event.hook, "payload": event.hook_data},
+                    )
+                )
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     return len(rows)
+
+
+HOOK_EVENTS = (
+    "action.created",
+    "action.due_soon",
+    "action.overdue",
+    "action.completed",
+    "minutes.approved",
+    "meeting.scheduled",
+)
+
+
+def integration_hooks() -> list[Channel]:
+    """The enabled signed webhooks of integrations (channels with events)."""
+    return [
+        channel
+        for channel in Channel.objects.filter(enabled=True, kind=Channel.Kind.WEBHOOK)
+        if channel.events
+    ]
 
 
 def planned_events(keys: Iterable[str]) -> set[str]:

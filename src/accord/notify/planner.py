@@ -43,7 +43,7 @@ from accord.notify.outbox import Event, planned_events, publish, retire
 from accord.org.models import Person
 
 OPEN = ActionItem.OPEN_STATUSES
-DUE_KINDS = ("action.reminder", "action.status_request", "action.overdue")
+DUE_KINDS = ("action.reminder", "action.status_request", "action.overdue", "action.due_soon")
 MEETING_KINDS = (
     "meeting.invitation",
     "meeting.updated",
@@ -101,6 +101,7 @@ def meeting_invited(meeting: Meeting, people: list[Person] | None = None) -> int
     scheduled, to one person when they join a scheduled meeting."""
     sequence = meeting.calendar_sequence
     kind = "meeting.invitation" if sequence == 0 or people is not None else "meeting.updated"
+    announced = sequence == 0 and people is None
     return publish(
         [
             Event(
@@ -109,6 +110,8 @@ def meeting_invited(meeting: Meeting, people: list[Person] | None = None) -> int
                 people=people if people is not None else meeting_attendees(meeting),
                 meeting_id=meeting.pk,
                 payload={"sequence": sequence},
+                hook="meeting.scheduled" if announced else "",
+                hook_data=meeting_data(meeting) if announced else {},
             )
         ]
     )
@@ -279,6 +282,82 @@ def action_due_changed(action: ActionItem) -> int:
     return retire(reason="the due date or owner changed", action=action, kind__in=DUE_KINDS)
 
 
+# -- integration events (API webhooks) -----------------------------------------------------
+
+
+def action_data(item: ActionItem) -> dict:
+    """What an integration's webhook receives about an action item."""
+    return {
+        "action": {
+            "id": item.pk,
+            "task": item.task,
+            "owner": {"id": item.owner_id, "name": item.owner.name},
+            "department_id": item.department_id,
+            "due_date": item.due_date.isoformat(),
+            "status": item.status,
+            "meeting_id": item.meeting_id,
+        }
+    }
+
+
+def meeting_data(meeting: Meeting) -> dict:
+    return {
+        "meeting": {
+            "id": meeting.pk,
+            "title": meeting.title,
+            "status": meeting.status,
+            "starts_at": meeting.starts_at.isoformat(),
+            "duration_minutes": meeting.duration_minutes,
+            "organiser_id": meeting.organiser_id,
+        }
+    }
+
+
+def _hook_only(key: str, hook: str, data: dict, *, meeting_id=None, action_id=None) -> int:
+    return publish(
+        [
+            Event(
+                key=key,
+                kind=hook,
+                meeting_id=meeting_id,
+                action_id=action_id,
+                hook=hook,
+                hook_data=data,
+            )
+        ]
+    )
+
+
+def action_created(action: ActionItem) -> int:
+    return _hook_only(
+        f"created:action:{action.pk}",
+        "action.created",
+        action_data(action),
+        meeting_id=action.meeting_id,
+        action_id=action.pk,
+    )
+
+
+def action_completed(action: ActionItem) -> int:
+    stamp = int(clock.now().timestamp())
+    return _hook_only(
+        f"completed:action:{action.pk}:{stamp}",
+        "action.completed",
+        action_data(action),
+        meeting_id=action.meeting_id,
+        action_id=action.pk,
+    )
+
+
+def minutes_approved(meeting: Meeting, version: int) -> int:
+    return _hook_only(
+        f"approved:meeting:{meeting.pk}:v{version}",
+        "minutes.approved",
+        {**meeting_data(meeting), "version": version},
+        meeting_id=meeting.pk,
+    )
+
+
 # -- time rules, applied by every worker pass ---------------------------------------------
 
 
@@ -412,7 +491,7 @@ def sign_reminders(now: dt.datetime) -> list[Event]:
     return _new(events)
 
 
-def _action_events(items, kind: str, key, people, payload=None) -> list[Event]:
+def _action_events(items, kind: str, key, people, payload=None, hook: str = "") -> list[Event]:
     return _new(
         [
             Event(
@@ -422,6 +501,8 @@ def _action_events(items, kind: str, key, people, payload=None) -> list[Event]:
                 meeting_id=item.meeting_id,
                 action_id=item.pk,
                 payload={"due": item.due_date.isoformat(), **(payload(item) if payload else {})},
+                hook=hook,
+                hook_data=action_data(item) if hook else {},
             )
             for item in items
         ]
@@ -441,6 +522,7 @@ def due_reminders(now: dt.datetime) -> list[Event]:
         "action.reminder",
         key=lambda item: f"remind:action:{item.pk}:due:{item.due_date.isoformat()}",
         people=lambda item: [item.owner],
+        hook="action.due_soon",
     )
 
 
@@ -481,6 +563,7 @@ def overdue_notices(now: dt.datetime) -> list[Event]:
         "action.overdue",
         key=lambda item: f"overdue:action:{item.pk}:due:{item.due_date.isoformat()}",
         people=lambda item: [item.owner, item.department.head, item.meeting.organiser],
+        hook="action.overdue",
     )
 
 

@@ -141,6 +141,56 @@ def channel_update(
     return channel
 
 
+def _clean_events(events) -> list[str]:
+    from accord.notify.outbox import HOOK_EVENTS
+
+    chosen = list(dict.fromkeys(events or ()))
+    unknown = [event for event in chosen if event not in HOOK_EVENTS]
+    if unknown or not chosen:
+        raise AppError(
+            _("Choose events among: %(events)s.") % {"events": ", ".join(HOOK_EVENTS)},
+            field="events",
+            code="invalid" if unknown else "required",
+        )
+    return chosen
+
+
+@transaction.atomic
+def integration_create(
+    *, actor: Person, name: str, target: str, secret: str, events: list[str]
+) -> Channel:
+    """A signed webhook for an integration (an OA system, a BI tool): it receives the API
+    events it subscribes to, about every meeting, so only administrators set one up."""
+    if not actor.is_superuser:
+        raise PermissionDenied(_("Only administrators connect integrations."))
+    name, target, secret = _clean(Kind.WEBHOOK, name, target, secret)
+    channel = Channel.objects.create(
+        kind=Kind.WEBHOOK,
+        name=name,
+        target=target,
+        secret=secret,
+        person=actor,
+        members_too=False,
+        events=_clean_events(events),
+    )
+    audit_record(
+        actor=actor, verb="integration.created", subject=channel, data={"events": channel.events}
+    )
+    return channel
+
+
+@transaction.atomic
+def integration_update(*, actor: Person, channel: Channel, events: list[str]) -> Channel:
+    if not actor.is_superuser:
+        raise PermissionDenied(_("Only administrators connect integrations."))
+    channel.events = _clean_events(events)
+    channel.save(update_fields=["events", "updated_at"])
+    audit_record(
+        actor=actor, verb="integration.updated", subject=channel, data={"events": channel.events}
+    )
+    return channel
+
+
 @transaction.atomic
 def channel_delete(*, actor: Person, channel: Channel) -> None:
     _require_manager(actor, channel)

@@ -3,12 +3,13 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accord.actions.models import ActionItem, ActionUpdate
 from accord.core import clock
 from accord.meetings.models import Meeting
+from accord.series.models import MeetingSeries
 
 
 @dataclass
@@ -21,12 +22,22 @@ class ReviewRow:
     replans: list[ActionUpdate] = field(default_factory=list)
 
 
-def previous_plan_review(*, meeting: Meeting, today: dt.date | None = None) -> list[ReviewRow]:
+def previous_plan_review(
+    *, meeting: Meeting, person=None, today: dt.date | None = None
+) -> list[ReviewRow]:
     """Every action item of the meetings this one follows, with its status now, whether it was
-    (or still can be) on time, and its re-plans. Two queries however many items."""
+    (or still can be) on time, and its re-plans. Two queries however many items.
+
+    With ``person``, only the items of earlier meetings that person may see: a meeting can
+    follow a confidential one, whose items stay with those who take part in it."""
     today = today or clock.today()
+    actions = ActionItem.objects.filter(meeting__following_meetings=meeting)
+    if person is not None:
+        from accord.meetings.selectors import meetings_visible_to
+
+        actions = actions.filter(meeting__in=meetings_visible_to(person))
     actions = (
-        ActionItem.objects.filter(meeting__following_meetings=meeting)
+        actions
         .select_related("owner", "department", "meeting")
         .prefetch_related(
             Prefetch(
@@ -59,3 +70,26 @@ def previous_plan_review(*, meeting: Meeting, today: dt.date | None = None) -> l
             )
         )
     return rows
+
+
+def series_visible_to(person) -> QuerySet[MeetingSeries]:
+    """The series a person may see: those they organise, those with at least one meeting they
+    may see (``meetings_visible_to``, confidential meetings included in its own narrower way),
+    and every series for PMO and administrators, who may plan any series' next meeting. A
+    series holds no more than its name, rule, place and standing topics; what was said stays
+    with the meetings, behind their own visibility."""
+    from accord.meetings.selectors import meetings_visible_to
+
+    series = MeetingSeries.objects.all()
+    if not person.is_authenticated or not person.is_active:
+        return series.none()
+    if person.is_superuser or person.is_pmo:
+        return series
+    return series.filter(
+        Q(organiser=person) | Exists(meetings_visible_to(person).filter(series=OuterRef("pk")))
+    )
+
+
+def series_get_visible(*, person, pk: int) -> MeetingSeries:
+    """The series if the person may see it; ``MeetingSeries.DoesNotExist`` otherwise."""
+    return series_visible_to(person).get(pk=pk)

@@ -1,0 +1,234 @@
+"""Minutes: the record, its approved versions, the summary, and the review moves (S-POST-1,
+S-POST-2). A meeting has one Minutes row from the moment it ends, so every path hangs off the
+meeting: ``/meetings/{meeting_id}/minutes/...``."""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpResponse
+from ninja import Field, Router, Schema
+
+from accord.api.common import errors, require_if_match, set_etag
+from accord.api.schemas import Done, Text
+from accord.core import clock
+from accord.meetings.models import Meeting
+from accord.meetings.selectors import meeting_get_visible, meeting_with_record
+from accord.minutes import services
+from accord.minutes.models import Minutes
+from accord.minutes.selectors import minutes_history, minutes_is_late, minutes_record
+
+router = Router(tags=["minutes"])
+
+
+class ApproverOut(Schema):
+    id: int
+    name: str
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.name or obj.username
+
+
+class MinutesOut(Schema):
+    id: int
+    meeting_id: int
+    status: Text = Field(..., description="the meeting's status: where the review stands")
+    version: int = Field(..., description="the version being written or last approved")
+    summary: str
+    due_at: dt.datetime = Field(..., description="24 hours after the meeting ended")
+    late: bool = Field(..., description="not distributed by due_at")
+    minutes_left: int = Field(..., description="until due_at; 0 once it has passed")
+    submitted_at: dt.datetime | None
+    first_distributed_at: dt.datetime | None
+    review_comment: Text = Field(..., description="what the host asked to change")
+    revision_reason: Text = Field(..., description="why this version changes an approved one")
+    record: dict[str, Any] = Field(
+        ..., description="approved minutes show the frozen version; others the live record"
+    )
+
+
+class VersionOut(Schema):
+    number: int
+    reason: str
+    approved_at: dt.datetime
+    approved_by: ApproverOut
+    distributed_at: dt.datetime | None
+    changes: list[str] | None = Field(
+        None, description="what changed since the previous version; none for the first"
+    )
+
+
+class VersionRecordOut(Schema):
+    number: int
+    reason: str
+    approved_at: dt.datetime
+    approved_by: ApproverOut
+    distributed_at: dt.datetime | None
+    record: dict[str, Any]
+
+
+class SummaryIn(Schema):
+    summary: Text = Field(..., max_length=50_000, examples=["会议确定了Q3上线的分工与时间节点。"])
+
+
+class ReturnIn(Schema):
+    comment: Text = Field(..., max_length=5000, examples=["请补充研发部的资源需求"])
+
+
+class ReviseIn(Schema):
+    reason: Text = Field(..., max_length=5000, examples=["销售部的截止日期记录有误"])
+
+
+def _meeting(request, meeting_id: int) -> Meeting:
+    return meeting_with_record(pk=meeting_id, person=request.user)
+
+
+def _minutes(meeting: Meeting) -> Minutes:
+    minutes = getattr(meeting, "minutes", None)
+    if minutes is None:
+        raise Minutes.DoesNotExist
+    return minutes
+
+
+def _out(meeting: Meeting) -> dict:
+    minutes = _minutes(meeting)
+    versions = list(minutes.versions.all())
+    if meeting.status in Meeting.APPROVED_STATUSES and versions:
+        # The version the host approved, never today's data; who receives a copy is
+        # distribution, not content, so a department copied later shows (as on the web page).
+        record = versions[-1].record
+        copied = [copy.department.name for copy in meeting.copies.all()]
+        record = {**record, "meeting": {**record["meeting"], "copied_departments": copied}}
+    else:
+        record = {**minutes_record(meeting=meeting), "summary": minutes.summary}
+    left = int((minutes.due_at - clock.now()).total_seconds())
+    return {
+        "id": minutes.pk,
+        "meeting_id": meeting.pk,
+        "status": meeting.status,
+        "version": minutes.version,
+        "summary": minutes.summary,
+        "due_at": minutes.due_at,
+        "late": minutes_is_late(minutes),
+        "minutes_left": max(0, left) // 60,
+        "submitted_at": minutes.submitted_at,
+        "first_distributed_at": minutes.first_distributed_at,
+        "review_comment": minutes.review_comment,
+        "revision_reason": minutes.revision_reason,
+        "record": record,
+    }
+
+
+@router.get(
+    "/meetings/{meeting_id}/minutes",
+    response={200: MinutesOut, **errors(401, 404)},
+    summary="Read the minutes with their 24-hour clock and review state",
+    description="404 until the meeting has ended. The ETag guards PATCH of the summary.",
+)
+def minutes_read(request, meeting_id: int, response: HttpResponse):
+    meeting = _meeting(request, meeting_id)
+    set_etag(response, _minutes(meeting))
+    return _out(meeting)
+
+
+@router.patch(
+    "/meetings/{meeting_id}/minutes",
+    response={200: MinutesOut, **errors(401, 403, 404, 409, 412, 422, 428)},
+    summary="Write the summary (recorder, while the minutes are written; needs If-Match)",
+)
+def minutes_update(request, meeting_id: int, payload: SummaryIn, response: HttpResponse):
+    meeting = meeting_get_visible(person=request.user, pk=meeting_id)
+    minutes = Minutes.objects.get(meeting=meeting)
+    require_if_match(request, minutes)
+    services.minutes_update_summary(actor=request.user, meeting=meeting, summary=payload.summary)
+    meeting = _meeting(request, meeting_id)
+    set_etag(response, _minutes(meeting))
+    return _out(meeting)
+
+
+@router.get(
+    "/meetings/{meeting_id}/minutes/versions",
+    response={200: list[VersionOut], **errors(401, 404)},
+    summary="The approved versions, oldest first, each with what changed",
+    description="A fixed number of queries however many versions.",
+)
+def minutes_versions(request, meeting_id: int):
+    meeting = meeting_get_visible(person=request.user, pk=meeting_id)
+    minutes = Minutes.objects.get(meeting=meeting)
+    return [
+        {
+            "number": entry.version.number,
+            "reason": entry.version.reason,
+            "approved_at": entry.version.approved_at,
+            "approved_by": entry.version.approved_by,
+            "distributed_at": entry.version.distributed_at,
+            "changes": entry.changes,
+        }
+        for entry in minutes_history(minutes=minutes)
+    ]
+
+
+@router.get(
+    "/meetings/{meeting_id}/minutes/versions/{number}",
+    response={200: VersionRecordOut, **errors(401, 404)},
+    summary="One approved version: the record as it was frozen",
+)
+def minutes_version(request, meeting_id: int, number: int):
+    meeting = meeting_get_visible(person=request.user, pk=meeting_id)
+    minutes = Minutes.objects.get(meeting=meeting)
+    return minutes.versions.select_related("approved_by").get(number=number)
+
+
+MOVE_ERRORS = errors(401, 403, 404, 409, 422)
+
+
+def _move(request, meeting_id: int, move, **extra) -> Done:
+    meeting = meeting_get_visible(person=request.user, pk=meeting_id)
+    move(actor=request.user, meeting=meeting, **extra)
+    return Done(id=meeting.pk, status=meeting.status)
+
+
+@router.post(
+    "/meetings/{meeting_id}/minutes/submit",
+    response={200: Done, **MOVE_ERRORS},
+    summary="Hand the minutes to the host for review (recorder)",
+    description="Answers the meeting's id and status.",
+)
+def minutes_submit(request, meeting_id: int):
+    return _move(request, meeting_id, services.minutes_submit)
+
+
+@router.post(
+    "/meetings/{meeting_id}/minutes/return",
+    response={200: Done, **MOVE_ERRORS},
+    summary="Send the minutes back with what must change (host)",
+)
+def minutes_return(request, meeting_id: int, payload: ReturnIn):
+    return _move(request, meeting_id, services.minutes_return, comment=payload.comment)
+
+
+@router.post(
+    "/meetings/{meeting_id}/minutes/approve",
+    response={200: Done, **MOVE_ERRORS},
+    summary="Approve the minutes: the record is frozen as a numbered version (host)",
+)
+def minutes_approve(request, meeting_id: int):
+    return _move(request, meeting_id, services.minutes_approve)
+
+
+@router.post(
+    "/meetings/{meeting_id}/minutes/distribute",
+    response={200: Done, **MOVE_ERRORS},
+    summary="Send the approved version to participants and copied departments",
+)
+def minutes_distribute(request, meeting_id: int):
+    return _move(request, meeting_id, services.minutes_distribute)
+
+
+@router.post(
+    "/meetings/{meeting_id}/minutes/revise",
+    response={200: Done, **MOVE_ERRORS},
+    summary="Open a new version of approved minutes, with the reason",
+)
+def minutes_revise(request, meeting_id: int, payload: ReviseIn):
+    return _move(request, meeting_id, services.minutes_open_revision, reason=payload.reason)
