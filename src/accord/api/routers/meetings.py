@@ -167,12 +167,12 @@ class MeetingIn(Schema):
 
 
 class MeetingPatch(Schema):
-    title: Text | None = Field(None, max_length=200)
+    title: Text | None = Field(None, max_length=200, examples=["Q3产品上线跨部门协作启动会"])
     starts_at: dt.datetime | None = None
     duration_minutes: int | None = Field(None, ge=1, le=24 * 60)
     goal: Text | None = Field(None, max_length=5000)
     kind: MeetingKind | None = None
-    location: Text | None = Field(None, max_length=200)
+    location: Text | None = Field(None, max_length=200, examples=["5号会议室"])
     online_link: Text | None = Field(None, max_length=200)
     online_meeting_number: Text | None = Field(None, max_length=64)
     host_id: int | None = None
