@@ -24,12 +24,14 @@ run: install
 	$(BIN)/accord demo
 	$(BIN)/accord serve
 
-# The browser tests drive Debian's Chromium; Chinese needs a CJK font.
+# The browser tests drive Debian's Chromium; Chinese needs a CJK font (the PDFs embed it too).
+# WeasyPrint (PDF) lays text out with pango; the tests read PDFs with poppler-utils.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 system-deps:
-	@dpkg -s chromium fonts-noto-cjk >/dev/null 2>&1 || { \
+	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || { \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; }
 
 lint: install
 	$(BIN)/ruff check src tests

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "accord.minutes",
     "accord.series",
     "accord.notify",
+    "accord.calendars",
+    "accord.exports",  # templates of the rendered documents
     "accord.api",
     "accord.web",
 ]
@@ -197,6 +199,11 @@ ACCORD_AGENDA_MAX_TOPICS = env_int("ACCORD_AGENDA_MAX_TOPICS", 5, minimum=1)
 ACCORD_MEETING_MIN_MINUTES = env_int("ACCORD_MEETING_MIN_MINUTES", 60, minimum=1)
 ACCORD_MEETING_MAX_MINUTES = env_int("ACCORD_MEETING_MAX_MINUTES", 90, minimum=1)
 
+# Exports: an action plan of more rows than this is rendered by the worker, not in the
+# request; the person is told in the app when it is ready. Finished files are kept 7 days.
+ACCORD_EXPORT_INLINE_ROWS = env_int("ACCORD_EXPORT_INLINE_ROWS", 2000, minimum=0)
+ACCORD_EXPORT_KEEP_DAYS = 7
+
 # Uploads (materials): larger request bodies are refused before they are read.
 ACCORD_MAX_UPLOAD_MB = env_int("ACCORD_MAX_UPLOAD_MB", 25, minimum=1, maximum=2048)
 
@@ -238,4 +245,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("ACCORD_LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every layout step of every PDF at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

@@ -9,9 +9,11 @@ urlpatterns = [
     path("meetings/", include("accord.meetings.urls")),
     path("minutes/", include("accord.minutes.urls")),
     path("actions/", include("accord.actions.urls")),
+    path("manage/templates/", include("accord.minutes.template_urls")),
     path("manage/", include("accord.org.urls")),
     path("notifications/", include("accord.notify.urls")),
     path("api-tokens/", include("accord.api.urls")),
+    path("calendar/", include("accord.calendars.urls")),
     path("", include("accord.web.urls")),
 ]
 # Uploads are never served from a public /media/ URL: materials are downloaded through

@@ -4,9 +4,12 @@ fields; the allowed read cells answer 200. A new operation without a rule in ``R
 fails ``test_every_operation_has_a_rule`` with its name."""
 
 import contextlib
+import io
 import json
 from dataclasses import dataclass
 
+import docx
+import openpyxl
 import pytest
 from api.conftest import ROLES, SECRET, World
 
@@ -65,6 +68,7 @@ RULES: dict[str, Rule] = {
     "webhooks_webhook_update": Rule(ORG),
     "webhooks_webhook_delete": Rule(ORG),
     "actions_action_list": Rule(ORG),
+    "actions_action_list_xlsx": Rule(ORG),
     "actions_action_read": Rule(A, reads=True),
     "actions_action_update": Rule(A),
     "actions_action_delete": Rule(A),
@@ -91,6 +95,9 @@ RULES: dict[str, Rule] = {
     "minutes_minutes_update": Rule(M),
     "minutes_minutes_versions": Rule(M, reads=True),
     "minutes_minutes_version": Rule(M),
+    "minutes_minutes_pdf_download": Rule(M, reads=True),
+    "minutes_minutes_docx_download": Rule(M, reads=True),
+    "minutes_minutes_markdown_download": Rule(M, reads=True),
     "minutes_minutes_submit": Rule(M),
     "minutes_minutes_return": Rule(M),
     "minutes_minutes_approve": Rule(M),
@@ -217,8 +224,37 @@ def call(client, operation: Operation, path: str):
     )
 
 
+def _text(response) -> str:
+    """The answer's text; for a spreadsheet, every cell's value; for a PDF or a Word
+    document, its text (paragraphs and table cells)."""
+    if response.get("Content-Type", "").startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    ):
+        sheets = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets
+        return "\n".join(
+            str(value)
+            for sheet in sheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+    if response.get("Content-Type", "").startswith("application/pdf"):
+        from exports.pdf_reader import pdf_text
+
+        return pdf_text(response.content)
+    if response.get("Content-Type", "").startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml"
+    ):
+        document = docx.Document(io.BytesIO(response.content))
+        return "\n".join(
+            [paragraph.text for paragraph in document.paragraphs]
+            + [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+        )
+    return response.content.decode()
+
+
 def leaked(response, secrets: dict) -> list[str]:
-    text = response.content.decode()
+    text = _text(response)
     with contextlib.suppress(ValueError):
         text = json.dumps(json.loads(text), ensure_ascii=False)
     return [value for value in secrets.values() if value in text]

@@ -98,3 +98,11 @@ class OverdueSortForm(forms.Form):
         required=False,
         choices=[(OLDEST, _("Oldest first")), (NEWEST, _("Newest first"))],
     )
+
+
+class ImportForm(forms.Form):
+    """An Excel sheet in the action plan's columns; ``accept_valid`` imports the valid rows
+    of a sheet that also has refused ones (the person saw the report first)."""
+
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+    accept_valid = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accord.core import clock
 from accord.core.models import BaseModel
 
 PERSON = settings.AUTH_USER_MODEL
@@ -128,3 +129,49 @@ class ActionUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.action_id}"
+
+
+class Export(models.Model):
+    """An action-plan export too large to render in the request: the worker renders it, the
+    person who asked is told in the app and downloads it; the worker deletes it after 7
+    days. ``params`` are the filters the person chose (JSON); the rows are chosen with the
+    visibility selectors as that person."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        RUNNING = "running", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="exports",
+    )
+    kind = models.CharField(_("kind"), max_length=32)
+    params = models.JSONField(_("filters"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=16, default="zh-hans")
+    filename = models.CharField(_("file name"), max_length=255)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    stored_name = models.CharField(_("stored file"), max_length=64, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    claimed_by = models.CharField(_("claimed by"), max_length=32, blank=True)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -337,3 +337,78 @@ def meeting_due_preview(*, meeting: Meeting, text: str) -> dt.date:
 
     day = meeting_date(meeting)
     return parse_due_date(text, reference=day, not_before=day)
+
+
+# -- the action plan as a sheet (XLSX export) ---------------------------------------------
+
+EXPORT_RELATIONS = ("owner", "department", "meeting", "topic")
+
+
+def action_export_rows(*, items: QuerySet[ActionItem], today: dt.date | None = None) -> list:
+    """``items`` (already filtered through ``actions_visible_to``) as rows for
+    ``accord.exports.xlsx.actions_xlsx``: names and labels, not ids. One query."""
+    from accord.exports.xlsx import ActionRow
+
+    today = today or clock.today()
+    rows = []
+    for item in items.select_related(*EXPORT_RELATIONS):
+        reason = item.get_overdue_reason_display() if item.overdue_reason else ""
+        if item.overdue_reason_text:
+            reason = f"{reason}: {item.overdue_reason_text}" if reason else item.overdue_reason_text
+        rows.append(
+            ActionRow(
+                task=item.task,
+                owner=item.owner.name or item.owner.username,
+                department=item.department.name,
+                due_date=item.due_date,
+                resources=item.resources,
+                status=item.status,
+                overdue=item.status in OPEN and item.due_date < today,
+                meeting=item.meeting.title,
+                topic=item.topic.title if item.topic is not None else "",
+                overdue_reason=reason,
+            )
+        )
+    return rows
+
+
+LIST_RELATIONS = ("owner__department", "department", "meeting", "topic")
+
+
+def actions_filtered(
+    *,
+    person: Person,
+    owner: int | None = None,
+    department: int | None = None,
+    status: str | None = None,
+    due_after: dt.date | None = None,
+    due_before: dt.date | None = None,
+    overdue: bool | None = None,
+    meeting: int | None = None,
+    series: int | None = None,
+    q: str = "",
+) -> QuerySet[ActionItem]:
+    """The items ``person`` may see, narrowed by the API's list filters (which combine;
+    ``due_after``/``due_before`` include the day itself), by due date then id."""
+    items = actions_visible_to(person)
+    if owner is not None:
+        items = items.filter(owner_id=owner)
+    if department is not None:
+        items = items.filter(department_id=department)
+    if status:
+        items = items.filter(status=status)
+    if due_after is not None:
+        items = items.filter(due_date__gte=due_after)
+    if due_before is not None:
+        items = items.filter(due_date__lte=due_before)
+    if overdue is not None:
+        late = Q(status__in=OPEN, due_date__lt=clock.today())
+        items = items.filter(late) if overdue else items.exclude(late)
+    if meeting is not None:
+        items = items.filter(meeting_id=meeting)
+    if series is not None:
+        items = items.filter(meeting__series_id=series)
+    text = (q or "").strip()
+    if text:
+        items = items.filter(task__icontains=text)
+    return items.select_related(*LIST_RELATIONS).order_by("due_date", "id")

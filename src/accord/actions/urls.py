@@ -15,4 +15,12 @@ urlpatterns = [
     path("boards/", views.boards, name="boards"),
     path("boards/department/<int:pk>/", views.department_board, name="department_board"),
     path("boards/overdue/", views.overdue_board, name="overdue_board"),
+    path(
+        "boards/department/<int:pk>/actions.xlsx",
+        views.department_board_xlsx,
+        name="department_board_xlsx",
+    ),
+    path("boards/overdue/actions.xlsx", views.overdue_board_xlsx, name="overdue_board_xlsx"),
+    path("exports/<int:pk>/", views.export, name="export"),
+    path("meeting/<int:meeting_pk>/import/", views.import_actions, name="import"),
 ]

@@ -13,15 +13,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.actions import selectors, services
+from accord.actions.export_jobs import action_plan_export, export_get_for, export_path
 from accord.actions.forms import (
     DepartmentBoardFilterForm,
+    ImportForm,
     OverdueReasonForm,
     OverdueSortForm,
     ProgressForm,
@@ -29,8 +34,11 @@ from accord.actions.forms import (
     SignForm,
     StatusForm,
 )
-from accord.actions.models import ActionItem
+from accord.actions.imports import actions_import
+from accord.actions.models import ActionItem, Export
 from accord.core.errors import AppError
+from accord.meetings.models import Meeting
+from accord.meetings.selectors import meeting_get_visible
 from accord.org.models import Department
 from accord.web.forms import show_refusal
 
@@ -297,3 +305,139 @@ def overdue_board(request: HttpRequest) -> HttpResponse:
         "page": _page(request, items),
     }
     return render(request, "actions/overdue_board.html", context, status=status)
+
+
+# -- the action plan as Excel, out and in --------------------------------------------------
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_download(request: HttpRequest, *, kind: str, params: dict, filename: str) -> HttpResponse:
+    """The list ``kind`` with ``params`` (rows chosen through the visibility selectors) as an
+    Excel download in the person's language; a list longer than ACCORD_EXPORT_INLINE_ROWS
+    becomes a job for the worker, and the person gets a page saying it is being prepared."""
+    result = action_plan_export(
+        person=request.user,
+        kind=kind,
+        params=params,
+        filename=filename,
+        language=translation.get_language() or "zh-hans",
+    )
+    if isinstance(result, Export):
+        return render(
+            request, "actions/export.html", {"nav": "boards", "export": result}, status=202
+        )
+    response = HttpResponse(result, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, pk: int) -> HttpResponse:
+    """A large export the person asked for: the file once it is ready, else where it stands.
+    Anyone but the person who asked gets 404."""
+    try:
+        job = export_get_for(person=request.user, pk=pk)
+    except Export.DoesNotExist:
+        raise Http404 from None
+    if job.status == Export.Status.DONE:
+        path = export_path(job)
+        if path is None:
+            raise Http404
+        response = FileResponse(
+            path.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX_TYPE
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+    return render(request, "actions/export.html", {"nav": "boards", "export": job})
+
+
+@login_required
+@require_GET
+def department_board_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The department board with the page's filters, as Excel."""
+    person = request.user
+    department = get_object_or_404(Department, pk=pk)
+    owners = selectors.department_board_owners(person=person, department=department)
+    form = DepartmentBoardFilterForm(request.GET or None, owners=owners)
+    filters = {}
+    if form.is_bound:
+        if not form.is_valid():
+            messages.error(request, _("Check the filters."))
+            return redirect("actions:department_board", department.pk)
+        filters = form.cleaned_data
+    return xlsx_download(
+        request,
+        kind="department",
+        params={"department": department.pk, **filters},
+        filename=f"{department.name}-actions.xlsx",
+    )
+
+
+@login_required
+@require_GET
+def overdue_board_xlsx(request: HttpRequest) -> HttpResponse:
+    """The overdue board, in the page's order, as Excel."""
+    person = request.user
+    if not selectors.organises_meetings(person):
+        raise Forbidden
+    form = OverdueSortForm(request.GET or None)
+    oldest_first = True
+    if form.is_bound and form.is_valid():
+        oldest_first = form.cleaned_data["sort"] != OverdueSortForm.NEWEST
+    return xlsx_download(
+        request,
+        kind="overdue",
+        params={"oldest_first": oldest_first},
+        filename="overdue-actions.xlsx",
+    )
+
+
+def _import_meeting(request: HttpRequest, meeting_pk: int) -> Meeting:
+    try:
+        return meeting_get_visible(person=request.user, pk=meeting_pk)
+    except Meeting.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def import_actions(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    """Upload a sheet, see the accepted and refused rows; a sheet with refusals imports
+    nothing until the person sends it again with "import the N valid rows". The file is
+    sent again rather than kept on the server: nothing to store, expire or leak, and the rows
+    are checked again at the moment they are imported."""
+    meeting = _import_meeting(request, meeting_pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"nav": "meetings", "meeting": meeting, "form": form}
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                report = actions_import(
+                    actor=request.user,
+                    meeting=meeting,
+                    file=form.cleaned_data["file"],
+                    accept_valid=form.cleaned_data["accept_valid"],
+                )
+            except AppError as error:
+                status = show_refusal(form, error)
+            else:
+                if report.imported:
+                    messages.success(
+                        request,
+                        ngettext(
+                            "%(count)d action item imported.",
+                            "%(count)d action items imported.",
+                            len(report.created),
+                        )
+                        % {"count": len(report.created)},
+                    )
+                    return redirect("minutes:detail", meeting.pk)
+                status = 200  # the report: nothing went wrong, some rows wait for a choice
+                context["report"] = report
+                context["accept_form"] = ImportForm(initial={"accept_valid": True})
+    return render(request, "actions/import.html", context, status=status)

@@ -34,3 +34,34 @@ class RevisionForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     """A button only (submit, approve, distribute, sign): its errors are the service's."""
+
+
+class TemplateUploadForm(forms.Form):
+    """A company template (the file is checked by the service, which fills a sample)."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=200,
+        help_text=_("Shown in the list; the file name when left empty."),
+    )
+    file = forms.FileField(
+        label=_("Word template (.docx)"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".docx,application/vnd.openxmlformats-officedocument"
+                ".wordprocessingml.document"
+            }
+        ),
+        help_text=_(
+            "Placeholders such as {{ title }} and {%tr for a in actions %}; see the README."
+        ),
+    )
+    activate = forms.BooleanField(
+        label=_("Use it for the Word download now"), required=False, initial=True
+    )
+
+
+class TemplateActiveForm(forms.Form):
+    on = forms.BooleanField(required=False)

@@ -84,3 +84,37 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}:{self.action_id}"
+
+
+class MinutesTemplate(models.Model):
+    """An organisation's own DOCX template for the minutes (its official 纪要 format), with
+    Jinja placeholders that ``accord.exports.docx`` fills. At most one is active; while one
+    is, the Word download uses it instead of the built-in layout."""
+
+    name = models.CharField(_("name"), max_length=200)
+    # Under MEDIA_ROOT, never served from a public URL: read only to fill it.
+    file = models.FileField(_("file"), upload_to="minutes_templates/")
+    uploaded_by = models.ForeignKey(
+        PERSON,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    active = models.BooleanField(_("active"), default=False)
+
+    class Meta:
+        verbose_name = _("minutes template")
+        verbose_name_plural = _("minutes templates")
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"],
+                condition=models.Q(active=True),
+                name="minutes_template_one_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

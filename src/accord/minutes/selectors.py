@@ -129,6 +129,28 @@ def minutes_record(*, meeting: Meeting) -> dict[str, Any]:
     }
 
 
+def minutes_document_record(*, meeting: Meeting) -> dict[str, Any]:
+    """What a downloaded minutes document shows: the version the host approved once the
+    minutes are approved (never today's data), else the live record; both with the summary.
+    Who receives a copy is distribution, not content: copied departments are today's, and
+    so are the signatures (given after approval).
+    Expects a meeting loaded by ``meeting_with_record``."""
+    minutes = getattr(meeting, "minutes", None)
+    versions = list(minutes.versions.all()) if minutes is not None else []
+    if meeting.status in Meeting.APPROVED_STATUSES and versions:
+        record = versions[-1].record
+        copied = [copy.department.name for copy in meeting.copies.all()]
+        # Owners sign after approval (S-POST-3): the signature table is today's too.
+        signatures = minutes_record(meeting=meeting)["signatures"]
+        return {
+            **record,
+            "meeting": {**record["meeting"], "copied_departments": copied},
+            "signatures": signatures,
+        }
+    summary = minutes.summary if minutes is not None else ""
+    return {**minutes_record(meeting=meeting), "summary": summary}
+
+
 def minutes_is_late(minutes: Minutes, *, now: dt.datetime | None = None) -> bool:
     """Late when not distributed within the due time (24 h by default, S-POST-1)."""
     if minutes.first_distributed_at is not None:

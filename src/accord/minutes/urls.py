@@ -12,5 +12,9 @@ urlpatterns = [
     path("<int:meeting_pk>/return/", views.return_, name="return"),
     path("<int:meeting_pk>/distribute/", views.distribute, name="distribute"),
     path("<int:meeting_pk>/revise/", views.revise, name="revise"),
+    path("<int:meeting_pk>/minutes.pdf", views.download_pdf, name="download_pdf"),
+    path("<int:meeting_pk>/minutes.docx", views.download_docx, name="download_docx"),
+    path("<int:meeting_pk>/minutes.md", views.download_markdown, name="download_markdown"),
     path("<int:meeting_pk>/actions/<int:action_pk>/sign/", views.sign, name="sign"),
+    path("<int:meeting_pk>/actions.xlsx", views.actions_xlsx, name="actions_xlsx"),
 ]

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -23,17 +24,21 @@ from accord.actions.models import ActionItem
 from accord.actions.services import action_sign
 from accord.core import clock
 from accord.core.errors import AppError
+from accord.exports.pdf import minutes_pdf
 from accord.meetings import roles
 from accord.meetings.models import Meeting
 from accord.meetings.selectors import meeting_with_record
+from accord.meetings.services import RECORDING
 from accord.minutes import services
 from accord.minutes.forms import ConfirmForm, ReturnForm, RevisionForm, SummaryForm
 from accord.minutes.selectors import (
+    minutes_document_record,
     minutes_history,
     minutes_is_late,
     minutes_permissions,
     minutes_record,
 )
+from accord.web.downloads import attachment, document_filename
 from accord.web.forms import show_refusal
 
 
@@ -126,6 +131,8 @@ def _context(request: HttpRequest, meeting: Meeting, bound: dict[str, forms.Form
             # same check as accord.actions.services.action_update).
             "correct_actions": meeting.status == Meeting.Status.MINUTES_DRAFT
             and roles.can_record(request.user, meeting),
+            # Import from Excel: as accord.actions.services.action_create allows.
+            "import_actions": meeting.status in RECORDING and roles.can_record(request.user, meeting),
             "signatures": [
                 SignatureRow(action, getattr(action, "signature", None), action.pk in perms.sign)
                 for action in meeting.actions.all()
@@ -316,4 +323,84 @@ def sign(request: HttpRequest, meeting_pk: int, action_pk: int) -> HttpResponse:
         success=_("You signed “%(task)s”.") % {"task": action.task},
         anchor="signatures",
         partial="minutes/_signatures_swap.html",
+    )
+
+
+@login_required
+@require_safe
+def actions_xlsx(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    """The meeting's action plan as it stands, as Excel (items through the visibility
+    selector: a meeting one may not see is 404)."""
+    from accord.actions.views import xlsx_download
+    from accord.meetings.selectors import meeting_get_visible
+
+    try:
+        meeting = meeting_get_visible(person=request.user, pk=meeting_pk)
+    except Meeting.DoesNotExist:
+        raise Http404 from None
+    return xlsx_download(
+        request,
+        kind="meeting",
+        params={"meeting": meeting.pk},
+        filename=f"{meeting.title}-actions.xlsx",
+    )
+
+
+@login_required
+@require_safe
+def download_pdf(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    """The minutes as PDF: the approved version once approved, else the live record."""
+    meeting = _load(request, meeting_pk)
+    if getattr(meeting, "minutes", None) is None:
+        raise Http404
+    content = minutes_pdf(
+        minutes_document_record(meeting=meeting), language=translation.get_language()
+    )
+    return attachment(
+        content,
+        content_type="application/pdf",
+        filename=document_filename(meeting.title, "pdf", fallback=str(meeting.pk)),
+        fallback=f"minutes-{meeting.pk}.pdf",
+    )
+
+
+def _document(request: HttpRequest, meeting_pk: int) -> tuple[Meeting, dict[str, Any]]:
+    """The meeting (404 unless the person may see it and it has minutes) and the record its
+    documents show: the approved version once approved, else the live record."""
+    meeting = _load(request, meeting_pk)
+    if getattr(meeting, "minutes", None) is None:
+        raise Http404
+    return meeting, minutes_document_record(meeting=meeting)
+
+
+@login_required
+@require_safe
+def download_docx(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    """The minutes as Word: the organisation's active template when there is one, else the
+    built-in layout."""
+    from accord.web.downloads import minutes_docx_content
+
+    meeting, record = _document(request, meeting_pk)
+    content = minutes_docx_content(record, language=translation.get_language())
+    return attachment(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        filename=document_filename(meeting.title, "docx", fallback=str(meeting.pk)),
+        fallback=f"minutes-{meeting.pk}.docx",
+    )
+
+
+@login_required
+@require_safe
+def download_markdown(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    """The minutes as Markdown, to paste into Feishu docs, wikis and chat."""
+    from accord.exports.markdown import minutes_markdown
+
+    meeting, record = _document(request, meeting_pk)
+    content = minutes_markdown(record, language=translation.get_language())
+    return attachment(
+        content.encode(),
+        content_type="text/markdown; charset=utf-8",
+        filename=document_filename(meeting.title, "md", fallback=str(meeting.pk)),
+        fallback=f"minutes-{meeting.pk}.md",
     )

@@ -239,6 +239,29 @@ def texts(n: Notification) -> tuple[str, str, str, str]:
             url("notify:channels"),
             _("Open the channels"),
         )
+    if kind == "export.ready":
+        rows = n.payload.get("rows", 0)
+        return (
+            _("Your export is ready: %(name)s") % {"name": n.payload.get("filename", "")},
+            ngettext(
+                "The Excel export you asked for (%(count)d row) is ready to download for 7 days.",
+                "The Excel export you asked for (%(count)d rows) is ready to download for 7 days.",
+                rows,
+            )
+            % {"count": rows},
+            url("actions:export", n.payload.get("export_id", 0)),
+            _("Download"),
+        )
+    if kind == "export.failed":
+        return (
+            _("Export failed: %(name)s") % {"name": n.payload.get("filename", "")},
+            _(
+                "The Excel export you asked for could not be prepared. Try again, or ask "
+                "your administrator."
+            ),
+            url("actions:export", n.payload.get("export_id", 0)),
+            _("Open the export"),
+        )
     if kind.startswith("meeting."):
         return _meeting_texts(kind, n)
     if kind.startswith("minutes.") or kind.startswith("action.sign"):

@@ -5,14 +5,20 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpResponse
+from django.utils import translation
+from django.utils.http import content_disposition_header
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from accord.actions import services
-from accord.actions.models import ActionItem
-from accord.actions.selectors import action_get_visible, action_signature, actions_visible_to
+from accord.actions.export_jobs import action_plan_export, export_get_for, export_path
+from accord.actions.models import ActionItem, Export
+from accord.actions.selectors import (
+    action_get_visible,
+    action_signature,
+    actions_filtered,
+)
 from accord.api.common import Page, errors, ref, require_if_match, set_etag
 from accord.api.schemas import (
     ActionStatus,
@@ -23,13 +29,14 @@ from accord.api.schemas import (
     Text,
     UpdateKind,
 )
-from accord.core import clock
 from accord.core.errors import AppError
 from accord.meetings.models import AgendaTopic
 from accord.meetings.selectors import meeting_get_visible
 from accord.org.models import Department, Person
 
 router = Router(tags=["actions"])
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The services name the model's fields; the API names its inputs.
 INPUT_NAMES = {
@@ -179,32 +186,23 @@ class ReplanIn(Schema):
     reason: Text = Field(..., max_length=2000, examples=["设计资源调整，延后两周"])
 
 
-LIST_RELATIONS = ("owner__department", "department", "meeting", "topic")
-
-
 def _action_list(person: Person, filters: ActionFilters):
-    items = actions_visible_to(person)
-    if filters.owner is not None:
-        items = items.filter(owner_id=filters.owner)
-    if filters.department is not None:
-        items = items.filter(department_id=filters.department)
-    if filters.status:
-        items = items.filter(status=filters.status)
-    if filters.due_after is not None:
-        items = items.filter(due_date__gte=filters.due_after)
-    if filters.due_before is not None:
-        items = items.filter(due_date__lte=filters.due_before)
-    if filters.overdue is not None:
-        late = Q(status__in=ActionItem.OPEN_STATUSES, due_date__lt=clock.today())
-        items = items.filter(late) if filters.overdue else items.exclude(late)
-    if filters.meeting is not None:
-        items = items.filter(meeting_id=filters.meeting)
-    if filters.series is not None:
-        items = items.filter(meeting__series_id=filters.series)
-    text = filters.q.strip()
-    if text:
-        items = items.filter(task__icontains=text)
-    return items.select_related(*LIST_RELATIONS).order_by("due_date", "id")
+    return actions_filtered(person=person, **filters.model_dump())
+
+
+class ExportOut(Schema):
+    id: int
+    status: str = Field(description="pending, running, done or failed")
+    rows: int = Field(description="how many rows the sheet has (counted when asked)")
+    filename: str
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    error: str = Field(description="why it failed, when it did")
+    url: str = Field(description="GET it: the file once done")
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return f"/api/v1/exports/{obj.pk}"
 
 
 @router.get(
@@ -217,6 +215,73 @@ def _action_list(person: Person, filters: ActionFilters):
 @paginate(Page)
 def action_list(request, filters: Query[ActionFilters]):
     return _action_list(request.user, filters)
+
+
+@router.get(
+    "/actions.xlsx",
+    response={200: None, 202: ExportOut, **errors(401, 422)},
+    summary="The action items I may see as an Excel sheet (the action plan's columns)",
+    description="The same filters and order as GET /actions, without paging; header, status "
+    "labels and sheet name in the caller's language (Accept-Language). More rows than "
+    "ACCORD_EXPORT_INLINE_ROWS (2,000 by default) are prepared by the worker: 202 with a "
+    "Location (GET /exports/{export_id}) to fetch the file from once it is ready; the caller "
+    "is also told in the app.",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "An XLSX workbook",
+                "content": {XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def action_list_xlsx(request, filters: Query[ActionFilters], response: HttpResponse):
+    result = action_plan_export(
+        person=request.user,
+        kind="filtered",
+        params=filters.model_dump(),
+        filename="actions.xlsx",
+        language=translation.get_language() or "zh-hans",
+    )
+    if isinstance(result, Export):
+        response["Location"] = f"/api/v1/exports/{result.pk}"
+        response["Retry-After"] = "5"
+        return Status(202, result)
+    answer = HttpResponse(result, content_type=XLSX_TYPE)
+    answer["Content-Disposition"] = content_disposition_header(True, "actions.xlsx")
+    return answer
+
+
+@router.get(
+    "/exports/{export_id}",
+    response={202: ExportOut, 409: ExportOut, **errors(401, 404)},
+    summary="A large export I asked for: the file once it is ready",
+    description="While the worker prepares it: 202 with its state and Retry-After. Once "
+    "done: the file. If it failed: 409 with the error. Only the person who asked sees it "
+    "(404 for anyone else); it is deleted 7 days after it was asked for.",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "An XLSX workbook",
+                "content": {XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def export_download(request, export_id: int, response: HttpResponse):
+    export = export_get_for(person=request.user, pk=export_id)
+    if export.status == Export.Status.FAILED:
+        return Status(409, export)
+    if export.status != Export.Status.DONE:
+        response["Retry-After"] = "5"
+        return Status(202, export)
+    path = export_path(export)
+    if path is None:
+        raise Export.DoesNotExist
+    answer = HttpResponse(path.read_bytes(), content_type=XLSX_TYPE)
+    answer["Content-Disposition"] = content_disposition_header(True, export.filename)
+    answer["Cache-Control"] = "private, no-store"
+    return answer
 
 
 def _detail(request, pk: int) -> ActionItem:

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils import translation
 from ninja import Field, Router, Schema
 
 from accord.api.common import errors, require_if_match, set_etag
@@ -15,7 +16,12 @@ from accord.meetings.models import Meeting
 from accord.meetings.selectors import meeting_get_visible, meeting_with_record
 from accord.minutes import services
 from accord.minutes.models import Minutes
-from accord.minutes.selectors import minutes_history, minutes_is_late, minutes_record
+from accord.minutes.selectors import (
+    minutes_document_record,
+    minutes_history,
+    minutes_is_late,
+    minutes_record,
+)
 
 router = Router(tags=["minutes"])
 
@@ -177,6 +183,103 @@ def minutes_version(request, meeting_id: int, number: int):
     meeting = meeting_get_visible(person=request.user, pk=meeting_id)
     minutes = Minutes.objects.get(meeting=meeting)
     return minutes.versions.select_related("approved_by").get(number=number)
+
+
+@router.get(
+    "/meetings/{meeting_id}/minutes.pdf",
+    response=errors(401, 404),
+    summary="The minutes as PDF (the approved version once approved, else the live record)",
+    description="Labels in the caller's language (Accept-Language or their profile). "
+    "Answers the file as an attachment with its name in `filename*` (RFC 6266).",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The minutes document",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def minutes_pdf_download(request, meeting_id: int):
+    from accord.exports.pdf import minutes_pdf
+    from accord.web.downloads import attachment, document_filename
+
+    meeting = _meeting(request, meeting_id)
+    _minutes(meeting)
+    content = minutes_pdf(
+        minutes_document_record(meeting=meeting), language=translation.get_language()
+    )
+    return attachment(
+        content,
+        content_type="application/pdf",
+        filename=document_filename(meeting.title, "pdf", fallback=str(meeting.pk)),
+        fallback=f"minutes-{meeting.pk}.pdf",
+    )
+
+
+def _binary(content_type: str, description: str) -> dict:
+    return {
+        "responses": {
+            200: {
+                "description": description,
+                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    }
+
+
+@router.get(
+    "/meetings/{meeting_id}/minutes.docx",
+    response=errors(401, 404),
+    summary="The minutes as Word (the approved version once approved, else the live record)",
+    description="In the organisation's active minutes template when there is one, else the "
+    "built-in layout; labels in the caller's language (Accept-Language or their profile). "
+    "Answers the file as an attachment with its name in `filename*` (RFC 6266).",
+    openapi_extra=_binary(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "The minutes document",
+    ),
+)
+def minutes_docx_download(request, meeting_id: int):
+    from accord.web.downloads import DOCX_TYPE, attachment, document_filename, minutes_docx_content
+
+    meeting = _meeting(request, meeting_id)
+    _minutes(meeting)
+    content = minutes_docx_content(
+        minutes_document_record(meeting=meeting), language=translation.get_language()
+    )
+    return attachment(
+        content,
+        content_type=DOCX_TYPE,
+        filename=document_filename(meeting.title, "docx", fallback=str(meeting.pk)),
+        fallback=f"minutes-{meeting.pk}.docx",
+    )
+
+
+@router.get(
+    "/meetings/{meeting_id}/minutes.md",
+    response=errors(401, 404),
+    summary="The minutes as Markdown (the approved version once approved, else the live "
+    "record), to paste into wikis, Feishu docs and chat",
+    description="UTF-8; labels in the caller's language (Accept-Language or their profile). "
+    "Answers the file as an attachment with its name in `filename*` (RFC 6266).",
+    openapi_extra=_binary("text/markdown", "The minutes as Markdown text (UTF-8)"),
+)
+def minutes_markdown_download(request, meeting_id: int):
+    from accord.exports.markdown import minutes_markdown
+    from accord.web.downloads import MARKDOWN_TYPE, attachment, document_filename
+
+    meeting = _meeting(request, meeting_id)
+    _minutes(meeting)
+    content = minutes_markdown(
+        minutes_document_record(meeting=meeting), language=translation.get_language()
+    )
+    return attachment(
+        content.encode(),
+        content_type=MARKDOWN_TYPE,
+        filename=document_filename(meeting.title, "md", fallback=str(meeting.pk)),
+        fallback=f"minutes-{meeting.pk}.md",
+    )
 
 
 MOVE_ERRORS = errors(401, 403, 404, 409, 422)

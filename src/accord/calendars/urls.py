@@ -1,0 +1,10 @@
+from django.urls import path
+
+from accord.calendars import views
+
+app_name = "calendars"
+
+urlpatterns = [
+    path("", views.manage, name="manage"),
+    path("<str:token>.ics", views.feed, name="feed"),
+]

@@ -1,0 +1,448 @@
+"""The minutes as a Word document (S-TPL-1..3), and the minutes poured into a company's own
+DOCX template.
+
+``minutes_docx`` writes the built-in layout: the title; the basic information table; each
+topic with each department's position and evidence, the notes and the outcome; the
+consensus list; the action plan table; objections and how they were resolved; the
+signature table. Tables are real Word tables whose header row repeats on every page; the
+page header carries the meeting name and the footer the page number (a PAGE field). East
+Asian text is set in a CJK font (``w:eastAsia``), so Word, WPS and LibreOffice show the
+Chinese.
+
+``minutes_docx_from_template`` fills an organisation's own template (its official 纪要
+format) with docxtpl. Its placeholders are Jinja expressions; a name Accord does not know is
+an error (``StrictUndefined``), so a typo is caught when the template is uploaded rather
+than printed as nothing. The placeholders:
+
+``{{ title }}``
+    the meeting name. Also ``{{ goal }}``, ``{{ time }}`` (``2026-09-09 14:00–15:25``),
+    ``{{ place }}`` (room and online meeting), ``{{ location }}``,
+    ``{{ online_meeting_number }}``, ``{{ online_link }}``, ``{{ host }}`` and
+    ``{{ recorder }}`` (``王经理（经理）``), ``{{ departments_present }}``
+    (``市场部：经理、专员；研发部：主管``), ``{{ copied_departments }}`` (``、``-separated),
+    ``{{ summary }}`` (the approved summary, empty while written), ``{{ language }}``.
+``{% for d in departments %}``
+    ``d.department``, ``d.people`` (``经理、专员``).
+``{% for t in topics %}``
+    ``t.number``, ``t.title``, ``t.lead_department``, ``t.notes``, ``t.outcome`` (kind and
+    conclusion as one line), ``t.outcome_kind``, ``t.outcome_text``, and
+    ``{% for p in t.positions %}`` with ``p.department``, ``p.statement``, ``p.evidence``.
+``{% for c in consensus %}``
+    ``c.number``, ``c.topic``, ``c.text``.
+``{%tr for a in actions %}`` (one table row per item)
+    ``a.number``, ``a.task``, ``a.owner``, ``a.department``, ``a.due_date``
+    (``2026-09-15``), ``a.resources``, ``a.status`` (translated), ``a.topic``.
+``{%tr for o in objections %}``
+    ``o.number``, ``o.text``, ``o.raised_by``, ``o.resolution``.
+``{%tr for s in signatures %}``
+    ``s.number``, ``s.owner``, ``s.task``, ``s.signed_at`` (``2026-09-10 10:00`` or
+    "Not signed").
+``{{ labels.task }}`` …
+    every label of the built-in layout, translated (see ``minutes_text.labels``).
+
+Pure: the record and the template's bytes in, bytes out; no database."""
+
+import io
+from typing import Any
+
+from django.utils import translation
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from accord.exports import minutes_text as text
+
+# Word and WPS on Windows have YaHei; elsewhere the font table's alternative name and the
+# GB2312 charset lead LibreOffice and the Mac to a Chinese font (Noto CJK when installed).
+CJK_FONT = "Microsoft YaHei"
+CJK_FALLBACK = "Noto Sans CJK SC"
+LATIN_FONT = "Calibri"
+
+STYLES = ["Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "List Number", "Header"]
+
+
+class TemplateError(Exception):
+    """A company template that cannot be filled. ``kind`` is ``"not_docx"``, ``"syntax"``
+    (a placeholder that does not parse) or ``"unknown"`` (a name Accord does not fill);
+    ``detail`` is the parser's message and ``near`` the template text around it."""
+
+    def __init__(self, kind: str, detail: str = "", near: str = ""):
+        super().__init__(f"{kind}: {detail}")
+        self.kind = kind
+        self.detail = detail
+        self.near = near
+
+
+# -- fonts, fields, tables ---------------------------------------------------------------------
+
+
+def _set_fonts(rpr) -> None:
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
+    fonts.set(qn("w:ascii"), LATIN_FONT)
+    fonts.set(qn("w:hAnsi"), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), CJK_FONT)
+    fonts.set(qn("w:cs"), LATIN_FONT)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _setup_fonts(document) -> None:
+    styles = document.styles
+    for name in STYLES:
+        try:
+            style = styles[name]
+        except KeyError:
+            continue
+        _set_fonts(style.element.get_or_add_rPr())
+    defaults = styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        if rpr is not None:
+            _set_fonts(rpr)
+    _declare_font(document)
+
+
+def _declare_font(document) -> None:
+    """The font table entry: the alternative name and the Chinese charset."""
+    from lxml import etree
+
+    for rel in document.part.rels.values():
+        if rel.reltype.endswith("/fontTable"):
+            part = rel.target_part
+            root = etree.fromstring(part.blob)
+            font = OxmlElement("w:font")
+            font.set(qn("w:name"), CJK_FONT)
+            for tag, value in [
+                ("w:altName", CJK_FALLBACK),
+                ("w:charset", "86"),  # GB2312
+                ("w:family", "swiss"),
+                ("w:pitch", "variable"),
+            ]:
+                child = OxmlElement(tag)
+                child.set(qn("w:val"), value)
+                font.append(child)
+            root.append(font)
+            part._blob = etree.tostring(
+                root, xml_declaration=True, encoding="UTF-8", standalone=True
+            )
+            return
+
+
+def _field(paragraph: Paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that the reader fills in."""
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = f" {instruction} "
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    shown = OxmlElement("w:t")
+    shown.text = "1"
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    for element in (begin, code, separate, shown, end):
+        run._r.append(element)
+
+
+def _table(document, header: list[str], rows: list[list[str]]) -> Table:
+    """A grid table whose first row is the header, repeated on every page."""
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    head = table.rows[0]
+    properties = head._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    properties.append(repeat)
+    for cell, label in zip(head.cells, header, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(label).bold = True
+        shading = OxmlElement("w:shd")
+        shading.set(qn("w:val"), "clear")
+        shading.set(qn("w:color"), "auto")
+        shading.set(qn("w:fill"), "D9E2F3")
+        cell._tc.get_or_add_tcPr().append(shading)
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, values, strict=True):
+            _cell_text(cell, value)
+    document.add_paragraph()
+    return table
+
+
+def _cell_text(cell, value: str) -> None:
+    """The value, one paragraph per line."""
+    lines = str(value or "").split("\n")
+    cell.text = lines[0]
+    for line in lines[1:]:
+        cell.add_paragraph(line)
+
+
+# -- the built-in layout ---------------------------------------------------------------------
+
+
+def minutes_docx(record: dict[str, Any], *, language: str) -> bytes:
+    """The minutes in the template's layout (S-TPL-1..3), in ``language``."""
+    with translation.override(language):
+        return _build(record)
+
+
+def _build(record: dict[str, Any]) -> bytes:
+    labels = text.labels()
+    meeting = record["meeting"]
+    document = Document()
+    _setup_fonts(document)
+    document.core_properties.title = meeting["title"]
+    document.core_properties.subject = labels["document"]
+    document.core_properties.language = translation.get_language()
+
+    section = document.sections[0]
+    header = section.header.paragraphs[0]
+    header.text = f"{meeting['title']} · {labels['document']}"
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    before, middle, after = text.page_footer()
+    footer.add_run(before)
+    _field(footer, "PAGE")
+    footer.add_run(middle)
+    _field(footer, "NUMPAGES")
+    footer.add_run(after)
+
+    document.add_heading(meeting["title"], level=0)
+    document.add_paragraph(labels["document"]).runs[0].italic = True
+
+    document.add_heading(labels["basic"], level=1)
+    rows = [
+        [labels["name"], meeting["title"]],
+        [labels["goal"], meeting.get("goal", "")],
+        [labels["time"], text.meeting_time(meeting)],
+        [labels["place"], meeting.get("location", "")],
+        [labels["online"], text.online(meeting)],
+        [labels["host"], text.person(meeting.get("host"))],
+        [labels["recorder"], text.person(meeting.get("recorder"))],
+        [labels["present"], "\n".join(text.departments_present(meeting))],
+        [labels["copied"], "、".join(meeting.get("copied_departments", []))],
+    ]
+    _table(document, [labels["item"], labels["details"]], rows)
+    if record.get("summary"):
+        document.add_heading(labels["summary"], level=2)
+        for line in record["summary"].split("\n"):
+            document.add_paragraph(line)
+
+    document.add_heading(labels["topics"], level=1)
+    for number, topic in enumerate(record.get("topics", []), start=1):
+        document.add_heading(f"{labels['topic']} {number}：{topic['title']}", level=2)
+        if topic.get("lead_department"):
+            document.add_paragraph(f"{labels['lead']}：{topic['lead_department']}")
+        if topic.get("positions"):
+            _table(
+                document,
+                [labels["department"], labels["position"], labels["evidence"]],
+                [
+                    [p["department"], p["statement"], p.get("evidence", "")]
+                    for p in topic["positions"]
+                ],
+            )
+        else:
+            document.add_paragraph(labels["no_positions"])
+        if topic.get("notes"):
+            paragraph = document.add_paragraph()
+            paragraph.add_run(f"{labels['notes']}：").bold = True
+            paragraph.add_run(topic["notes"])
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{labels['outcome']}：").bold = True
+        paragraph.add_run(text.outcome(topic.get("outcome")) or labels["no_outcome"])
+
+    document.add_heading(labels["consensus"], level=1)
+    if record.get("consensus"):
+        for entry in record["consensus"]:
+            paragraph = document.add_paragraph(style="List Number")
+            paragraph.add_run(f"{entry['topic']}：").bold = True
+            paragraph.add_run(entry["text"])
+    else:
+        document.add_paragraph(labels["none"])
+
+    document.add_heading(labels["actions"], level=1)
+    _table(
+        document,
+        [
+            labels["number"],
+            labels["task"],
+            labels["owner"],
+            labels["department"],
+            labels["due_date"],
+            labels["resources"],
+            labels["status"],
+        ],
+        [
+            [
+                str(number),
+                item["task"],
+                item["owner"],
+                item["department"],
+                item["due_date"],
+                item.get("resources", ""),
+                text.status(item["status"]),
+            ]
+            for number, item in enumerate(record.get("actions", []), start=1)
+        ],
+    )
+
+    document.add_heading(labels["objections"], level=1)
+    if record.get("objections"):
+        _table(
+            document,
+            [labels["objection"], labels["raised_by"], labels["resolution"]],
+            [[o["text"], o["raised_by"], o.get("resolution", "")] for o in record["objections"]],
+        )
+    else:
+        document.add_paragraph(labels["none"])
+
+    document.add_heading(labels["signatures"], level=1)
+    _table(
+        document,
+        [labels["owner"], labels["task"], labels["signed_at"]],
+        [
+            [s["owner"], s["task"], text.signed_at(s.get("signed_at"))]
+            for s in record.get("signatures", [])
+        ],
+    )
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+# -- company templates -----------------------------------------------------------------------
+
+
+def template_context(record: dict[str, Any], *, language: str) -> dict[str, Any]:
+    """The values a company template's placeholders read (see the module docstring)."""
+    with translation.override(language):
+        meeting = record["meeting"]
+        return {
+            "language": language,
+            "labels": text.labels(),
+            "title": meeting["title"],
+            "goal": meeting.get("goal", ""),
+            "time": text.meeting_time(meeting),
+            "place": text.place(meeting),
+            "location": meeting.get("location", ""),
+            "online_meeting_number": meeting.get("online_meeting_number", ""),
+            "online_link": meeting.get("online_link", ""),
+            "host": text.person(meeting.get("host")),
+            "recorder": text.person(meeting.get("recorder")),
+            "departments_present": "；".join(text.departments_present(meeting)),
+            "departments": [
+                {"department": d["department"], "people": "、".join(d["people"])}
+                for d in meeting.get("departments", [])
+            ],
+            "copied_departments": "、".join(meeting.get("copied_departments", [])),
+            "summary": record.get("summary", ""),
+            "topics": [
+                {
+                    "number": number,
+                    "title": topic["title"],
+                    "lead_department": topic.get("lead_department", ""),
+                    "notes": topic.get("notes", ""),
+                    "outcome": text.outcome(topic.get("outcome")),
+                    "outcome_kind": text.outcome({**topic["outcome"], "text": ""})
+                    if topic.get("outcome")
+                    else "",
+                    "outcome_text": (topic.get("outcome") or {}).get("text", ""),
+                    "positions": [
+                        {
+                            "department": p["department"],
+                            "statement": p["statement"],
+                            "evidence": p.get("evidence", ""),
+                        }
+                        for p in topic.get("positions", [])
+                    ],
+                }
+                for number, topic in enumerate(record.get("topics", []), start=1)
+            ],
+            "consensus": [
+                {"number": number, "topic": c["topic"], "text": c["text"]}
+                for number, c in enumerate(record.get("consensus", []), start=1)
+            ],
+            "actions": [
+                {
+                    "number": number,
+                    "task": a["task"],
+                    "owner": a["owner"],
+                    "department": a["department"],
+                    "due_date": a["due_date"],
+                    "resources": a.get("resources", ""),
+                    "status": text.status(a["status"]),
+                    "topic": a.get("topic", ""),
+                }
+                for number, a in enumerate(record.get("actions", []), start=1)
+            ],
+            "objections": [
+                {
+                    "number": number,
+                    "text": o["text"],
+                    "raised_by": o["raised_by"],
+                    "resolution": o.get("resolution", ""),
+                }
+                for number, o in enumerate(record.get("objections", []), start=1)
+            ],
+            "signatures": [
+                {
+                    "number": number,
+                    "owner": s["owner"],
+                    "task": s["task"],
+                    "signed_at": text.signed_at(s.get("signed_at")),
+                }
+                for number, s in enumerate(record.get("signatures", []), start=1)
+            ],
+        }
+
+
+def minutes_docx_from_template(record: dict[str, Any], *, language: str, template: bytes) -> bytes:
+    """The record poured into a company's DOCX template. ``TemplateError`` says what is wrong
+    with a template that is not a DOCX or whose placeholders do not work."""
+    import zipfile
+
+    import jinja2
+    from docxtpl import DocxTemplate
+    from lxml import etree
+
+    context = template_context(record, language=language)
+    try:
+        document = DocxTemplate(io.BytesIO(template))
+        # Autoescape: a "&" or "<" in the record must not break the document's XML.
+        document.render(
+            context,
+            jinja_env=jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True),
+        )
+        out = io.BytesIO()
+        document.save(out)
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateError("syntax", error.message or "", _near(error)) from error
+    except jinja2.UndefinedError as error:
+        raise TemplateError("unknown", error.message or "", _near(error)) from error
+    except jinja2.TemplateError as error:
+        raise TemplateError("syntax", str(error), _near(error)) from error
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as error:
+        raise TemplateError("not_docx", str(error)) from error
+    return out.getvalue()
+
+
+def _near(error: Exception) -> str:
+    lines = getattr(error, "docx_context", None) or []
+    return " ".join(" ".join(line.split()) for line in lines if line.strip())[:200]

@@ -1,0 +1,132 @@
+"""The action plan as an Excel workbook (《行动计划表》): any list of action items in, bytes out.
+
+One sheet, one row per item: task, owner, department, due date, resources, status, meeting,
+topic, overdue reason. The header row is frozen and carries an auto-filter over the table;
+due dates are real Excel dates; the status cell is coloured (done green, overdue red, in
+progress blue, cancelled grey). The first five columns are the ones ``accord.actions.imports``
+reads back, so an exported plan can be imported into another meeting."""
+
+import datetime as dt
+import io
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from accord.actions.models import ActionItem
+
+DATE_FORMAT = "yyyy-mm-dd"
+MAX_WIDTH = 60  # in Excel's character units; longer text wraps
+
+# Status colours: light fills, readable with black text, in print too.
+FILLS = {
+    "done": "C6EFCE",  # green
+    "overdue": "FFC7CE",  # red
+    "in_progress": "BDD7EE",  # blue
+    "open": "FFEB9C",  # amber: open, not yet late
+    "cancelled": "D9D9D9",  # grey
+}
+HEADER_FILL = "DDEBF7"
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One action item as the sheet shows it; ``status`` is the stored value
+    (``open``/``in_progress``/``done``/``cancelled``), ``overdue`` whether it is open and late."""
+
+    task: str
+    owner: str
+    department: str
+    due_date: dt.date
+    resources: str
+    status: str
+    overdue: bool
+    meeting: str
+    topic: str = ""
+    overdue_reason: str = ""
+
+
+def column_titles() -> list[str]:
+    """The header in the active language; the first five are the import's columns."""
+    return [
+        _("Task"),
+        _("Owner"),
+        _("Department"),
+        _("Due date"),
+        _("Required resources"),
+        _("Status"),
+        _("Meeting"),
+        _("Topic"),
+        _("Overdue reason"),
+    ]
+
+
+def _status_label(row: ActionRow) -> str:
+    if row.overdue:
+        return _("Overdue")
+    if row.status in ActionItem.Status.values:
+        return str(ActionItem.Status(row.status).label)
+    return row.status
+
+
+def display_width(text: str) -> int:
+    """Columns the text needs: CJK and other wide characters take two."""
+    longest = max((line for line in str(text).splitlines()), key=len, default="")
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
+
+
+def actions_xlsx(rows: Iterable[ActionRow], *, language: str) -> bytes:
+    """The workbook for ``rows`` with its header and status labels in ``language``."""
+    rows = list(rows)
+    with translation.override(language):
+        titles = column_titles()
+        book = Workbook()
+        sheet = book.active
+        sheet.title = _("Action plan")[:31]
+        sheet.append(titles)
+        for row in rows:
+            sheet.append(
+                [
+                    row.task,
+                    row.owner,
+                    row.department,
+                    row.due_date,
+                    row.resources,
+                    _status_label(row),
+                    row.meeting,
+                    row.topic,
+                    row.overdue_reason,
+                ]
+            )
+    bold = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor=HEADER_FILL)
+    for cell in sheet[1]:
+        cell.font = bold
+        cell.fill = header_fill
+        cell.alignment = Alignment(vertical="center")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for index, row in enumerate(rows, start=2):
+        for cell in sheet[index]:
+            cell.alignment = wrap
+        sheet.cell(index, 4).number_format = DATE_FORMAT
+        key = "overdue" if row.overdue else row.status
+        if key in FILLS:
+            sheet.cell(index, 6).fill = PatternFill("solid", fgColor=FILLS[key])
+    for column, title in enumerate(titles, start=1):
+        values = [title] + [sheet.cell(i, column).value for i in range(2, len(rows) + 2)]
+        widest = max(
+            10 if isinstance(value, dt.date) else display_width(value or "") for value in values
+        )
+        sheet.column_dimensions[get_column_letter(column)].width = min(MAX_WIDTH, widest + 2)
+    sheet.freeze_panes = "A2"
+    last = get_column_letter(len(titles))
+    sheet.auto_filter.ref = f"A1:{last}{max(1, len(rows) + 1)}"
+    sheet.print_title_rows = "1:1"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
