@@ -227,18 +227,7 @@ def _build(record: dict[str, Any]) -> bytes:
     document.add_paragraph(labels["document"]).runs[0].italic = True
 
     document.add_heading(labels["basic"], level=1)
-    rows = [
-        [labels["name"], meeting["title"]],
-        [labels["goal"], meeting.get("goal", "")],
-        [labels["time"], text.meeting_time(meeting)],
-        [labels["place"], meeting.get("location", "")],
-        [labels["online"], text.online(meeting)],
-        [labels["host"], text.person(meeting.get("host"))],
-        [labels["recorder"], text.person(meeting.get("recorder"))],
-        [labels["present"], "\n".join(text.departments_present(meeting))],
-        [labels["copied"], "、".join(meeting.get("copied_departments", []))],
-    ]
-    _table(document, [labels["item"], labels["details"]], rows)
+    _table(document, [labels["item"], labels["details"]], text.basic_rows(meeting, labels))
     if record.get("summary"):
         document.add_heading(labels["summary"], level=2)
         for line in record["summary"].split("\n"):

@@ -37,20 +37,7 @@ def _lines(record: dict[str, Any]) -> list[str]:
     lines = [f"# {meeting['title']}", "", f"*{labels['document']}*", ""]
 
     lines += [f"## {labels['basic']}", ""]
-    lines += _table(
-        [labels["item"], labels["details"]],
-        [
-            [labels["name"], meeting["title"]],
-            [labels["goal"], meeting.get("goal", "")],
-            [labels["time"], text.meeting_time(meeting)],
-            [labels["place"], meeting.get("location", "")],
-            [labels["online"], text.online(meeting)],
-            [labels["host"], text.person(meeting.get("host"))],
-            [labels["recorder"], text.person(meeting.get("recorder"))],
-            [labels["present"], "\n".join(text.departments_present(meeting))],
-            [labels["copied"], "、".join(meeting.get("copied_departments", []))],
-        ],
-    )
+    lines += _table([labels["item"], labels["details"]], text.basic_rows(meeting, labels))
     if record.get("summary"):
         lines += [f"### {labels['summary']}", "", record["summary"].strip(), ""]
 

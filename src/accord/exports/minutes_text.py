@@ -104,6 +104,21 @@ def departments_present(meeting: dict[str, Any]) -> list[str]:
     ]
 
 
+def basic_rows(meeting: dict[str, Any], labels: dict[str, str]) -> list[list[str]]:
+    """The rows of the basic information table (S-TPL-1), label and value."""
+    return [
+        [labels["name"], meeting["title"]],
+        [labels["goal"], meeting.get("goal", "")],
+        [labels["time"], meeting_time(meeting)],
+        [labels["place"], meeting.get("location", "")],
+        [labels["online"], online(meeting)],
+        [labels["host"], person(meeting.get("host"))],
+        [labels["recorder"], person(meeting.get("recorder"))],
+        [labels["present"], "\n".join(departments_present(meeting))],
+        [labels["copied"], "、".join(meeting.get("copied_departments", []))],
+    ]
+
+
 def status(value: str) -> str:
     try:
         return str(ActionItem.Status(value).label)
