@@ -69,6 +69,7 @@ RULES: dict[str, Rule] = {
     "webhooks_webhook_delete": Rule(ORG),
     "actions_action_list": Rule(ORG),
     "actions_action_list_xlsx": Rule(ORG),
+    "actions_export_download": Rule(ORG),
     "actions_action_read": Rule(A, reads=True),
     "actions_action_update": Rule(A),
     "actions_action_delete": Rule(A),
@@ -205,6 +206,7 @@ def path_for(operation: Operation, world: World, role: str, *, hidden) -> str:
         "webhook_id": 999_999,
         "notification_id": 999_999,
         "series_id": 999_999,
+        "export_id": 999_999,
     }
     path = operation.path
     for name, value in values.items():

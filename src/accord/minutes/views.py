@@ -350,12 +350,8 @@ def actions_xlsx(request: HttpRequest, meeting_pk: int) -> HttpResponse:
 @require_safe
 def download_pdf(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     """The minutes as PDF: the approved version once approved, else the live record."""
-    meeting = _load(request, meeting_pk)
-    if getattr(meeting, "minutes", None) is None:
-        raise Http404
-    content = minutes_pdf(
-        minutes_document_record(meeting=meeting), language=translation.get_language()
-    )
+    meeting, record = _document(request, meeting_pk)
+    content = minutes_pdf(record, language=translation.get_language())
     return attachment(
         content,
         content_type="application/pdf",

@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.db.models import F, Min, Q
 
+from accord.actions import export_jobs
 from accord.core import clock
 from accord.notify import messages, planner
 from accord.notify.models import Channel, Notification
@@ -88,16 +89,41 @@ class Worker:
         now = clock.now()
         planned = 0
         every = dt.timedelta(seconds=settings.ACCORD_WORKER_PLAN_SECONDS)
+        purged = 0
         if force_plan or self.last_plan is None or now - self.last_plan >= every:
             with transaction.atomic():
                 planned = sum(planner.plan(now).values())
+            purged = self.purge_exports(now)
             self.last_plan = now
+        exports = self.render_exports(now)
         rows = self.claim(now)
         counts = self.deliver(rows)
-        counts.update(planned=planned, claimed=len(rows))
-        if rows or planned:
+        counts.update(exports)
+        exported = sum(exports.values())
+        counts.update(planned=planned, claimed=len(rows) + exported, exports_purged=purged)
+        if rows or planned or exported or purged:
             log.info("batch: %s", counts)
         return counts
+
+    # -- large exports ----------------------------------------------------------------------
+
+    def render_exports(self, now: dt.datetime) -> dict[str, int]:
+        """Render the pending action-plan exports (each claimed by one worker) and tell each
+        person theirs is ready; a failing one ends ``failed`` with its error."""
+        try:
+            return export_jobs.exports_run(
+                token=self.token, now=now, lease=self.lease, batch=self.batch
+            )
+        except Exception:  # e.g. the database went away: the notices still go out
+            log.exception("rendering exports")
+            return {}
+
+    def purge_exports(self, now: dt.datetime) -> int:
+        try:
+            return export_jobs.exports_purge(now)
+        except Exception:
+            log.exception("deleting old exports")
+            return 0
 
     # -- claim ------------------------------------------------------------------------------
 
