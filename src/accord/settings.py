@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "accord.actions",
     "accord.minutes",
     "accord.series",
+    "accord.analytics",
     "accord.notify",
     "accord.calendars",
     "accord.exports",  # templates of the rendered documents

@@ -9,6 +9,7 @@ urlpatterns = [
     path("meetings/", include("accord.meetings.urls")),
     path("minutes/", include("accord.minutes.urls")),
     path("actions/", include("accord.actions.urls")),
+    path("analytics/", include("accord.analytics.urls")),
     path("manage/templates/", include("accord.minutes.template_urls")),
     path("manage/", include("accord.org.urls")),
     path("notifications/", include("accord.notify.urls")),

@@ -14,7 +14,17 @@ from accord.org.models import Person
 
 pytestmark = pytest.mark.django_db
 
-ACCORD_APPS = ["core", "org", "meetings", "actions", "minutes", "series", "notify"]
+ACCORD_APPS = [
+    "core",
+    "org",
+    "meetings",
+    "actions",
+    "minutes",
+    "series",
+    "notify",
+    "api",
+    "calendars",
+]
 
 
 def accord_models():

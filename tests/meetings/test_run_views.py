@@ -1392,7 +1392,8 @@ def test_correction_after_approval_needs_a_new_version_and_shows_what_changed_s_
         assert section(minutes_view, "plan") == (
             "Action plan Task Owner Department Due date Required resources Status Correction "
             "提交技术方案初稿 周工程师 研发部 2026-09-15 测试服务器2台 Open Edit Remove "
-            "完成UI设计稿 陈主管 设计部 2026-09-18 — Open Edit Remove"
+            "完成UI设计稿 陈主管 设计部 2026-09-18 — Open Edit Remove "
+            "Download Excel Import action items"
         )
         edit_page = client.get(edit + "?from=minutes")
         assert '<input type="hidden" name="from" value="minutes">' in edit_page.content.decode()

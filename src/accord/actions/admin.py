@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from accord.actions.models import ActionItem, ActionUpdate
+from accord.actions.models import ActionItem, ActionUpdate, Export
 from accord.minutes.models import Signature
 
 
@@ -38,3 +38,12 @@ class ActionUpdateAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     list_select_related = ["action", "author"]
     autocomplete_fields = ["action", "author"]
+
+
+@admin.register(Export)
+class ExportAdmin(admin.ModelAdmin):
+    list_display = ["filename", "person", "kind", "rows", "status", "created_at", "finished_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["person"]
+    raw_id_fields = ["person"]
+    readonly_fields = ["stored_name", "claimed_by"]

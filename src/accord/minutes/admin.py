@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from accord.minutes.models import Minutes, MinutesVersion, Signature
+from accord.minutes.models import Minutes, MinutesTemplate, MinutesVersion, Signature
 
 
 class MinutesVersionInline(admin.TabularInline):
@@ -30,3 +30,11 @@ class SignatureAdmin(admin.ModelAdmin):
     list_display = ["action", "person", "version", "signed_at"]
     list_select_related = ["action", "person"]
     autocomplete_fields = ["action", "person"]
+
+
+@admin.register(MinutesTemplate)
+class MinutesTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "active", "uploaded_by", "uploaded_at"]
+    list_filter = ["active"]
+    list_select_related = ["uploaded_by"]
+    raw_id_fields = ["uploaded_by"]

@@ -1,0 +1,619 @@
+"""Every figure of the analytics page, each computed in the database (grouped aggregates, no
+loop over rows in Python), for a period, an optional department and what the person may see.
+
+**Scope.** PMO and administrators count every item and meeting; anyone else counts the items
+of the meetings ``meetings_visible_to`` lets them see (``actions_visible_to``) and those
+meetings. Cancelled items and cancelled meetings are never counted.
+
+**Which items a period holds.** An item belongs to the period when its *committed due date*
+falls within ``start``..``end`` (both days included). The committed due date is the due
+date as first agreed: the ``old_due_date`` of its earliest re-plan, or its due date if it
+was never re-planned. Re-planning moves the work, not the measure: an item finished after
+its first due date is late even if it met the re-planned one.
+
+**On time, late, overdue** (all days in the site's time zone, "today" from the clock):
+
+- *done on time* — done, and completed on or before the committed due date;
+- *done late* — done, and completed after the committed due date;
+- *open late* — still open (open or in progress) and the committed due date has passed;
+- *late* — done late or open late;
+- *on-time rate* — done on time ÷ (done on time + late): only items whose outcome is
+  decided; an open item not yet past its committed date counts in neither;
+- *overdue* — the live state the boards show: open and its **current** due date has passed.
+
+**Which meetings a period holds.** A meeting belongs to the period when it starts within it
+(in the site's time zone); with a department, the meetings that department organised.
+"""
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth, TruncWeek
+from django.utils import timezone
+
+from accord.actions.models import ActionItem, ActionUpdate, OverdueReason
+from accord.actions.selectors import actions_visible_to, sees_all_departments
+from accord.core import clock
+from accord.meetings.models import Meeting
+from accord.meetings.selectors import meetings_visible_to
+from accord.org.models import Department, Person
+
+Status = ActionItem.Status
+OPEN = ActionItem.OPEN_STATUSES
+LONG_MEETING_MINUTES = 90
+AGE_BUCKETS = ((1, 7), (8, 30), (31, None))  # days overdue, both ends included
+
+
+@dataclasses.dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+
+
+def last_quarter(today: dt.date | None = None) -> Period:
+    """The default period: the calendar quarter before the one ``today`` is in."""
+    today = today or clock.today()
+    first_month = 3 * ((today.month - 1) // 3) + 1
+    this_quarter = dt.date(today.year, first_month, 1)
+    end = this_quarter - dt.timedelta(days=1)
+    return Period(dt.date(end.year, end.month - 2, 1), end)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+def _rate(part: int, whole: int) -> float | None:
+    """A share in percent, one decimal; ``None`` when there is nothing to divide by."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+# -- the scopes ------------------------------------------------------------------------------
+
+FIRST_DUE = Coalesce(
+    Subquery(
+        ActionUpdate.objects.filter(action=OuterRef("pk"), kind=ActionUpdate.Kind.REPLAN)
+        .order_by("created_at", "id")
+        .values("old_due_date")[:1]
+    ),
+    F("due_date"),
+    output_field=DateField(),
+)
+
+
+def _items(
+    person: Person, period: Period, department: Department | None, *, either_side: bool = False
+) -> QuerySet[ActionItem]:
+    """The period's items the person may count, with ``first_due`` (committed due date) and
+    ``done_day`` (local day of completion). ``either_side``: the department gave the work
+    (its meeting) or was given it, for the matrix."""
+    items = ActionItem.objects.all() if sees_all_departments(person) else actions_visible_to(person)
+    items = (
+        items.exclude(status=Status.CANCELLED)
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .annotate(first_due=FIRST_DUE, done_day=TruncDate("completed_at"))
+        .filter(first_due__gte=period.start, first_due__lte=period.end)
+    )
+    if department is not None:
+        side = Q(department=department)
+        if either_side:
+            side |= Q(meeting__organiser_department=department)
+        items = items.filter(side)
+    return items
+
+
+def _meetings(person: Person, period: Period, department: Department | None) -> QuerySet[Meeting]:
+    meetings = (
+        Meeting.objects.all() if sees_all_departments(person) else meetings_visible_to(person)
+    )
+    meetings = meetings.exclude(status=Meeting.Status.CANCELLED).filter(
+        starts_at__gte=_midnight(period.start),
+        starts_at__lt=_midnight(period.end + dt.timedelta(days=1)),
+    )
+    if department is not None:
+        meetings = meetings.filter(organiser_department=department)
+    return meetings
+
+
+def _conditions(today: dt.date) -> dict[str, Q]:
+    done_on_time = Q(status=Status.DONE, done_day__lte=F("first_due"))
+    done_late = Q(status=Status.DONE, done_day__gt=F("first_due"))
+    open_late = Q(status__in=OPEN, first_due__lt=today)
+    return {
+        "on_time": done_on_time,
+        "done_late": done_late,
+        "open_late": open_late,
+        "late": done_late | open_late,
+        "overdue": Q(status__in=OPEN, due_date__lt=today),
+    }
+
+
+def _completion_counts(today: dt.date) -> dict:
+    c = _conditions(today)
+    replanned = ActionUpdate.objects.filter(action=OuterRef("pk"), kind=ActionUpdate.Kind.REPLAN)
+    return {
+        "due": Count("pk"),
+        "on_time": Count("pk", filter=c["on_time"]),
+        "done_late": Count("pk", filter=c["done_late"]),
+        "open_late": Count("pk", filter=c["open_late"]),
+        "late": Count("pk", filter=c["late"]),
+        "overdue": Count("pk", filter=c["overdue"]),
+        "replanned": Count("pk", filter=Exists(replanned)),
+    }
+
+
+# -- completion: per department, per person, and the trend -----------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Completion:
+    """One row of the completion tables: items due, done on time, done late, open late,
+    late, overdue now, re-planned at least once, and the on-time rate (percent)."""
+
+    key: object
+    label: str
+    due: int
+    on_time: int
+    done_late: int
+    open_late: int
+    late: int
+    overdue: int
+    replanned: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return _rate(self.on_time, self.on_time + self.late)
+
+
+COUNT_FIELDS = ("due", "on_time", "done_late", "open_late", "late", "overdue", "replanned")
+
+
+def _completion(rows: Iterable[dict], key: str, label: str) -> list[Completion]:
+    return [
+        Completion(key=row[key], label=row[label] or "", **{f: row[f] for f in COUNT_FIELDS})
+        for row in rows
+    ]
+
+
+def completion_total(rows: list[Completion], label: str = "") -> Completion:
+    """The sum of a completion table (its rows never overlap)."""
+    return Completion(
+        key=None, label=label, **{f: sum(getattr(r, f) for r in rows) for f in COUNT_FIELDS}
+    )
+
+
+def completion_by_department(
+    *, person: Person, period: Period, department: Department | None = None
+) -> list[Completion]:
+    """Per department given the work, by department name (one query)."""
+    rows = (
+        _items(person, period, department)
+        .values("department_id", "department__name")
+        .annotate(**_completion_counts(clock.today()))
+        .order_by("department__name", "department_id")
+    )
+    return _completion(rows, "department_id", "department__name")
+
+
+def completion_by_person(
+    *, person: Person, period: Period, department: Department | None = None
+) -> list[Completion]:
+    """Per owner, by name (one query)."""
+    rows = (
+        _items(person, period, department)
+        .values("owner_id", "owner__name")
+        .annotate(**_completion_counts(clock.today()))
+        .order_by("owner__name", "owner_id")
+    )
+    return _completion(rows, "owner_id", "owner__name")
+
+
+def _trend(
+    person: Person, period: Period, department: Department | None, trunc
+) -> list[Completion]:
+    rows = (
+        _items(person, period, department)
+        .annotate(bucket=trunc("first_due", output_field=DateField()))
+        .values("bucket")
+        .annotate(**_completion_counts(clock.today()))
+        .order_by("bucket")
+    )
+    return _completion(rows, "bucket", "bucket")
+
+
+def trend_by_week(
+    *, person: Person, period: Period, department: Department | None = None
+) -> list[Completion]:
+    """Items by the week (Monday) of their committed due date; weeks without items are
+    left out (one query)."""
+    return _trend(person, period, department, TruncWeek)
+
+
+def trend_by_month(
+    *, person: Person, period: Period, department: Department | None = None
+) -> list[Completion]:
+    """Items by the month of their committed due date (one query)."""
+    return _trend(person, period, department, TruncMonth)
+
+
+# -- overdue: age and reasons -----------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class OverdueAge:
+    """Open overdue items (current due date passed) by days overdue: 1–7, 8–30, over 30;
+    and how many of them have no reason given."""
+
+    days_1_7: int
+    days_8_30: int
+    over_30: int
+    without_reason: int
+
+    @property
+    def total(self) -> int:
+        return self.days_1_7 + self.days_8_30 + self.over_30
+
+
+def overdue_age(
+    *, person: Person, period: Period, department: Department | None = None
+) -> OverdueAge:
+    """Age of the period's open overdue items, in whole days past the current due date
+    (one query)."""
+    today = clock.today()
+    overdue = Q(status__in=OPEN)
+
+    def days(low: int, high: int | None) -> Q:
+        q = overdue & Q(due_date__lte=today - dt.timedelta(days=low))
+        if high is not None:
+            q &= Q(due_date__gte=today - dt.timedelta(days=high))
+        return q
+
+    figures = _items(person, period, department).aggregate(
+        days_1_7=Count("pk", filter=days(1, 7)),
+        days_8_30=Count("pk", filter=days(8, 30)),
+        over_30=Count("pk", filter=days(31, None)),
+        without_reason=Count("pk", filter=days(1, None) & Q(overdue_reason="")),
+    )
+    return OverdueAge(**figures)
+
+
+@dataclasses.dataclass(frozen=True)
+class ReasonCount:
+    reason: str
+    label: str
+    items: int
+
+
+def overdue_reasons(
+    *, person: Person, period: Period, department: Department | None = None
+) -> list[ReasonCount]:
+    """For each overdue reason, how many of the period's items were ever given it by their
+    owner (from the history, so a re-plan that clears the reason does not erase it; an item
+    given two different reasons counts under both). Every reason is listed, in the order of
+    the list owners choose from (one query)."""
+    found = dict(
+        ActionUpdate.objects.filter(
+            kind=ActionUpdate.Kind.OVERDUE_REASON,
+            action__in=_items(person, period, department).values("pk"),
+        )
+        .values("reason")
+        .annotate(items=Count("action", distinct=True))
+        .values_list("reason", "items")
+    )
+    return [ReasonCount(r.value, str(r.label), found.get(r.value, 0)) for r in OverdueReason]
+
+
+# -- minutes and sign-off ---------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class MinutesTimeliness:
+    """Per organising department, meetings of the period that ended (so have minutes):
+    distributed on time (first distribution at or before ``Minutes.due_at``, 24 h after the
+    end by default), late (distributed after it, or not distributed and the time is up),
+    and still within time."""
+
+    key: object
+    label: str
+    meetings: int
+    on_time: int
+    late: int
+    pending: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return _rate(self.on_time, self.on_time + self.late)
+
+
+def minutes_timeliness(
+    *, person: Person, period: Period, department: Department | None = None
+) -> list[MinutesTimeliness]:
+    """One query; a meeting without an organising department is under an empty label."""
+    now = clock.now()
+    rows = (
+        _meetings(person, period, department)
+        .filter(minutes__isnull=False)
+        .values("organiser_department_id", "organiser_department__name")
+        .annotate(
+            meetings=Count("pk"),
+            on_time=Count("pk", filter=Q(minutes__first_distributed_at__lte=F("minutes__due_at"))),
+            late=Count(
+                "pk",
+                filter=Q(minutes__first_distributed_at__gt=F("minutes__due_at"))
+                | Q(minutes__first_distributed_at__isnull=True, minutes__due_at__lt=now),
+            ),
+            pending=Count(
+                "pk", filter=Q(minutes__first_distributed_at__isnull=True, minutes__due_at__gte=now)
+            ),
+        )
+        .order_by("organiser_department__name")
+    )
+    return [
+        MinutesTimeliness(
+            key=row["organiser_department_id"],
+            label=row["organiser_department__name"] or "",
+            meetings=row["meetings"],
+            on_time=row["on_time"],
+            late=row["late"],
+            pending=row["pending"],
+        )
+        for row in rows
+    ]
+
+
+@dataclasses.dataclass(frozen=True)
+class SignOff:
+    """Per department given the work, items of the period's meetings whose minutes were
+    distributed: signed, not signed, and the **average** (not the median, which SQLite
+    cannot compute in SQL) hours from the minutes' first distribution to the signature; a
+    signature given before the distribution counts as 0 hours."""
+
+    key: object
+    label: str
+    signed: int
+    unsigned: int
+    total_latency: dt.timedelta
+
+    @property
+    def average_hours(self) -> float | None:
+        if not self.signed:
+            return None
+        return round(self.total_latency.total_seconds() / 3600 / self.signed, 1)
+
+
+def sign_off_latency(
+    *, person: Person, period: Period, department: Department | None = None
+) -> list[SignOff]:
+    """One query."""
+    items = ActionItem.objects.all() if sees_all_departments(person) else actions_visible_to(person)
+    meetings = _meetings(person, period, None)
+    items = items.filter(
+        meeting__in=meetings.values("pk"), meeting__minutes__first_distributed_at__isnull=False
+    ).exclude(status=Status.CANCELLED)
+    if department is not None:
+        items = items.filter(department=department)
+    distributed = F("meeting__minutes__first_distributed_at")
+    latency = Case(
+        When(signature__signed_at__lt=distributed, then=Value(dt.timedelta(0))),
+        default=ExpressionWrapper(F("signature__signed_at") - distributed, DurationField()),
+        output_field=DurationField(),
+    )
+    rows = (
+        items.values("department_id", "department__name")
+        .annotate(
+            signed=Count("signature"),
+            unsigned=Count("pk", filter=Q(signature__isnull=True)),
+            total_latency=Sum(latency, filter=Q(signature__isnull=False)),
+        )
+        .order_by("department__name")
+    )
+    return [
+        SignOff(
+            key=row["department_id"],
+            label=row["department__name"],
+            signed=row["signed"],
+            unsigned=row["unsigned"],
+            total_latency=row["total_latency"] or dt.timedelta(0),
+        )
+        for row in rows
+    ]
+
+
+# -- meeting discipline -----------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Discipline:
+    """Per organising department, the period's meetings that were held (started and ended):
+    how many; their agenda topics (the generated review of the previous plan left out) and
+    topics per meeting; over the topics whose actual minutes were recorded, the planned and
+    the actual minutes per topic; and the meetings that ran over 90 minutes (end − start)."""
+
+    key: object
+    label: str
+    meetings: int
+    topics: int
+    timed_topics: int
+    planned_minutes: int
+    actual_minutes: int
+    over_90: int
+
+    @property
+    def topics_per_meeting(self) -> float | None:
+        return round(self.topics / self.meetings, 1) if self.meetings else None
+
+    @property
+    def planned_per_topic(self) -> float | None:
+        return round(self.planned_minutes / self.timed_topics, 1) if self.timed_topics else None
+
+    @property
+    def actual_per_topic(self) -> float | None:
+        return round(self.actual_minutes / self.timed_topics, 1) if self.timed_topics else None
+
+
+DISCIPLINE_FIELDS = ("meetings", "topics", "timed_topics", "planned_minutes", "actual_minutes")
+
+
+def discipline_total(rows: list[Discipline], label: str = "") -> Discipline:
+    fields = (*DISCIPLINE_FIELDS, "over_90")
+    return Discipline(
+        key=None, label=label, **{f: sum(getattr(r, f) for r in rows) for f in fields}
+    )
+
+
+def meeting_discipline(
+    *, person: Person, period: Period, department: Department | None = None
+) -> list[Discipline]:
+    """One query (meetings joined to their topics: meetings are counted distinct)."""
+    agenda = Q(topics__is_review=False)
+    timed = agenda & Q(topics__actual_minutes__isnull=False)
+    long = dt.timedelta(minutes=LONG_MEETING_MINUTES)
+    rows = (
+        _meetings(person, period, department)
+        .filter(started_at__isnull=False, ended_at__isnull=False)
+        .values("organiser_department_id", "organiser_department__name")
+        .annotate(
+            n_meetings=Count("pk", distinct=True),
+            n_topics=Count("topics", filter=agenda, distinct=True),
+            n_timed=Count("topics", filter=timed, distinct=True),
+            n_planned=Coalesce(
+                Sum("topics__planned_minutes", filter=timed), 0, output_field=IntegerField()
+            ),
+            n_actual=Coalesce(
+                Sum("topics__actual_minutes", filter=timed), 0, output_field=IntegerField()
+            ),
+            n_over_90=Count("pk", distinct=True, filter=Q(ended_at__gt=F("started_at") + long)),
+        )
+        .order_by("organiser_department__name")
+    )
+    return [
+        Discipline(
+            key=row["organiser_department_id"],
+            label=row["organiser_department__name"] or "",
+            meetings=row["n_meetings"],
+            topics=row["n_topics"],
+            timed_topics=row["n_timed"],
+            planned_minutes=row["n_planned"],
+            actual_minutes=row["n_actual"],
+            over_90=row["n_over_90"],
+        )
+        for row in rows
+    ]
+
+
+# -- the cross-department matrix --------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class MatrixCell:
+    """Items of the period that meetings organised by ``giver`` gave to ``given``, and how
+    many of them are late (done late or open late)."""
+
+    giver: str
+    given: str
+    items: int
+    late: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Matrix:
+    givers: list[str]
+    given: list[str]
+    cells: list[MatrixCell]
+
+    def grid(self, field: str = "items") -> list[list[int]]:
+        """The values as rows (givers) × columns (departments given the work)."""
+        by_pair = {(c.giver, c.given): getattr(c, field) for c in self.cells}
+        return [[by_pair.get((g, d), 0) for d in self.given] for g in self.givers]
+
+
+def cross_department_matrix(
+    *, person: Person, period: Period, department: Department | None = None
+) -> Matrix:
+    """Organising department of the meeting → department given the work. With a
+    department: the work it gave and the work it was given (one query)."""
+    late = _conditions(clock.today())["late"]
+    rows = (
+        _items(person, period, department, either_side=True)
+        .values("meeting__organiser_department__name", "department__name")
+        .annotate(items=Count("pk"), late=Count("pk", filter=late))
+        .order_by("meeting__organiser_department__name", "department__name")
+    )
+    cells = [
+        MatrixCell(
+            giver=row["meeting__organiser_department__name"] or "",
+            given=row["department__name"],
+            items=row["items"],
+            late=row["late"],
+        )
+        for row in rows
+    ]
+    givers = sorted({c.giver for c in cells})
+    given = sorted({c.given for c in cells})
+    return Matrix(givers=givers, given=given, cells=cells)
+
+
+# -- the page ---------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Figures:
+    period: Period
+    department: Department | None
+    departments: list[Completion]
+    people: list[Completion]
+    age: OverdueAge
+    reasons: list[ReasonCount]
+    minutes: list[MinutesTimeliness]
+    sign_off: list[SignOff]
+    discipline: list[Discipline]
+    matrix: Matrix
+    weeks: list[Completion]
+    months: list[Completion]
+
+    @property
+    def total(self) -> Completion:
+        return completion_total(self.departments)
+
+    @property
+    def discipline_overall(self) -> Discipline:
+        return discipline_total(self.discipline)
+
+
+def analytics_figures(
+    *, person: Person, period: Period, department: Department | None = None
+) -> Figures:
+    """Every figure of the page: ten queries, however much history there is."""
+    scope = {"person": person, "period": period, "department": department}
+    return Figures(
+        period=period,
+        department=department,
+        departments=completion_by_department(**scope),
+        people=completion_by_person(**scope),
+        age=overdue_age(**scope),
+        reasons=overdue_reasons(**scope),
+        minutes=minutes_timeliness(**scope),
+        sign_off=sign_off_latency(**scope),
+        discipline=meeting_discipline(**scope),
+        matrix=cross_department_matrix(**scope),
+        weeks=trend_by_week(**scope),
+        months=trend_by_month(**scope),
+    )

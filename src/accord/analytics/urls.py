@@ -1,0 +1,9 @@
+from django.urls import path
+
+from accord.analytics import views
+
+app_name = "analytics"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+]
