@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres lint install system-deps
+.PHONY: run test test-sqlite test-postgres lint install system-deps runtime-deps
 
 # A Python >= 3.12: the first one found on PATH or under pyenv.
 PYTHON := $(shell for p in python3.12 python3.13 $${PYENV_ROOT:-$${HOME:-/root}/.pyenv}/versions/3.12*/bin/python3 $${PYENV_ROOT:-$${HOME:-/root}/.pyenv}/versions/3.13*/bin/python3; do \
@@ -19,7 +19,7 @@ $(BIN)/accord: pyproject.toml
 
 install: $(BIN)/accord
 
-run: install
+run: install runtime-deps
 	$(BIN)/accord migrate --noinput
 	$(BIN)/accord demo
 	$(BIN)/accord serve
@@ -27,7 +27,15 @@ run: install
 # The browser tests drive Debian's Chromium; Chinese needs a CJK font (the PDFs embed it too).
 # WeasyPrint (PDF) lays text out with pango; the tests read PDFs with poppler-utils.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SYSTEM_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
+RUNTIME_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+SYSTEM_PACKAGES := $(RUNTIME_PACKAGES) chromium poppler-utils
+# What Accord itself needs (the PDF's font and layout libraries), for `make run`.
+runtime-deps:
+	@dpkg -s $(RUNTIME_PACKAGES) >/dev/null 2>&1 || { \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(RUNTIME_PACKAGES) >/dev/null; }
+
+# Everything the tests need besides.
 system-deps:
 	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || { \
 		$(SUDO) apt-get update -qq && \
