@@ -45,8 +45,9 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth, TruncWeek
+from django.db.models.functions import Coalesce, RowNumber, TruncDate, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from accord.actions.models import ActionItem, ActionUpdate, OverdueReason
@@ -106,18 +107,24 @@ def _items(
     ``done_day`` (local day of completion). ``either_side``: the department gave the work
     (its meeting) or was given it, for the matrix."""
     items = ActionItem.objects.all() if sees_all_departments(person) else actions_visible_to(person)
-    items = (
-        items.exclude(status=Status.CANCELLED)
-        .exclude(meeting__status=Meeting.Status.CANCELLED)
-        .annotate(first_due=FIRST_DUE, done_day=TruncDate("completed_at"))
-        .filter(first_due__gte=period.start, first_due__lte=period.end)
-    )
+    items = _counted(items, period)
     if department is not None:
         side = Q(department=department)
         if either_side:
             side |= Q(meeting__organiser_department=department)
         items = items.filter(side)
     return items
+
+
+def _counted(items: QuerySet[ActionItem], period: Period) -> QuerySet[ActionItem]:
+    """``items`` that count (not cancelled, nor from a cancelled meeting) whose committed due
+    date falls in the period, with ``first_due`` and ``done_day``."""
+    return (
+        items.exclude(status=Status.CANCELLED)
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .annotate(first_due=FIRST_DUE, done_day=TruncDate("completed_at"))
+        .filter(first_due__gte=period.start, first_due__lte=period.end)
+    )
 
 
 def _meetings(person: Person, period: Period, department: Department | None) -> QuerySet[Meeting]:
@@ -569,6 +576,84 @@ def cross_department_matrix(
     givers = sorted({c.giver for c in cells})
     given = sorted({c.given for c in cells})
     return Matrix(givers=givers, given=given, cells=cells)
+
+
+# -- the weekly digest -----------------------------------------------------------------------
+#
+# The digest counts for the whole installation (no reader's scope: it goes to the heads and
+# organisers themselves), grouped by department given the work or by the meeting's organiser.
+
+DIGEST_GROUPS = {"department": "department_id", "organiser": "meeting__organiser_id"}
+DIGEST_LIST_LENGTH = 10
+
+
+def digest_completion(
+    *, group: str, keys: Iterable[int], period: Period, today: dt.date
+) -> dict[int, Completion]:
+    """Completion of the period's items per department (``group="department"``) or per
+    organiser of their meeting (``"organiser"``), for those ``keys`` only (one query); a key
+    without items in the period is left out."""
+    field = DIGEST_GROUPS[group]
+    rows = (
+        _counted(ActionItem.objects.filter(**{f"{field}__in": list(keys)}), period)
+        .values(field)
+        .annotate(**_completion_counts(today))
+        .order_by(field)
+    )
+    return {
+        row[field]: Completion(key=row[field], label="", **{f: row[f] for f in COUNT_FIELDS})
+        for row in rows
+    }
+
+
+@dataclasses.dataclass(frozen=True)
+class DigestItem:
+    task: str
+    owner: str
+    due: dt.date
+
+
+@dataclasses.dataclass(frozen=True)
+class DigestList:
+    """How many items there are, and the first ``DIGEST_LIST_LENGTH`` by due date."""
+
+    count: int
+    items: list[DigestItem]
+
+
+def digest_open_items(
+    *, group: str, keys: Iterable[int], today: dt.date, days_ahead: int = 7
+) -> dict[tuple[int, str], DigestList]:
+    """Per department or organiser (see ``digest_completion``) and ``"overdue"`` (open, the
+    current due date passed) or ``"next"`` (open, due from ``today`` to ``days_ahead`` − 1
+    days after it): the count and the first items by due date, in one query however many
+    keys (a window numbers the items of each list; only the first ten leave the database)."""
+    field = DIGEST_GROUPS[group]
+    last = today + dt.timedelta(days=days_ahead - 1)
+    partition = [F(field), F("bucket")]
+    rows = (
+        ActionItem.objects.filter(**{f"{field}__in": list(keys)}, status__in=OPEN)
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .filter(due_date__lte=last)
+        .annotate(
+            bucket=Case(
+                When(due_date__lt=today, then=Value("overdue")),
+                default=Value("next"),
+            ),
+        )
+        .annotate(
+            rank=Window(RowNumber(), partition_by=partition, order_by=[F("due_date"), F("pk")]),
+            total=Window(Count("pk"), partition_by=partition),
+        )
+        .filter(rank__lte=DIGEST_LIST_LENGTH)
+        .values_list(field, "bucket", "total", "task", "owner__name", "owner__username", "due_date")
+        .order_by(field, "bucket", "rank")
+    )
+    lists: dict[tuple[int, str], DigestList] = {}
+    for key, bucket, total, task, name, username, due in rows:
+        found = lists.setdefault((key, bucket), DigestList(count=total, items=[]))
+        found.items.append(DigestItem(task=task, owner=name or username, due=due))
+    return lists
 
 
 # -- the page ---------------------------------------------------------------------------------

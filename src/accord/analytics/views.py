@@ -1,6 +1,6 @@
 """The analytics page: the period and department filters, the charts and the tables, and
-each table as CSV (``?format=csv&table=<key>``). Every figure comes from
-``accord.analytics.selectors``; this module only lays them out."""
+each table as CSV (``?format=csv&table=<key>``) or Excel (``?format=xlsx&table=<key>``).
+Every figure comes from ``accord.analytics.selectors``; this module only lays them out."""
 
 import csv
 import dataclasses
@@ -18,6 +18,10 @@ from django.views.decorators.http import require_GET
 from accord.analytics import charts, selectors
 from accord.analytics.forms import AnalyticsFilterForm
 from accord.analytics.selectors import Completion, Figures, Period
+from accord.exports.xlsx import table_xlsx
+
+DOWNLOADS = ("csv", "xlsx")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -221,6 +225,15 @@ def _csv(table: Table, period: Period) -> HttpResponse:
     return response
 
 
+def _xlsx(table: Table, period: Period) -> HttpResponse:
+    """The same rows as the CSV; numbers stay numbers."""
+    content = table_xlsx(title=table.title, headers=table.headers, rows=table.rows)
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    name = f"accord-{table.key}-{period.start.isoformat()}-{period.end.isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -239,15 +252,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             department = form.cleaned_data["department"]
         else:
             status = 422
-    if status != 200 and request.GET.get("format") == "csv":
+    wanted_format = request.GET.get("format")
+    if status != 200 and wanted_format in DOWNLOADS:
         return HttpResponse(_("The filters are not valid."), status=422, content_type="text/plain")
     figures = selectors.analytics_figures(person=person, period=period, department=department)
     tables = _tables(figures)
-    if request.GET.get("format") == "csv":
+    if wanted_format in DOWNLOADS:
         wanted = request.GET.get("table", "")
         for table in tables:
             if table.key == wanted:
-                return _csv(table, period)
+                return _csv(table, period) if wanted_format == "csv" else _xlsx(table, period)
         return HttpResponse(_("There is no such table."), status=404, content_type="text/plain")
     query = request.GET.copy()
     query.pop("format", None)

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from accord.actions.models import ActionItem
 
 DATE_FORMAT = "yyyy-mm-dd"
+DECIMAL_FORMAT = "0.0#########"  # at least one decimal, more only when there are
 MAX_WIDTH = 60  # in Excel's character units; longer text wraps
 
 # Status colours: light fills, readable with black text, in print too.
@@ -125,6 +126,41 @@ def actions_xlsx(rows: Iterable[ActionRow], *, language: str) -> bytes:
         sheet.column_dimensions[get_column_letter(column)].width = min(MAX_WIDTH, widest + 2)
     sheet.freeze_panes = "A2"
     last = get_column_letter(len(titles))
+    sheet.auto_filter.ref = f"A1:{last}{max(1, len(rows) + 1)}"
+    sheet.print_title_rows = "1:1"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+SHEET_TITLE_FORBIDDEN = str.maketrans({ch: " " for ch in "[]:*?/\\"})
+
+
+def table_xlsx(*, title: str, headers: list[str], rows: list[list[object]]) -> bytes:
+    """Any table (an analytics table …) as a one-sheet workbook: the header bold, filled and
+    frozen, an auto-filter over the table, numbers as numbers (text such as "–" stays text)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title.translate(SHEET_TITLE_FORBIDDEN).strip()[:31] or "Sheet"
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(list(row))
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            if isinstance(cell.value, float):
+                cell.number_format = DECIMAL_FORMAT  # 50.0 shows as 50.0, as in the CSV
+    bold = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor=HEADER_FILL)
+    for cell in sheet[1]:
+        cell.font = bold
+        cell.fill = header_fill
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    for column in range(1, len(headers) + 1):
+        values = [sheet.cell(i, column).value for i in range(1, len(rows) + 2)]
+        widest = max(display_width("" if value is None else str(value)) for value in values)
+        sheet.column_dimensions[get_column_letter(column)].width = min(MAX_WIDTH, widest + 2)
+    sheet.freeze_panes = "A2"
+    last = get_column_letter(max(1, len(headers)))
     sheet.auto_filter.ref = f"A1:{last}{max(1, len(rows) + 1)}"
     sheet.print_title_rows = "1:1"
     out = io.BytesIO()

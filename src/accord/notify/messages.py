@@ -213,6 +213,52 @@ def _action_texts(kind: str, n: Notification) -> tuple[str, str, str, str]:
     return subject, text, link, label
 
 
+def _short(task: str, length: int = 60) -> str:
+    return task if len(task) <= length else task[: length - 1] + "…"
+
+
+def _digest_texts(n: Notification) -> tuple[str, str, str, str]:
+    """The weekly digest, compact enough for a chat bot: last week's numbers, then what is
+    overdue and what is due in the coming week, each with up to ten items."""
+    p = n.payload
+    week = p.get("week", "")
+    if p.get("scope") == "department":
+        subject = _("Weekly digest: %(name)s, %(week)s") % {"name": p.get("name", ""), "week": week}
+    else:
+        subject = _("Weekly digest of your meetings, %(week)s") % {"week": week}
+    rate = p.get("rate")
+    lines = [
+        _(
+            "%(start)s – %(end)s: %(due)d due, %(on_time)d done on time, %(late)d late, "
+            "on-time rate %(rate)s."
+        )
+        % {
+            "start": p.get("start", ""),
+            "end": p.get("end", ""),
+            "due": p.get("due", 0),
+            "on_time": p.get("on_time", 0),
+            "late": p.get("late", 0),
+            "rate": "–" if rate is None else f"{rate}%",
+        }
+    ]
+    for part, heading in (
+        ("overdue", _("Overdue now: %(count)d")),
+        ("next", _("Due by %(end)s: %(count)d")),
+    ):
+        found = p.get(part) or {"count": 0, "items": []}
+        lines.append(heading % {"count": found["count"], "end": p.get("next_end", "")})
+        lines += [
+            f"- {_short(item['task'])} ({item['owner']}, {item['due']})" for item in found["items"]
+        ]
+        more = found["count"] - len(found["items"])
+        if more > 0:
+            lines.append(_("… and %(count)d more") % {"count": more})
+    query = f"?start={p.get('start', '')}&end={p.get('end', '')}"
+    if p.get("scope") == "department":
+        query += f"&department={p.get('id', '')}"
+    return subject, "\n".join(lines), url("analytics:dashboard") + query, _("Open the analytics")
+
+
 def texts(n: Notification) -> tuple[str, str, str, str]:
     """Subject, text, link and link label of ``n`` in the active language."""
     kind = n.kind
@@ -262,6 +308,8 @@ def texts(n: Notification) -> tuple[str, str, str, str]:
             url("actions:export", n.payload.get("export_id", 0)),
             _("Open the export"),
         )
+    if kind == "digest.weekly":
+        return _digest_texts(n)
     if kind.startswith("meeting."):
         return _meeting_texts(kind, n)
     if kind.startswith("minutes.") or kind.startswith("action.sign"):
