@@ -24,6 +24,13 @@ def fixed_clock():
 
 
 @pytest.fixture(autouse=True)
+def no_weekly_digest(settings):
+    """NOW is a Monday 09:00, when the weekly digest goes out; tests of other notices would
+    count it. tests/analytics/test_digest.py switches it on."""
+    settings.ACCORD_DIGEST_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
 def english():
     """Messages are asserted in English; the zh-hans catalog is tested on its own."""
     with translation.override("en"):

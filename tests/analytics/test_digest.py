@@ -55,8 +55,9 @@ def payload(username: str) -> dict:
 
 
 @pytest.fixture
-def week(history: History) -> History:
-    """The history, with zhao heading the office instead of sun."""
+def week(history: History, settings) -> History:
+    """The history, with zhao heading the office instead of sun; the digest switched on."""
+    settings.ACCORD_DIGEST_ENABLED = True
     o = history.org
     org_services.department_set_head(actor=o.admin, department=o.office, head=o.zhao)
     return history

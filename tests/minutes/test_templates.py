@@ -60,6 +60,13 @@ def test_pmo_uploads_a_template_and_the_download_uses_it(client, org, ended_meet
         (_docx("{{ title }}"), "notes.txt", "The file is not a Word document (.docx)."),
         (_docx("{{ title "), "broken.docx", "A placeholder in the template is broken"),
         (_docx("{{ meeting.titel }}"), "typo.docx", "a placeholder Accord does not fill"),
+        # a template runs sandboxed: it cannot reach the server
+        (
+            _docx("{{ lipsum.__globals__['os'].getcwd() }}"),
+            "escape.docx",
+            "A placeholder in the template is broken",
+        ),
+        (_docx("{{ 1/0 }}"), "zero.docx", "A placeholder in the template is broken"),
     ],
 )
 def test_refusals_name_the_file_and_save_nothing(client, org, media, content, name, message):

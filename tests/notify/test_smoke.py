@@ -17,8 +17,12 @@ def test_schedule_reaches_app_mail_and_group_bot(org, draft_meeting, smtp):
             secret="SECabc",
         )
         meetings.meeting_schedule(actor=org.sun, meeting=draft_meeting)
-        counts = Worker().run(once=True)
-    assert counts["sent"] == 2
+        Worker().run(once=True)
+    sent = Notification.objects.filter(kind="meeting.invitation", status="sent")
+    assert sorted(sent.exclude(via="in_app").values_list("via", flat=True)) == ["dingtalk", "email"]
     assert len(bot.requests) == 1
-    assert len(smtp.messages) == 1
+    # li reads the installation's language
+    assert [m["Subject"] for m in smtp.messages if "邀请" in m["Subject"]] == [
+        "会议邀请：Q3产品上线跨部门协作启动会"
+    ]
     assert Notification.objects.filter(via="in_app", kind="meeting.invitation").count() == 7

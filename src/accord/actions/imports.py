@@ -28,6 +28,7 @@ from accord.meetings.models import Meeting
 from accord.org.models import Department, Person
 
 COLUMNS = ("task", "owner", "department", "due_date", "resources")
+DUE_TEXT_MAX = 100  # ActionItem.due_text keeps the phrase as said
 MAX_ROWS = 500
 
 
@@ -133,6 +134,10 @@ def _read_rows(file: IO[bytes]) -> list[tuple[int, tuple[Any, ...]]]:
                     code="too_many_rows",
                 )
             found.append((number, cells))
+    except AppError:
+        raise
+    except Exception:  # read-only mode parses the sheet only now: a damaged one fails here
+        raise _file_error(_("This is not an Excel workbook (.xlsx).")) from None
     finally:
         book.close()
     if not found:
@@ -222,6 +227,10 @@ def actions_import(
                 due_date = due
             elif due_cell is None or isinstance(due_cell, str):
                 due = _text(due_cell)
+                if len(due) > DUE_TEXT_MAX:
+                    raise AppError(
+                        _("Keep the due date to %(max)s characters.") % {"max": DUE_TEXT_MAX}
+                    )
                 due_date = parse_due_date(due, reference=day, not_before=day)
             else:
                 refuse(

@@ -34,5 +34,7 @@ class AnalyticsFilterForm(forms.Form):
                 self.add_error("end", _("The period ends before it starts."))
             elif end - start > LONGEST_PERIOD:
                 self.add_error("end", _("Choose a period of at most three years."))
+            elif end.year > 9000:  # the day after the end must still be a date
+                self.add_error("end", _("Choose an end date before the year 9000."))
         data["start"], data["end"] = start, end
         return data

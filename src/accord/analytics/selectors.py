@@ -592,10 +592,14 @@ def digest_completion(
 ) -> dict[int, Completion]:
     """Completion of the period's items per department (``group="department"``) or per
     organiser of their meeting (``"organiser"``), for those ``keys`` only (one query); a key
-    without items in the period is left out."""
+    without items in the period is left out. Items of confidential meetings stay out of the
+    digest: it goes to heads who may not take part in them."""
     field = DIGEST_GROUPS[group]
     rows = (
-        _counted(ActionItem.objects.filter(**{f"{field}__in": list(keys)}), period)
+        _counted(
+            ActionItem.objects.filter(**{f"{field}__in": list(keys)}, meeting__confidential=False),
+            period,
+        )
         .values(field)
         .annotate(**_completion_counts(today))
         .order_by(field)
@@ -632,7 +636,9 @@ def digest_open_items(
     last = today + dt.timedelta(days=days_ahead - 1)
     partition = [F(field), F("bucket")]
     rows = (
-        ActionItem.objects.filter(**{f"{field}__in": list(keys)}, status__in=OPEN)
+        ActionItem.objects.filter(
+            **{f"{field}__in": list(keys)}, status__in=OPEN, meeting__confidential=False
+        )
         .exclude(meeting__status=Meeting.Status.CANCELLED)
         .filter(due_date__lte=last)
         .annotate(

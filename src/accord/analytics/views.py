@@ -214,11 +214,18 @@ def _charts(f: Figures) -> dict[str, str]:
     return {key: mark_safe(draw()) for key, draw in drawn.items()}  # noqa: S308 - escaped SVG
 
 
+def _cell(value):
+    """A name that starts like a formula is written as text, so no spreadsheet runs it."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
 def _csv(table: Table, period: Period) -> HttpResponse:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(table.headers)
-    writer.writerows(table.rows)
+    writer.writerows([_cell(value) for value in row] for row in table.rows)
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     name = f"accord-{table.key}-{period.start.isoformat()}-{period.end.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -408,16 +408,21 @@ def minutes_docx_from_template(record: dict[str, Any], *, language: str, templat
     import zipfile
 
     import jinja2
+    import jinja2.sandbox
     from docxtpl import DocxTemplate
     from lxml import etree
 
     context = template_context(record, language=language)
     try:
         document = DocxTemplate(io.BytesIO(template))
-        # Autoescape: a "&" or "<" in the record must not break the document's XML.
+        # A template is code written by whoever uploads it: it runs in Jinja's sandbox, so
+        # it reaches the record and nothing of the server. Autoescape: a "&" or "<" in the
+        # record must not break the document's XML.
         document.render(
             context,
-            jinja_env=jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True),
+            jinja_env=jinja2.sandbox.ImmutableSandboxedEnvironment(
+                undefined=jinja2.StrictUndefined, autoescape=True
+            ),
         )
         out = io.BytesIO()
         document.save(out)
@@ -429,6 +434,8 @@ def minutes_docx_from_template(record: dict[str, Any], *, language: str, templat
         raise TemplateError("syntax", str(error), _near(error)) from error
     except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as error:
         raise TemplateError("not_docx", str(error)) from error
+    except Exception as error:  # a placeholder that fails on this record (1/0, a bad call …)
+        raise TemplateError("syntax", f"{type(error).__name__}: {error}", _near(error)) from error
     return out.getvalue()
 
 

@@ -52,6 +52,15 @@ class ActionRow:
     overdue_reason: str = ""
 
 
+
+def _as_text(sheet) -> None:
+    """Text that starts like a formula ("=…") stays text: what people typed into Accord must
+    never run as a formula in the reader's spreadsheet."""
+    for line in sheet.iter_rows():
+        for cell in line:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
+
 def column_titles() -> list[str]:
     """The header in the active language; the first five are the import's columns."""
     return [
@@ -104,6 +113,7 @@ def actions_xlsx(rows: Iterable[ActionRow], *, language: str) -> bytes:
                     row.overdue_reason,
                 ]
             )
+    _as_text(sheet)
     bold = Font(bold=True)
     header_fill = PatternFill("solid", fgColor=HEADER_FILL)
     for cell in sheet[1]:
@@ -145,6 +155,7 @@ def table_xlsx(*, title: str, headers: list[str], rows: list[list[object]]) -> b
     sheet.append(headers)
     for row in rows:
         sheet.append(list(row))
+    _as_text(sheet)
     for line in sheet.iter_rows(min_row=2):
         for cell in line:
             if isinstance(cell.value, float):

@@ -44,6 +44,9 @@ class Event:
     # False for notices that concern one person only (a channel of theirs stopped): they
     # do not go to the department's group bots.
     to_group_bots: bool = True
+    # About a confidential meeting: it reaches only people who may see that meeting (those
+    # who take part, administrators), never departments or group bots.
+    confidential: bool = False
     # The API event integrations subscribe to (``action.created`` …), with its data.
     hook: str = ""
     hook_data: dict = dataclasses.field(default_factory=dict)
@@ -59,6 +62,7 @@ def publish(events: Iterable[Event]) -> int:
     events = [event for event in events if event.people or event.departments or event.hook]
     if not events:
         return 0
+    _keep_confidential_within(events)
     hooks = integration_hooks() if any(event.hook for event in events) else []
     people = {person.pk: person for event in events for person in event.people if person.is_active}
     department_ids = {person.department_id for person in people.values() if person.department_id}
@@ -160,6 +164,33 @@ def publish(events: Iterable[Event]) -> int:
                 )
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     return len(rows)
+
+
+def _keep_confidential_within(events: list[Event]) -> None:
+    """Narrow every confidential event to the people who may see its meeting (three queries,
+    only when there is such an event)."""
+    secret = {event.meeting_id for event in events if event.confidential and event.meeting_id}
+    if not secret:
+        return
+    from accord.actions.models import ActionItem
+    from accord.meetings.models import Meeting, Participant
+
+    allowed: dict[int, set[int]] = {pk: set() for pk in secret}
+    for meeting_id, *people in Meeting.objects.filter(pk__in=secret).values_list(
+        "pk", "organiser_id", "host_id", "recorder_id"
+    ):
+        allowed[meeting_id].update(pk for pk in people if pk)
+    for model, field in ((Participant, "person_id"), (ActionItem, "owner_id")):
+        for meeting_id, person_id in model.objects.filter(meeting_id__in=secret).values_list(
+            "meeting_id", field
+        ):
+            allowed[meeting_id].add(person_id)
+    for event in events:
+        if event.confidential:
+            may_see = allowed.get(event.meeting_id, set())
+            event.people = [p for p in event.people if p.pk in may_see or p.is_superuser]
+            event.departments = ()
+            event.to_group_bots = False
 
 
 HOOK_EVENTS = (

@@ -112,6 +112,7 @@ def meeting_invited(meeting: Meeting, people: list[Person] | None = None) -> int
                 kind=kind,
                 people=people if people is not None else meeting_attendees(meeting),
                 meeting_id=meeting.pk,
+                confidential=meeting.confidential,
                 payload={"sequence": sequence},
                 hook="meeting.scheduled" if announced else "",
                 hook_data=meeting_data(meeting) if announced else {},
@@ -149,6 +150,7 @@ def participant_removed(meeting: Meeting, person: Person) -> int:
                 kind="meeting.uninvited",
                 people=[person],
                 meeting_id=meeting.pk,
+                confidential=meeting.confidential,
                 payload={"sequence": sequence},
             )
         ]
@@ -170,6 +172,7 @@ def meeting_cancelled(meeting: Meeting, *, was_scheduled: bool) -> int:
                 kind="meeting.cancelled",
                 people=meeting_attendees(meeting),
                 meeting_id=meeting.pk,
+                confidential=meeting.confidential,
                 payload={"sequence": meeting.calendar_sequence},
             )
         ]
@@ -186,6 +189,7 @@ def minutes_submitted(meeting: Meeting, minutes: Minutes) -> int:
                 kind="minutes.review",
                 people=_unique([meeting.host]),
                 meeting_id=meeting.pk,
+                confidential=meeting.confidential,
                 payload={"version": minutes.version},
             )
         ]
@@ -202,6 +206,7 @@ def minutes_returned(meeting: Meeting, minutes: Minutes, comment: str) -> int:
                 kind="minutes.returned",
                 people=_unique([meeting.recorder]),
                 meeting_id=meeting.pk,
+                confidential=meeting.confidential,
                 payload={"version": minutes.version, "comment": comment},
             )
         ]
@@ -235,6 +240,7 @@ def minutes_distributed(meeting: Meeting, version: int) -> int:
             people=_unique(people),
             departments=copied,
             meeting_id=meeting.pk,
+            confidential=meeting.confidential,
             payload={"version": version},
         )
     ]
@@ -247,6 +253,7 @@ def minutes_distributed(meeting: Meeting, version: int) -> int:
                 kind="action.sign_request",
                 people=[owners[owner_id]],
                 meeting_id=meeting.pk,
+                confidential=meeting.confidential,
                 payload={"version": version, "items": items},
             )
         )
@@ -269,6 +276,7 @@ def action_replanned(action: ActionItem, *, old_due: dt.date, reason: str) -> in
                 kind="action.replanned",
                 people=_unique([action.owner, head, action.meeting.organiser]),
                 meeting_id=action.meeting_id,
+                confidential=action.meeting.confidential,
                 action_id=action.pk,
                 payload={
                     "due": action.due_date.isoformat(),
@@ -379,7 +387,12 @@ def materials(now: dt.datetime) -> list[Event]:
     )
     events = _new(
         [
-            Event(key=f"materials:meeting:{m.pk}", kind="meeting.materials", meeting_id=m.pk)
+            Event(
+                key=f"materials:meeting:{m.pk}",
+                kind="meeting.materials",
+                meeting_id=m.pk,
+                confidential=m.confidential,
+            )
             for m in meetings
         ]
     )
@@ -436,6 +449,7 @@ def answers_nudge(now: dt.datetime) -> list[Event]:
                 people=_unique(people + [department.head]),
                 departments=[department],
                 meeting_id=meeting_id,
+                confidential=meetings[meeting_id].confidential,
                 payload={"department_name": department.name},
             )
         )
@@ -454,6 +468,7 @@ def minutes_late(now: dt.datetime) -> list[Event]:
             kind="minutes.late",
             people=_unique([m.meeting.recorder, m.meeting.host, m.meeting.organiser]),
             meeting_id=m.meeting_id,
+            confidential=m.meeting.confidential,
             payload={"due_at": m.due_at.isoformat()},
         )
         for m in minutes
@@ -470,11 +485,13 @@ def sign_reminders(now: dt.datetime) -> list[Event]:
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(today - dt.timedelta(days=days), dt.time(), tzinfo=tz)
     end = dt.datetime.combine(today, dt.time(), tzinfo=tz)
-    distributed = dict(
+    rows = list(
         Minutes.objects.filter(
             first_distributed_at__gte=start, first_distributed_at__lt=end
-        ).values_list("meeting_id", "first_distributed_at")
+        ).values_list("meeting_id", "first_distributed_at", "meeting__confidential")
     )
+    distributed = {meeting_id: at for meeting_id, at, _secret in rows}
+    secret = {meeting_id for meeting_id, _at, is_secret in rows if is_secret}
     if not distributed:
         return []
     unsigned = _unsigned_by_owner(distributed)
@@ -488,6 +505,7 @@ def sign_reminders(now: dt.datetime) -> list[Event]:
                 kind="action.sign_reminder",
                 people=[owners[owner_id]],
                 meeting_id=meeting_id,
+                confidential=meeting_id in secret,
                 payload={"items": items, "day": offset},
             )
         )
@@ -503,6 +521,7 @@ def _action_events(items, kind: str, key, people, payload=None, hook: str = "") 
                 people=_unique(people(item)),
                 meeting_id=item.meeting_id,
                 action_id=item.pk,
+                confidential=item.meeting.confidential,
                 payload={"due": item.due_date.isoformat(), **(payload(item) if payload else {})},
                 hook=hook,
                 hook_data=action_data(item) if hook else {},
@@ -519,7 +538,7 @@ def due_reminders(now: dt.datetime) -> list[Event]:
     last = today + dt.timedelta(days=settings.ACCORD_REMINDER_DAYS_BEFORE)
     items = ActionItem.objects.filter(
         status__in=OPEN, due_date__gt=today, due_date__lte=last
-    ).select_related("owner")
+    ).select_related("owner", "meeting")
     return _action_events(
         items,
         "action.reminder",
@@ -536,7 +555,7 @@ def status_requests(now: dt.datetime) -> list[Event]:
     first = today - dt.timedelta(days=settings.ACCORD_FOLLOW_UP_DAYS_AFTER)
     items = ActionItem.objects.filter(
         status__in=OPEN, due_date__gte=first, due_date__lte=today
-    ).select_related("owner")
+    ).select_related("owner", "meeting")
     return _action_events(
         items,
         "action.status_request",
@@ -596,7 +615,7 @@ def weekly_digest(now: dt.datetime) -> list[Event]:
     last 90 days who heads no department gets the same for the items of their meetings.
     The figures travel in the payload. Seven queries at most, however many departments."""
     today = rule_day(now)
-    if today.weekday() != settings.ACCORD_DIGEST_WEEKDAY:
+    if not settings.ACCORD_DIGEST_ENABLED or today.weekday() != settings.ACCORD_DIGEST_WEEKDAY:
         return []
     year, week, _weekday = today.isocalendar()
     stamp = f"{year}-W{week:02d}"
@@ -643,6 +662,7 @@ def weekly_digest(now: dt.datetime) -> list[Event]:
                 key=key,
                 kind="digest.weekly",
                 people=[person],
+                to_group_bots=False,  # a head's or organiser's own numbers
                 payload={
                     "week": stamp,
                     "scope": group,
@@ -696,9 +716,12 @@ def still_due(n: Notification) -> str:
     ahead = n.meeting is not None and n.meeting.status == Meeting.Status.SCHEDULED
     if n.kind in ("meeting.materials", "meeting.answers_nudge") and not ahead:
         return "the meeting is no longer ahead"
-    if n.kind == "minutes.late" and Minutes.objects.filter(
-        meeting_id=n.meeting_id, first_distributed_at__isnull=False
-    ).exists():
+    if (
+        n.kind == "minutes.late"
+        and Minutes.objects.filter(
+            meeting_id=n.meeting_id, first_distributed_at__isnull=False
+        ).exists()
+    ):
         return "the minutes have been distributed"
     if n.kind in ("action.sign_request", "action.sign_reminder"):
         from accord.minutes.models import Signature

@@ -174,12 +174,15 @@ def target_shown(channel: Channel) -> str:
 
 
 def deliveries_visible_to(person: Person) -> QuerySet[Notification]:
-    """The rows of the delivery log a person may see: every row for admins and the PMO;
-    otherwise the rows addressed to them and the rows of the channels they look after
-    (their own; the group bots of the departments they head, kept after a bot is deleted)."""
+    """The rows of the delivery log a person may see: every row for admins; for the PMO
+    every row but those about confidential meetings addressed to others; otherwise the rows
+    addressed to them and the rows of the channels they look after (their own; the group
+    bots of the departments they head, kept after a bot is deleted)."""
     rows = Notification.objects.all()
-    if manages_all_departments(person):
+    if person.is_superuser:
         return rows
+    if manages_all_departments(person):
+        return rows.exclude(Q(meeting__confidential=True) & ~Q(recipient=person))
     return rows.filter(Q(recipient=person) | Q(channel__person=person) | Q(department__head=person))
 
 

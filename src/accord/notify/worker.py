@@ -14,7 +14,8 @@
   fast") are tried again with exponential backoff, or after ``Retry-After``; after
   ``ACCORD_NOTIFY_MAX_ATTEMPTS`` the row fails. Permanent errors fail the row at once, and
   when the channel itself is at fault (wrong secret, deleted group) the channel is
-  switched off with the reason and its owner is told in the app. Nothing crashes the loop.
+  switched off with the reason and its owner is told in the app. A pass that fails is
+  logged and the loop goes on.
 - **Rate limits.** A row whose channel has used its quota (e.g. DingTalk's 20 a minute)
   waits in the queue until a slot frees; it is not dropped and not counted as an attempt.
 - **Stop.** SIGTERM or SIGINT lets the current batch finish, then the loop exits.
@@ -68,7 +69,16 @@ class Worker:
             # a caller's transaction (a test's) keeps its connection
             if not transaction.get_connection().in_atomic_block:
                 close_old_connections()
-            counts = self.tick(force_plan=once and self.last_plan is None)
+            try:
+                counts = self.tick(force_plan=once and self.last_plan is None)
+            except Exception:
+                # A database hiccup or a bug in one rule must not end the loop: the next
+                # pass tries again (rows stay claimed until their lease runs out).
+                if once:
+                    raise
+                log.exception("worker pass failed; trying again in %s s", interval)
+                self.stopping.wait(interval)
+                continue
             for key, value in counts.items():
                 totals[key] = totals.get(key, 0) + value
             if once and counts["claimed"] == 0:
