@@ -374,7 +374,10 @@ def action_delete(request, action_id: int):
 MOVE_ERRORS = errors(401, 403, 404, 409, 422)
 
 
-def _done(action: ActionItem) -> Done:
+def _move(request, action_id: int, service, **fields) -> Done:
+    """A lifecycle move: the visible item, the service, the item's status after it."""
+    action = _detail(request, action_id)
+    _call(service, actor=request.user, action=action, **fields)
     return Done(id=action.pk, status=action.status)
 
 
@@ -385,15 +388,9 @@ def _done(action: ActionItem) -> Done:
     description="Cancelling, and reopening what was not in progress, is the organiser's call.",
 )
 def action_set_status(request, action_id: int, payload: StatusIn):
-    action = _detail(request, action_id)
-    _call(
-        services.action_set_status,
-        actor=request.user,
-        action=action,
-        status=payload.status,
-        note=payload.note,
+    return _move(
+        request, action_id, services.action_set_status, status=payload.status, note=payload.note
     )
-    return _done(action)
 
 
 @router.post(
@@ -402,15 +399,13 @@ def action_set_status(request, action_id: int, payload: StatusIn):
     summary="Report progress (a percentage and a note) on an open item",
 )
 def action_progress(request, action_id: int, payload: ProgressIn):
-    action = _detail(request, action_id)
-    _call(
+    return _move(
+        request,
+        action_id,
         services.action_report_progress,
-        actor=request.user,
-        action=action,
         progress=payload.progress,
         note=payload.note,
     )
-    return _done(action)
 
 
 @router.post(
@@ -419,15 +414,13 @@ def action_progress(request, action_id: int, payload: ProgressIn):
     summary="Say why an overdue item is late (owner or their department head)",
 )
 def action_overdue_reason(request, action_id: int, payload: OverdueReasonIn):
-    action = _detail(request, action_id)
-    _call(
+    return _move(
+        request,
+        action_id,
         services.action_report_overdue_reason,
-        actor=request.user,
-        action=action,
         reason=payload.reason,
         text=payload.text,
     )
-    return _done(action)
 
 
 @router.post(
@@ -436,15 +429,7 @@ def action_overdue_reason(request, action_id: int, payload: OverdueReasonIn):
     summary="Re-plan an open item: a new due date and the reason (organiser side)",
 )
 def action_replan(request, action_id: int, payload: ReplanIn):
-    action = _detail(request, action_id)
-    _call(
-        services.action_replan,
-        actor=request.user,
-        action=action,
-        due=payload.due,
-        reason=payload.reason,
-    )
-    return _done(action)
+    return _move(request, action_id, services.action_replan, due=payload.due, reason=payload.reason)
 
 
 @router.post(
@@ -453,6 +438,4 @@ def action_replan(request, action_id: int, payload: ReplanIn):
     summary="Sign for my item once the minutes are approved (签字确认)",
 )
 def action_sign(request, action_id: int):
-    action = _detail(request, action_id)
-    _call(services.action_sign, actor=request.user, action=action)
-    return _done(action)
+    return _move(request, action_id, services.action_sign)

@@ -217,18 +217,19 @@ def _detail(request, pk: int) -> Meeting:
 )
 @paginate(Page)
 def meeting_list(request, filters: Query[MeetingFilters]):
+    department = (
+        Department.objects.filter(pk=filters.department).first() if filters.department else None
+    )
     meetings = meetings_search(
         person=request.user,
         status=filters.status or "",
         kind=filters.kind or "",
-        department=Department.objects.filter(pk=filters.department).first()
-        if filters.department
-        else None,
+        department=department,
         starts_from=filters.starts_from,
         starts_to=filters.starts_to,
         text=filters.q,
     )
-    if filters.department and not Department.objects.filter(pk=filters.department).exists():
+    if filters.department and department is None:
         meetings = meetings.none()
     if filters.series:
         meetings = meetings.filter(series_id=filters.series)
