@@ -186,6 +186,8 @@ ACCORD_NOTIFY_HOUR = env_int("ACCORD_NOTIFY_HOUR", 9, minimum=0, maximum=23)
 ACCORD_NOTIFY_CATCH_UP_DAYS = env_int("ACCORD_NOTIFY_CATCH_UP_DAYS", 7, minimum=1, maximum=90)
 # The weekday (0 = Monday … 6 = Sunday) the weekly digest goes out, from ACCORD_NOTIFY_HOUR.
 ACCORD_DIGEST_WEEKDAY = env_int("ACCORD_DIGEST_WEEKDAY", 0, minimum=0, maximum=6)
+# How many days ahead the worker creates a series' next meeting (once the latest is over).
+ACCORD_SERIES_LEAD_DAYS = env_int("ACCORD_SERIES_LEAD_DAYS", 7, minimum=1, maximum=90)
 ACCORD_DIGEST_ENABLED = env_bool("ACCORD_DIGEST_ENABLED", True)
 ACCORD_SIGN_REMINDERS = env_int("ACCORD_SIGN_REMINDERS", 3, minimum=0, maximum=30)
 ACCORD_NOTIFY_TIMEOUT = env_int("ACCORD_NOTIFY_TIMEOUT", 10, minimum=1, maximum=120)

@@ -319,7 +319,7 @@ def test_previous_plan_review_rows_s_review_2(
         actor=org.sun, meeting=follow_up, previous=reviewed_plan["on_time"].meeting
     )
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         rows = previous_plan_review(meeting=follow_up, today=dt.date(2026, 9, 20))
 
     assert [

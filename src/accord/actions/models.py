@@ -55,6 +55,11 @@ class ActionItem(BaseModel):
         related_name="actions",
     )
     due_date = models.DateField(_("due date"))
+    # The due date as agreed in the meeting. Re-plans move ``due_date`` and leave this, so
+    # "on time" is measured against the commitment (analytics, the review).
+    committed_due_date = models.DateField(_("committed due date"), editable=False)
+    replan_count = models.PositiveSmallIntegerField(_("re-plans"), default=0, editable=False)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True, editable=False)
     due_text = models.CharField(_("due date as said"), max_length=100, blank=True)
     resources = models.TextField(_("required resources"), blank=True)
     status = models.CharField(
@@ -80,6 +85,8 @@ class ActionItem(BaseModel):
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["meeting", "id"]),
             models.Index(fields=["topic"]),
+            models.Index(fields=["committed_due_date", "department"]),
+            models.Index(fields=["owner", "committed_due_date"]),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="progress_percent"),
@@ -92,6 +99,11 @@ class ActionItem(BaseModel):
     def __str__(self) -> str:
         return self.task[:80]
 
+    def save(self, *args, **kwargs) -> None:
+        if self.committed_due_date is None:
+            self.committed_due_date = self.due_date
+        super().save(*args, **kwargs)
+
 
 class ActionUpdate(models.Model):
     """The history of an action item: progress notes, status changes, re-plans, overdue reasons."""
@@ -101,6 +113,7 @@ class ActionUpdate(models.Model):
         STATUS = "status", _("Status change")
         REPLAN = "replan", _("Re-plan")
         OVERDUE_REASON = "overdue_reason", _("Overdue reason")
+        ESCALATION = "escalation", _("Escalation")
 
     action = models.ForeignKey(
         ActionItem, verbose_name=_("action item"), on_delete=models.CASCADE, related_name="updates"

@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Literal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -174,6 +175,9 @@ def action_update(
     )
     for name, value in changed.items():
         setattr(action, name, value)
+    if "due_date" in changed:
+        # A correction while the minutes are written changes what was agreed.
+        action.committed_due_date = action.due_date
     action.save()
     audit_record(actor=actor, verb="action.updated", subject=action, meeting=meeting, data=changed)
     if moved:
@@ -196,12 +200,31 @@ def action_remove(*, actor: Person, action: ActionItem) -> None:
     action.delete()
 
 
+def can_steer(person: Person, action: ActionItem) -> bool:
+    """Re-plan, cancel, reopen or escalate an item: who organises its meeting, or who
+    organises a meeting that reviews that meeting's plan (S-REVIEW-2)."""
+    meeting = action.meeting
+    if roles.can_organise(person, meeting):
+        return True
+    if not person.is_active or meeting.confidential:
+        return False
+    reviews = Q(previous_meetings=meeting.pk)
+    if meeting.series_id is not None:
+        reviews |= Q(series_id=meeting.series_id, starts_at__gt=meeting.starts_at)
+    return (
+        Meeting.objects.filter(Q(organiser=person) | Q(host=person))
+        .filter(reviews)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .exists()
+    )
+
+
 def can_track(person: Person, action: ActionItem) -> bool:
     """Report status and progress: the owner, their department's head, the organiser side."""
     return person.is_active and (
         person.pk == action.owner_id
         or action.department.head_id == person.pk
-        or roles.can_organise(person, action.meeting)
+        or can_steer(person, action)
     )
 
 
@@ -236,10 +259,7 @@ def action_set_status(
     if status == Status.CANCELLED or (
         status == Status.OPEN and action.status != Status.IN_PROGRESS
     ):
-        require(
-            roles.can_organise(actor, action.meeting),
-            _("Only the organiser may cancel or reopen an item."),
-        )
+        require(can_steer(actor, action), _("Only the organiser may cancel or reopen an item."))
     if action.meeting.status in (Meeting.Status.CANCELLED,):
         raise AppError(_("This meeting was cancelled."), field="status", code="illegal_state")
     now = clock.now()
@@ -357,7 +377,7 @@ def action_replan(
 ) -> ActionUpdate:
     """The organiser adjusts the plan (S-TRACK-3): a new due date, the reason, history kept."""
     _lock_action(action)
-    require(roles.can_organise(actor, action.meeting), _("Only the organiser may re-plan an item."))
+    require(can_steer(actor, action), _("Only the organiser may re-plan an item."))
     if action.status not in ActionItem.OPEN_STATUSES:
         raise AppError(
             _("Only an open item can be re-planned."), field="status", code="illegal_state"
@@ -374,12 +394,14 @@ def action_replan(
     old_due = action.due_date
     action.due_date, action.due_text = new_due, due_text
     action.overdue_reason, action.overdue_reason_text = "", ""
+    action.replan_count += 1
     action.save(
         update_fields=[
             "due_date",
             "due_text",
             "overdue_reason",
             "overdue_reason_text",
+            "replan_count",
             "updated_at",
         ]
     )
@@ -400,6 +422,36 @@ def action_replan(
         data={"from": old_due, "to": new_due, "reason": reason},
     )
     planner.action_replanned(action, old_due=old_due, reason=reason)
+    return update
+
+
+@transaction.atomic
+def action_escalate(*, actor: Person, action: ActionItem, note: str) -> ActionUpdate:
+    """The meeting hands a stuck item up (S-REVIEW-2): the owner's department head and the
+    PMO are told, with the meeting's note; the item shows it was escalated."""
+    _lock_action(action)
+    require(can_steer(actor, action), _("Only the organiser may escalate an item."))
+    if action.status not in ActionItem.OPEN_STATUSES:
+        raise AppError(
+            _("Only an open item can be escalated."), field="status", code="illegal_state"
+        )
+    note = (note or "").strip()
+    if not note:
+        raise AppError(_("Say what help is needed."), field="note", code="required")
+    now = clock.now()
+    action.escalated_at = now
+    action.save(update_fields=["escalated_at", "updated_at"])
+    update = ActionUpdate.objects.create(
+        action=action, author=actor, created_at=now, kind=ActionUpdate.Kind.ESCALATION, text=note
+    )
+    audit_record(
+        actor=actor,
+        verb="action.escalated",
+        subject=action,
+        meeting=action.meeting,
+        data={"note": note},
+    )
+    planner.action_escalated(action, actor=actor, note=note)
     return update
 
 

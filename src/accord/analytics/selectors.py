@@ -7,8 +7,8 @@ meetings. Cancelled items and cancelled meetings are never counted.
 
 **Which items a period holds.** An item belongs to the period when its *committed due date*
 falls within ``start``..``end`` (both days included). The committed due date is the due
-date as first agreed: the ``old_due_date`` of its earliest re-plan, or its due date if it
-was never re-planned. Re-planning moves the work, not the measure: an item finished after
+date as first agreed (``ActionItem.committed_due_date``, stored and indexed): re-plans move
+``due_date`` and leave it. Re-planning moves the work, not the measure: an item finished after
 its first due date is late even if it met the re-planned one.
 
 **On time, late, overdue** (all days in the site's time zone, "today" from the clock):
@@ -34,14 +34,11 @@ from django.db.models import (
     Count,
     DateField,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -89,15 +86,8 @@ def _rate(part: int, whole: int) -> float | None:
 
 # -- the scopes ------------------------------------------------------------------------------
 
-FIRST_DUE = Coalesce(
-    Subquery(
-        ActionUpdate.objects.filter(action=OuterRef("pk"), kind=ActionUpdate.Kind.REPLAN)
-        .order_by("created_at", "id")
-        .values("old_due_date")[:1]
-    ),
-    F("due_date"),
-    output_field=DateField(),
-)
+# Stored on the item (``committed_due_date``, indexed): the due date as first agreed.
+FIRST_DUE = F("committed_due_date")
 
 
 def _items(
@@ -155,7 +145,6 @@ def _conditions(today: dt.date) -> dict[str, Q]:
 
 def _completion_counts(today: dt.date) -> dict:
     c = _conditions(today)
-    replanned = ActionUpdate.objects.filter(action=OuterRef("pk"), kind=ActionUpdate.Kind.REPLAN)
     return {
         "due": Count("pk"),
         "on_time": Count("pk", filter=c["on_time"]),
@@ -163,7 +152,7 @@ def _completion_counts(today: dt.date) -> dict:
         "open_late": Count("pk", filter=c["open_late"]),
         "late": Count("pk", filter=c["late"]),
         "overdue": Count("pk", filter=c["overdue"]),
-        "replanned": Count("pk", filter=Exists(replanned)),
+        "replanned": Count("pk", filter=Q(replan_count__gt=0)),
     }
 
 

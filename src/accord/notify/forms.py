@@ -17,6 +17,7 @@ NOTICE_KINDS = [
     ("meeting.updated", _("Meeting changed")),
     ("meeting.cancelled", _("Meeting cancelled")),
     ("meeting.uninvited", _("No longer invited")),
+    ("meeting.planned", _("Next meeting of a series planned")),
     ("meeting.materials", _("Materials and questions")),
     ("meeting.answers_nudge", _("Answers missing")),
     ("minutes.review", _("Minutes to review")),
@@ -29,6 +30,7 @@ NOTICE_KINDS = [
     ("action.status_request", _("Status request")),
     ("action.overdue", _("Overdue notice")),
     ("action.replanned", _("Item re-planned")),
+    ("action.escalated", _("Item escalated")),
     ("channel.test", _("Test message")),
     ("channel.broken", _("Channel switched off")),
 ]

@@ -96,6 +96,26 @@ def _meeting_texts(kind: str, n: Notification) -> tuple[str, str, str, str]:
             "Please submit them before the meeting."
         ) % {"department": n.payload.get("department_name", ""), "facts": facts}
         link, label = url("meetings:prepare", meeting.pk), _("Answer")
+    elif kind == "meeting.planned":
+        subject = _("Next in the series: %(title)s") % {"title": title}
+        missing = n.payload.get("missing")
+        if missing:
+            needs = {
+                "host": _("name a host"),
+                "recorder": _("name a recorder"),
+                "topics": _("add an agenda topic"),
+                "participants": _("invite the participants"),
+            }.get(missing, _("check the meeting"))
+            text = _(
+                "The next meeting is ready as a draft: %(facts)s. It opens with the review of "
+                "the previous plan. To schedule it, %(needs)s."
+            ) % {"facts": facts, "needs": needs}
+            link, label = url("meetings:edit", meeting.pk), _("Finish planning")
+        else:
+            text = _(
+                "The next meeting is scheduled and its invitations have gone out: %(facts)s. "
+                "It opens with the review of the previous plan."
+            ) % {"facts": facts}
     else:
         raise KeyError(kind)
     return subject, text, link, label
@@ -207,6 +227,17 @@ def _action_texts(kind: str, n: Notification) -> tuple[str, str, str, str]:
             "new": day(n.payload["due"]),
             "old": day(n.payload["old_due"]),
             "reason": n.payload.get("reason", ""),
+        }
+    elif kind == "action.escalated":
+        subject = _("Escalated: %(task)s") % {"task": task}
+        text = _(
+            "%(meeting)s escalated %(task)s (%(owner)s, due on %(due)s). What is needed: %(note)s"
+        ) % {
+            "meeting": n.payload.get("by_meeting") or action.meeting.title,
+            "task": action.task,
+            "owner": owner,
+            "due": due,
+            "note": n.payload.get("note", ""),
         }
     else:
         raise KeyError(kind)

@@ -288,6 +288,25 @@ def action_replanned(action: ActionItem, *, old_due: dt.date, reason: str) -> in
     )
 
 
+def action_escalated(action: ActionItem, *, actor: Person, note: str) -> int:
+    """An item handed up: the owner, the head of the owner's department and the PMO."""
+    head = action.department.head if action.department_id else None
+    pmo = Person.objects.filter(is_pmo=True, is_active=True).order_by("pk")
+    return publish(
+        [
+            Event(
+                key=f"escalated:action:{action.pk}:{int(clock.now().timestamp())}",
+                kind="action.escalated",
+                people=[p for p in _unique([action.owner, head, *pmo]) if p.pk != actor.pk],
+                meeting_id=action.meeting_id,
+                confidential=action.meeting.confidential,
+                action_id=action.pk,
+                payload={"due": action.due_date.isoformat(), "note": note},
+            )
+        ]
+    )
+
+
 def action_due_changed(action: ActionItem) -> int:
     """Retire the notices planned for a due date (or owner) that no longer holds."""
     return retire(reason="the due date or owner changed", action=action, kind__in=DUE_KINDS)

@@ -40,6 +40,7 @@ from accord.notify.outbox import Event, publish
 from accord.notify.transports import MODULES, PermanentError, Target, TransientError
 from accord.notify.transports.base import Session, short
 from accord.org.models import Person
+from accord.series.services import series_plan_ahead
 
 log = logging.getLogger("accord.worker")
 Status = Notification.Status
@@ -100,7 +101,9 @@ class Worker:
         planned = 0
         every = dt.timedelta(seconds=settings.ACCORD_WORKER_PLAN_SECONDS)
         purged = 0
+        series_planned = 0
         if force_plan or self.last_plan is None or now - self.last_plan >= every:
+            series_planned = self.plan_series(now)
             with transaction.atomic():
                 planned = sum(planner.plan(now).values())
             purged = self.purge_exports(now)
@@ -110,10 +113,25 @@ class Worker:
         counts = self.deliver(rows)
         counts.update(exports)
         exported = sum(exports.values())
-        counts.update(planned=planned, claimed=len(rows) + exported, exports_purged=purged)
+        counts.update(
+            planned=planned,
+            claimed=len(rows) + exported,
+            exports_purged=purged,
+            series_planned=series_planned,
+        )
         if rows or planned or exported or purged:
             log.info("batch: %s", counts)
         return counts
+
+    # -- series -----------------------------------------------------------------------------
+
+    def plan_series(self, now: dt.datetime) -> int:
+        """Create the series' next meetings that fall due (``series_plan_ahead``)."""
+        try:
+            return len(series_plan_ahead(now))
+        except Exception:  # one broken series must not stop the notices
+            log.exception("planning series")
+            return 0
 
     # -- large exports ----------------------------------------------------------------------
 

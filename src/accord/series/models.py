@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accord.core.models import BaseModel
+from accord.meetings.models import Participant
 
 
 class MeetingSeries(BaseModel):
@@ -28,6 +29,30 @@ class MeetingSeries(BaseModel):
         blank=True,
         help_text=_('A list of {"title": ..., "minutes": ...}'),
     )
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("host"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorder"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    plan_ahead = models.BooleanField(
+        _("plan the next meeting ahead"),
+        default=True,
+        help_text=_(
+            "The worker creates the next meeting, with its review and agenda, a few days "
+            "before it falls due, and schedules it when it has a host, a recorder and people."
+        ),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -42,3 +67,30 @@ class MeetingSeries(BaseModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SeriesMember(models.Model):
+    """A standing participant: invited to every meeting of the series in this role."""
+
+    series = models.ForeignKey(
+        MeetingSeries, verbose_name=_("series"), on_delete=models.CASCADE, related_name="members"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="series_memberships",
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Participant.Role.choices)
+
+    class Meta:
+        verbose_name = _("standing participant")
+        verbose_name_plural = _("standing participants")
+        ordering = ["series", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "person"], name="series_member_once")
+        ]
+        indexes = [models.Index(fields=["person"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}@{self.series_id}"

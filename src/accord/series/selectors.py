@@ -20,25 +20,41 @@ class ReviewRow:
     on_time: bool | None  # None: open and not yet due
     overdue: bool
     replans: list[ActionUpdate] = field(default_factory=list)
+    carried: bool = False  # still open from an earlier meeting of the series
 
 
 def previous_plan_review(
     *, meeting: Meeting, person=None, today: dt.date | None = None
 ) -> list[ReviewRow]:
     """Every action item of the meetings this one follows, with its status now, whether it was
-    (or still can be) on time, and its re-plans. Two queries however many items.
+    (or still can be) on time, and its re-plans; in a series, also the items of its earlier
+    meetings that are still open (``carried``), so nothing drops out of the review until it
+    is done or cancelled. "On time" is measured against the committed due date, as in the
+    analytics: a re-planned item done by its new date was still late. Three queries however
+    many items.
 
     With ``person``, only the items of earlier meetings that person may see: a meeting can
     follow a confidential one, whose items stay with those who take part in it."""
     today = today or clock.today()
-    actions = ActionItem.objects.filter(meeting__following_meetings=meeting)
+    previous = list(meeting.previous_meetings.values_list("pk", "series_id", "starts_at"))
+    direct = {pk for pk, _series, _start in previous}
+    followed = Q(meeting__in=direct)
+    if meeting.series_id is not None:
+        earlier = [start for _pk, series, start in previous if series == meeting.series_id] or [
+            meeting.starts_at
+        ]
+        followed |= Q(
+            meeting__series_id=meeting.series_id,
+            meeting__starts_at__lt=min(earlier),
+            status__in=ActionItem.OPEN_STATUSES,
+        )
+    actions = ActionItem.objects.filter(followed)
     if person is not None:
         from accord.meetings.selectors import meetings_visible_to
 
         actions = actions.filter(meeting__in=meetings_visible_to(person))
     actions = (
-        actions
-        .select_related("owner", "department", "meeting")
+        actions.select_related("owner", "department", "meeting")
         .prefetch_related(
             Prefetch(
                 "updates",
@@ -54,7 +70,7 @@ def previous_plan_review(
     for action in actions:
         overdue = action.status in ActionItem.OPEN_STATUSES and action.due_date < today
         if action.status == ActionItem.Status.DONE and action.completed_at is not None:
-            on_time = timezone.localtime(action.completed_at).date() <= action.due_date
+            on_time = timezone.localtime(action.completed_at).date() <= action.committed_due_date
         elif overdue:
             on_time = False
         else:
@@ -67,6 +83,7 @@ def previous_plan_review(
                 on_time=on_time,
                 overdue=overdue,
                 replans=action.replans,
+                carried=action.meeting_id not in direct,
             )
         )
     return rows

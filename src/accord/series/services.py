@@ -5,7 +5,7 @@ import datetime as dt
 from dateutil.rrule import rrulestr
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -18,12 +18,13 @@ from accord.meetings.services import (
     PLANNING,
     meeting_create,
     meeting_lock,
+    meeting_schedule,
     require,
     require_minutes,
     require_status,
 )
 from accord.org.models import Person
-from accord.series.models import MeetingSeries
+from accord.series.models import MeetingSeries, SeriesMember
 
 
 def _review_title() -> str:
@@ -102,22 +103,7 @@ def _validate_rule(recurrence: str, start: dt.datetime) -> None:
         ) from None
 
 
-@transaction.atomic
-def series_create(
-    *,
-    actor: Person,
-    title: str,
-    recurrence: str,
-    duration_minutes: int = 30,
-    location: str = "",
-    standing_topics: list[dict] | None = None,
-) -> MeetingSeries:
-    """A recurring meeting, e.g. the weekly 15–30 minute check-in (S-REVIEW-1)."""
-    title = (title or "").strip()
-    if not title:
-        raise AppError(_("A series needs a name."), field="title", code="required")
-    _validate_rule(recurrence, clock.now())
-    require_minutes(duration_minutes, field="duration_minutes")
+def _standing_topics(standing_topics: list[dict] | None) -> list[dict]:
     topics = []
     for index, item in enumerate(standing_topics or []):
         valid = isinstance(item, dict)
@@ -135,45 +121,186 @@ def series_create(
                 field="standing_topics",
             )
         topics.append({"title": topic_title, "minutes": minutes})
+    return topics
+
+
+def _require_active_person(person: Person | None, field: str) -> None:
+    if person is not None and not person.is_active:
+        raise AppError(
+            _("%(name)s cannot sign in and cannot take this role.") % {"name": person},
+            field=field,
+            code="inactive",
+        )
+
+
+def _require_series_organiser(actor: Person, series: MeetingSeries) -> None:
+    require(
+        actor.is_active and (actor.pk == series.organiser_id or actor.is_pmo or actor.is_superuser),
+        _("Only the organiser of the series plans its meetings."),
+    )
+
+
+@transaction.atomic
+def series_create(
+    *,
+    actor: Person,
+    title: str,
+    recurrence: str,
+    duration_minutes: int = 30,
+    location: str = "",
+    standing_topics: list[dict] | None = None,
+    host: Person | None = None,
+    recorder: Person | None = None,
+    plan_ahead: bool = True,
+) -> MeetingSeries:
+    """A recurring meeting, e.g. the weekly 15–30 minute check-in (S-REVIEW-1)."""
+    require(actor.is_active, _("Only an active person can organise a meeting."))
+    title = (title or "").strip()
+    if not title:
+        raise AppError(_("A series needs a name."), field="title", code="required")
+    _validate_rule(recurrence, clock.now())
+    require_minutes(duration_minutes, field="duration_minutes")
+    topics = _standing_topics(standing_topics)
+    _require_active_person(host, "host")
+    _require_active_person(recorder, "recorder")
     series = MeetingSeries.objects.create(
         title=title,
         organiser=actor,
         recurrence=recurrence,
         duration_minutes=duration_minutes,
-        location=location.strip(),
+        location=(location or "").strip(),
         standing_topics=topics,
+        host=host,
+        recorder=recorder,
+        plan_ahead=plan_ahead,
     )
     audit_record(actor=actor, verb="series.created", subject=series)
     return series
 
 
+SERIES_FIELDS = (
+    "title",
+    "recurrence",
+    "duration_minutes",
+    "location",
+    "standing_topics",
+    "host",
+    "recorder",
+    "plan_ahead",
+    "active",
+)
+
+
+@transaction.atomic
+def series_update(*, actor: Person, series: MeetingSeries, **changes) -> MeetingSeries:
+    """Change a series; meetings already planned keep what they have."""
+    _require_series_organiser(actor, series)
+    unknown = set(changes) - set(SERIES_FIELDS)
+    if unknown:
+        raise TypeError(f"series_update() got unknown fields {sorted(unknown)}")
+    if "title" in changes:
+        changes["title"] = (changes["title"] or "").strip()
+        if not changes["title"]:
+            raise AppError(_("A series needs a name."), field="title", code="required")
+    if "recurrence" in changes:
+        _validate_rule(changes["recurrence"], clock.now())
+    if "duration_minutes" in changes:
+        require_minutes(changes["duration_minutes"], field="duration_minutes")
+    if "location" in changes:
+        changes["location"] = (changes["location"] or "").strip()
+    if "standing_topics" in changes:
+        changes["standing_topics"] = _standing_topics(changes["standing_topics"])
+    for role in ("host", "recorder"):
+        if role in changes:
+            _require_active_person(changes[role], role)
+    changed = {k: v for k, v in changes.items() if getattr(series, k) != v}
+    for name, value in changed.items():
+        setattr(series, name, value)
+    if changed:
+        series.save()
+        audit_record(
+            actor=actor,
+            verb="series.updated",
+            subject=series,
+            data={k: v for k, v in changed.items() if k != "standing_topics"},
+        )
+    return series
+
+
+@transaction.atomic
+def series_member_add(
+    *, actor: Person, series: MeetingSeries, person: Person, role: str
+) -> SeriesMember:
+    """A standing participant: invited to every meeting the series plans from now on."""
+    _require_series_organiser(actor, series)
+    _require_active_person(person, "person")
+    if role not in Participant.Role.values:
+        raise AppError(_("Choose a role from the list."), field="role", code="invalid")
+    if person.department_id is None:
+        raise AppError(
+            _("%(name)s belongs to no department yet.") % {"name": person}, field="person"
+        )
+    member, created = SeriesMember.objects.get_or_create(
+        series=series, person=person, defaults={"role": role}
+    )
+    if not created:
+        raise AppError(
+            _("%(name)s is already a standing participant.") % {"name": person},
+            field="person",
+            code="duplicate",
+        )
+    audit_record(actor=actor, verb="series.member_added", subject=series, data={"person": person})
+    return member
+
+
+@transaction.atomic
+def series_member_remove(*, actor: Person, series: MeetingSeries, person: Person) -> None:
+    _require_series_organiser(actor, series)
+    deleted, _rows = SeriesMember.objects.filter(series=series, person=person).delete()
+    if not deleted:
+        raise AppError(_("Not a standing participant."), field="person", code="not_found")
+    audit_record(actor=actor, verb="series.member_removed", subject=series, data={"person": person})
+
+
+def _next_start(series: MeetingSeries, *, not_before: dt.datetime | None = None):
+    """The next date of the rule after the latest occurrence (and after ``not_before``);
+    ``None`` when the rule has no more. The first occurrence anchors the rule, so COUNT
+    and UNTIL keep their meaning."""
+    occurrences = series.meetings.order_by("starts_at")
+    first, latest = occurrences.first(), occurrences.last()
+    rule = rrulestr(series.recurrence, dtstart=timezone.localtime(first.starts_at))
+    after = timezone.localtime(latest.starts_at)
+    if not_before is not None and not_before > after:
+        after = timezone.localtime(not_before)
+    return rule.after(after)
+
+
 @transaction.atomic
 def series_plan_next(
-    *, actor: Person, series: MeetingSeries, first_start: dt.datetime | None = None
+    *,
+    actor: Person,
+    series: MeetingSeries,
+    first_start: dt.datetime | None = None,
+    not_before: dt.datetime | None = None,
 ) -> Meeting:
-    """Create the next occurrence as a draft: standing participants and topics copied from the
-    last occurrence, the review of its plan first, its ``next_meeting`` topics carried."""
-    require(
-        actor.pk == series.organiser_id or actor.is_pmo or actor.is_superuser,
-        _("Only the organiser of the series plans its meetings."),
-    )
+    """Create the next occurrence as a draft: the standing participants (or, without them,
+    the last occurrence's), the series' host and recorder (or the last occurrence's), the
+    review of the last plan first, its ``next_meeting`` topics, then the standing topics."""
+    _require_series_organiser(actor, series)
     if not series.active:
         raise AppError(_("This series has ended."), field="series", code="inactive")
     occurrences = series.meetings.order_by("starts_at")
-    first, latest = occurrences.first(), occurrences.last()
     # Participants, roles and the plan to review come from the last meeting that took place
     # (or will); the next date comes from the latest occurrence, a cancelled one included.
     last = occurrences.exclude(status=Meeting.Status.CANCELLED).last()
-    if latest is None:
+    if not occurrences.exists():
         if first_start is None:
             raise AppError(
                 _("Give the start of the first meeting."), field="starts_at", code="required"
             )
         starts_at = first_start
     else:
-        # Anchored at the first occurrence, so COUNT and UNTIL keep their meaning.
-        rule = rrulestr(series.recurrence, dtstart=timezone.localtime(first.starts_at))
-        starts_at = rule.after(timezone.localtime(latest.starts_at))
+        starts_at = _next_start(series, not_before=not_before)
         if starts_at is None:
             raise AppError(
                 _("The series has no further dates."), field="recurrence", code="finished"
@@ -185,8 +312,8 @@ def series_plan_next(
         duration_minutes=series.duration_minutes,
         kind=Meeting.Kind.CHECK_IN,
         location=series.location,
-        host=last.host if last else None,
-        recorder=last.recorder if last else None,
+        host=series.host or (last.host if last else None),
+        recorder=series.recorder or (last.recorder if last else None),
         series=series,
     )
     for item in series.standing_topics:
@@ -196,12 +323,83 @@ def series_plan_next(
             title=item["title"],
             planned_minutes=item["minutes"],
         )
-    if last is not None:
+    members = list(series.members.select_related("person").filter(person__is_active=True))
+    if members:
+        Participant.objects.bulk_create(
+            Participant(
+                meeting=meeting, person=m.person, department_id=m.person.department_id, role=m.role
+            )
+            for m in members
+            if m.person.department_id is not None
+        )
+    elif last is not None:
         Participant.objects.bulk_create(
             Participant(meeting=meeting, person=p.person, department=p.department, role=p.role)
             for p in last.participants.select_related("person", "department")
             if p.person.is_active
         )
+    if last is not None:
         meeting_follow(actor=actor, meeting=meeting, previous=last)
     audit_record(actor=actor, verb="series.planned", subject=series, meeting=meeting)
     return meeting
+
+
+def _finished(meeting: Meeting, now: dt.datetime) -> bool:
+    """Over, so its plan and its ``next_meeting`` topics are known: ended, cancelled, or
+    a day past its end without having been run."""
+    if meeting.status not in PLANNING + (Meeting.Status.IN_PROGRESS,):
+        return True
+    return meeting.ends_at + dt.timedelta(days=1) <= now
+
+
+def series_plan_ahead(now: dt.datetime | None = None) -> list[Meeting]:
+    """The worker's duty (S-REVIEW-1): for each active series that plans ahead, once its
+    latest meeting is over and the next date is at most ``ACCORD_SERIES_LEAD_DAYS`` away,
+    create that meeting as its organiser would, and schedule it (invitations go out) when
+    it has what scheduling needs. The organiser is told either way."""
+    from accord.notify.outbox import Event, publish
+
+    now = now or clock.now()
+    lead = dt.timedelta(days=settings.ACCORD_SERIES_LEAD_DAYS)
+    latest = Meeting.objects.filter(series=OuterRef("pk")).order_by("-starts_at", "-id")
+    candidates = (
+        MeetingSeries.objects.filter(active=True, plan_ahead=True, organiser__is_active=True)
+        .annotate(latest_id=Subquery(latest.values("pk")[:1]))
+        .filter(latest_id__isnull=False)
+        .select_related("organiser")
+        .order_by("pk")
+    )
+    latest_meetings = Meeting.objects.in_bulk([s.latest_id for s in candidates])
+    planned = []
+    for candidate in candidates:
+        if not _finished(latest_meetings[candidate.latest_id], now):
+            continue
+        with transaction.atomic():
+            # One worker plans a series at a time; the second finds the new meeting ahead.
+            series = MeetingSeries.objects.select_for_update().get(pk=candidate.pk)
+            if not _finished(series.meetings.order_by("-starts_at", "-id").first(), now):
+                continue
+            starts_at = _next_start(series, not_before=now)
+            if starts_at is None or starts_at - now > lead:
+                continue
+            meeting = series_plan_next(actor=series.organiser, series=series, not_before=now)
+            missing = ""
+            try:
+                with transaction.atomic():
+                    meeting_schedule(actor=series.organiser, meeting=meeting)
+            except AppError as error:
+                missing = error.field or "schedule"
+            publish(
+                [
+                    Event(
+                        key=f"planned:meeting:{meeting.pk}",
+                        kind="meeting.planned",
+                        people=[series.organiser],
+                        meeting_id=meeting.pk,
+                        confidential=meeting.confidential,
+                        payload={"missing": missing},
+                    )
+                ]
+            )
+            planned.append(meeting)
+    return planned
