@@ -62,12 +62,12 @@ from django.db.models import Max  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accord.actions.models import ActionItem  # noqa: E402
-from accord.core import clock  # noqa: E402
+from accord.core import clock, seed  # noqa: E402
 from accord.meetings.models import Meeting  # noqa: E402
 from accord.minutes.models import Minutes  # noqa: E402
 from accord.notify import planner  # noqa: E402
 from accord.notify.models import Notification  # noqa: E402
-from accord.org.models import Department, Person  # noqa: E402
+from accord.org.models import Person  # noqa: E402
 
 TZ = ZoneInfo(settings.TIME_ZONE)
 NOW = dt.datetime(2026, 9, 7, 9, 0, tzinfo=TZ)  # a Monday, at the notify hour
@@ -132,26 +132,8 @@ def analyze() -> None:
 
 
 def people_and_departments() -> list[Person]:
-    departments = Department.objects.bulk_create(
-        [Department(name=f"部门{n:02d}") for n in range(DEPARTMENTS)]
-    )
-    people = Person.objects.bulk_create(
-        [
-            Person(
-                username=f"p{n:05d}",
-                name=f"员工{n:05d}",
-                password="!",
-                email=f"p{n:05d}@example.cn",
-                department=departments[n % DEPARTMENTS],
-            )
-            for n in range(PEOPLE)
-        ],
-        batch_size=1000,
-    )
-    for department, head in zip(departments, people, strict=False):
-        department.head = head
-    Department.objects.bulk_update(departments, ["head"])
-    return people
+    """``DEPARTMENTS`` departments and ``PEOPLE`` people, as ``accord seed-scale`` makes them."""
+    return seed.organisation(departments=DEPARTMENTS, people=PEOPLE, seed=4, now=NOW)
 
 
 def quiet_item(rng: random.Random) -> tuple[str, dt.date]:
@@ -214,6 +196,7 @@ def fill(*, start: int, stop: int, due: int, people: list[Person], rng: random.R
                     owner=owner,
                     department_id=owner.department_id,
                     due_date=due_date,
+                    committed_due_date=due_date,
                     status=status,
                     progress=100 if status == ActionItem.Status.DONE else 0,
                 )

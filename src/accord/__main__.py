@@ -3,6 +3,9 @@
 import os
 import sys
 
+# Commands spelt with a hyphen on the command line (Django names them after their module).
+ALIASES = {"seed-scale": "seed_scale"}
+
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
@@ -11,6 +14,8 @@ def main(argv: list[str] | None = None) -> int:
 
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "accord"
+    if len(argv) > 1:
+        argv[1] = ALIASES.get(argv[1], argv[1])
     try:
         execute_from_command_line(argv)
     except ImproperlyConfigured as exc:

@@ -10,6 +10,8 @@ urlpatterns = [
     path("minutes/", include("accord.minutes.urls")),
     path("actions/", include("accord.actions.urls")),
     path("analytics/", include("accord.analytics.urls")),
+    path("series/", include("accord.series.urls")),
+    path("series/review/", include("accord.series.review_urls")),
     path("manage/templates/", include("accord.minutes.template_urls")),
     path("manage/", include("accord.org.urls")),
     path("notifications/", include("accord.notify.urls")),

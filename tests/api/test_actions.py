@@ -15,6 +15,8 @@ from accord.actions.models import ActionItem, ActionUpdate
 from accord.core import clock
 from accord.core.errors import AppError
 from accord.minutes import services as minutes_services
+from accord.notify.models import Notification
+from accord.org import services as org_services
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +48,9 @@ def item_json(action: ActionItem, *, overdue: bool = False) -> dict:
         "progress": action.progress,
         "due_date": action.due_date.isoformat(),
         "due_text": action.due_text,
+        "committed_due_date": action.committed_due_date.isoformat(),
+        "replan_count": action.replan_count,
+        "escalated_at": None,
         "overdue": overdue,
         "overdue_reason": action.overdue_reason,
         "overdue_reason_text": action.overdue_reason_text,
@@ -618,3 +623,88 @@ def test_sign(world, api_clients):
     }
     again = post(api_clients["participant"], path)
     assert (again.status_code, again.json()["code"]) == (409, "already_signed")
+
+
+def _escalation_state(action: ActionItem) -> tuple:
+    action.refresh_from_db()
+    return (
+        action.escalated_at,
+        ActionUpdate.objects.filter(action=action, kind="escalation").count(),
+        Notification.objects.filter(kind="action.escalated").count(),
+    )
+
+
+def test_escalate(world, api_clients):
+    o = world.org
+    ma = org_services.person_create(
+        actor=o.admin, username="ma", name="马专员", department=o.office, is_pmo=True
+    )
+    path = f"/api/v1/actions/{world.action.pk}/escalate"
+    response = post(api_clients["organiser"], path, {"note": " 需要研发部负责人协调资源 "})
+    assert response.status_code == 200, response.content
+    assert response.json() == {"id": world.action.pk, "status": "open"}
+    world.action.refresh_from_db()
+    assert world.action.escalated_at == clock.now()
+    update = ActionUpdate.objects.get(action=world.action)
+    assert (update.kind, update.author, update.text) == (
+        "escalation",
+        o.sun,
+        "需要研发部负责人协调资源",
+    )
+    # the owner, the head of the owner's department (R&D: li) and the PMO (sun escalated it)
+    notices = Notification.objects.filter(kind="action.escalated").order_by("recipient_id")
+    assert [(n.recipient, n.via, n.action_id, n.payload) for n in notices] == [
+        (
+            person,
+            "in_app",
+            world.action.pk,
+            {"due": "2026-09-15", "note": "需要研发部负责人协调资源"},
+        )
+        for person in sorted((o.li, o.zhou, ma), key=lambda person: person.pk)
+    ]
+    detail = api_clients["participant"].get(f"/api/v1/actions/{world.action.pk}").json()
+    assert detail["escalated_at"] == "2026-09-07T01:00:00Z"
+    assert (detail["committed_due_date"], detail["replan_count"]) == ("2026-09-15", 0)
+    assert [(u["kind"], u["author"]["name"], u["text"]) for u in detail["updates"]] == [
+        ("escalation", "孙主任", "需要研发部负责人协调资源")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [({"note": "  "}, "required"), ({}, "required"), ({"note": "x" * 5001}, "invalid")],
+)
+def test_escalate_needs_a_note_and_changes_nothing_without(world, api_clients, data, code):
+    path = f"/api/v1/actions/{world.action.pk}/escalate"
+    response = post(api_clients["organiser"], path, data)
+    assert (response.status_code, response.json()["field"], response.json()["code"]) == (
+        422,
+        "note",
+        code,
+    )
+    assert _escalation_state(world.action) == (None, 0, 0)
+
+
+def test_escalate_is_the_organisers_call(world, api_clients):
+    """The organiser side (organiser, host, PMO, administrators) escalates; the owner, the
+    recorder and a copied department may not."""
+    path = f"/api/v1/actions/{world.action.pk}/escalate"
+    payload = {"note": "需要协调"}
+    for role in ("participant", "recorder", "reader"):
+        response = post(api_clients[role], path, payload)
+        assert (response.status_code, response.json()["code"]) == (403, "forbidden"), role
+    assert response.json()["message"] == "Only the organiser may escalate an item."
+    assert post(api_clients["outsider"], path, payload).status_code == 404
+    assert _escalation_state(world.action) == (None, 0, 0)
+
+
+def test_escalate_a_closed_item_is_refused(world, api_clients):
+    actions.action_set_status(actor=world.org.zhou, action=world.action, status="done")
+    path = f"/api/v1/actions/{world.action.pk}/escalate"
+    response = post(api_clients["organiser"], path, {"note": "需要协调"})
+    assert (response.status_code, response.json()["field"], response.json()["code"]) == (
+        409,
+        "status",
+        "illegal_state",
+    )
+    assert _escalation_state(world.action) == (None, 0, 0)

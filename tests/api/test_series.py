@@ -70,10 +70,14 @@ def test_create_a_series(org):
         "id": series.pk,
         "title": "Q3上线周例会",
         "organiser": {"id": org.wang.pk, "name": "王经理", "department": "市场部"},
+        "host": None,
+        "recorder": None,
         "recurrence": WEEKLY,
         "duration_minutes": 20,
         "location": "3号会议室",
         "standing_topics": [{"title": "本周进展", "minutes": 10}],
+        "plan_ahead": True,
+        "members": [],
         "active": True,
     }
 
@@ -148,10 +152,18 @@ def test_series_list_query_count_is_constant(org, django_assert_num_queries):
             meetings.participant_invite(
                 actor=series.organiser, meeting=meeting, person=org.zhou, role="executor"
             )
+            series_services.series_update(
+                actor=series.organiser, series=series, host=org.wang, recorder=org.zhao
+            )
+            for person in (org.zhou, org.zhang):
+                series_services.series_member_add(
+                    actor=series.organiser, series=series, person=person, role="executor"
+                )
 
     add(1)
     client.get("/api/v1/series")  # the token's first use is recorded once
-    with django_assert_num_queries(3) as few:
+    # token, count, page (with organiser, host and recorder), standing participants
+    with django_assert_num_queries(4) as few:
         assert client.get("/api/v1/series").json()["count"] == 1
     add(9)
     with django_assert_num_queries(len(few.captured_queries)):
@@ -295,6 +307,7 @@ def test_review_of_the_previous_plan(org, ended_meeting, follow_up):
     series_services.meeting_follow(actor=org.sun, meeting=follow_up, previous=ended_meeting)
     with clock.frozen(timezone.make_aware(dt.datetime(2026, 9, 16, 9, 0))):
         actions.action_replan(actor=org.sun, action=pending, due="9月30日前", reason="等待供应商")
+        actions.action_escalate(actor=org.sun, action=late, note="需要市场部负责人协调")
         response = api(org.wang).get(f"/api/v1/meetings/{follow_up.pk}/review")
     assert response.status_code == 200, response.content
     rows = response.json()
@@ -313,12 +326,41 @@ def test_review_of_the_previous_plan(org, ended_meeting, follow_up):
         ("任务2", "张专员", "市场部", "open", False, True),
         ("任务3", "陈主管", "设计部", "open", None, False),
     ]
+    assert [
+        (r["carried"], r["committed_due_date"], r["replan_count"], r["escalated_at"]) for r in rows
+    ] == [
+        (False, "2026-09-15", 0, None),
+        (False, "2026-09-15", 0, "2026-09-16T01:00:00Z"),
+        (False, "2026-09-15", 1, None),
+    ]
     assert rows[0]["meeting_id"] == ended_meeting.pk
     assert rows[0]["meeting_title"] == "Q3产品上线跨部门协作启动会"
     assert rows[2]["due_date"] == "2026-09-30"
     assert [(p["old_due_date"], p["new_due_date"], p["text"]) for p in rows[2]["replans"]] == [
         ("2026-09-15", "2026-09-30", "等待供应商")
     ]
+
+
+def test_review_carries_open_items_of_earlier_meetings_of_the_series(org, ended_meeting):
+    """C follows B; A came before B in the series: A's open items are carried into C's
+    review, A's done items are not."""
+    series = weekly(org, by=org.sun)
+    done, still_open = _plan(org, ended_meeting, 2)
+    actions.action_set_status(actor=org.zhou, action=done, status="done")
+    second, third = (
+        meetings.meeting_create(
+            actor=org.sun, title=f"周会{days}", starts_at=STARTS + dt.timedelta(days=days)
+        )
+        for days in (7, 14)
+    )
+    Meeting.objects.filter(pk__in=[ended_meeting.pk, second.pk, third.pk]).update(series=series)
+    series_services.meeting_follow(actor=org.sun, meeting=third, previous=second)
+    response = api(org.sun).get(f"/api/v1/meetings/{third.pk}/review")
+    assert response.status_code == 200, response.content
+    assert [
+        (r["action_id"], r["task"], r["status"], r["carried"], r["committed_due_date"])
+        for r in response.json()
+    ] == [(still_open.pk, "任务2", "open", True, "2026-09-15")]
 
 
 def test_review_hidden_from_those_who_may_not_see_the_meeting(org, ended_meeting, follow_up):
@@ -333,7 +375,8 @@ def test_review_query_count_is_constant(org, ended_meeting, follow_up, django_as
     client = api(org.sun)
     _plan(org, ended_meeting, 1)
     client.get(f"/api/v1/meetings/{follow_up.pk}/review")  # the token's first use is recorded once
-    with django_assert_num_queries(4) as few:
+    # token, meeting, the meetings it follows, the items, their re-plans
+    with django_assert_num_queries(5) as few:
         assert len(client.get(f"/api/v1/meetings/{follow_up.pk}/review").json()) == 1
     for action in _plan(org, ended_meeting, 8):
         actions.action_replan(actor=org.sun, action=action, due="9月30日前", reason="资源不足")

@@ -726,10 +726,10 @@ def _bigger_meeting(org: Org) -> Meeting:
 
 
 # session, person, the bell, the meeting and its record (participants, copies, topics, positions, action
-# items, objections, who raised them); the recorder's forms add people and departments, a
+# items, objections, who raised them), whether it follows a meeting (S-REVIEW-2); the recorder's forms add people and departments, a
 # participant's objection form asks whether they take part.
-RUN_PAGE_QUERIES_RECORDER = 13
-RUN_PAGE_QUERIES_PARTICIPANT = 12
+RUN_PAGE_QUERIES_RECORDER = 14
+RUN_PAGE_QUERIES_PARTICIPANT = 13
 
 
 def test_run_page_query_count_is_pinned_and_constant(
@@ -1535,9 +1535,9 @@ def _crowded_meeting(org: Org, *, start: bool, extra: int = 5) -> Meeting:
     return meeting
 
 
-# session, person, the bell, the meeting and its record; the host's attendance list comes with the
+# session, person, the bell, the meeting and its record, whether it follows a meeting; the host's attendance list comes with the
 # participants, so it adds none; before the start nobody records (no people, no departments).
-RUN_PAGE_QUERIES_HOST_SCHEDULED = 10
+RUN_PAGE_QUERIES_HOST_SCHEDULED = 11
 
 
 def test_attendance_adds_no_query_however_many_people(

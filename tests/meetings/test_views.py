@@ -793,6 +793,7 @@ def test_detail_for_the_organiser_offers_the_planning(client, org, draft_meeting
         url("topics_reorder", pk),
         url("topic_remove", pk, topics[2]),
         url("topic_add", pk),
+        reverse("series:follow", args=[pk]),  # review the plan of an earlier meeting
         url("question_add", pk),
         *[url("participant_remove", pk, p.pk) for p in participants],
         url("participants_invite", pk),
@@ -2286,8 +2287,9 @@ def _small_meeting(org: Org, meeting: Meeting) -> Meeting:
 
 
 # session, person, the bell; the meeting, its topics, participants, copies, questions, materials;
-# then for the organiser's planning the departments and people to choose from.
-DETAIL_QUERIES = {"sun": 11, "wang": 11, "li": 9}
+# whether it reviews earlier plans; then for the organiser's planning the departments and
+# people to choose from, and the earlier meetings it reviews and may review (S-REVIEW-1).
+DETAIL_QUERIES = {"sun": 14, "wang": 14, "li": 10}
 
 
 @pytest.mark.parametrize("who", ["sun", "wang", "li"])

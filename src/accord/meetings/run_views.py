@@ -40,6 +40,7 @@ from accord.meetings.models import AgendaTopic, Meeting, Objection, Participant,
 from accord.meetings.models import TopicOutcome as Outcome
 from accord.meetings.selectors import meeting_with_record
 from accord.org.models import Department, Person
+from accord.series.review_views import review_context
 from accord.web.forms import show_refusal
 
 Status = Meeting.Status
@@ -548,6 +549,10 @@ def _render(
                 e for e in context["positions"] if e.department.pk == department_pk
             )
         return render(request, partial, context, status=status)
+    # The whole page opens with the review of the previous plan (S-REVIEW-2).
+    context |= review_context(
+        person=request.user, meeting=meeting, next_url=_run_url(meeting, anchor="review")
+    )
     return render(request, "meetings/run/page.html", context, status=status)
 
 

@@ -68,6 +68,8 @@ from accord.meetings.selectors import (
     week_start,
 )
 from accord.org.models import Department
+from accord.series.review_views import ReviewFailure, detail_url, review_context
+from accord.series.views import follow_context
 from accord.web.forms import call_with_form
 
 PAGE_SIZE = 25
@@ -299,12 +301,16 @@ def _detail_context(
     failed_name: str = "",
     failed_section: str = "",
     chosen: str | None = None,
+    full_page: bool = True,
+    review_failure: ReviewFailure | None = None,
+    review_next: str | None = None,
 ) -> dict[str, Any]:
     """Everything the detail page and its sections show. ``failed`` is the form that was
     refused, re-rendered in its place (``failed_name``) with what was typed; its general
     message shows atop its section (or atop the page when the section has no controls).
     ``chosen`` (``?department=``) narrows the invite form to that department's people; an
-    unknown one narrows nothing."""
+    unknown one narrows nothing. The whole page also reviews the previous plan (S-REVIEW-2),
+    with ``review_failure`` shown at its item's form."""
     bound = {failed_name: failed} if failed is not None and failed_name else {}
     person = request.user
     topics = list(meeting.topics.all())
@@ -333,6 +339,13 @@ def _detail_context(
         "failed_in_section": can_plan or bool(request.htmx),
         "failed_messages": _failed_messages(failed, shown_in_place=bool(failed_name) and can_plan),
     }
+    if full_page:
+        context |= review_context(
+            person=person,
+            meeting=meeting,
+            next_url=review_next or detail_url(meeting.pk),
+            failure=review_failure,
+        )
     if not can_plan:
         return context
     departments = departments_to_choose()
@@ -364,6 +377,8 @@ def _detail_context(
     for name, make in forms_.items():
         context[name] = bound.get(name) or make()
     context["warnings"] = agenda_warnings(meeting=meeting)
+    if full_page:  # S-REVIEW-1: review the plan of an earlier meeting
+        context |= follow_context(person=person, meeting=meeting, form=bound.get("follow_form"))
     return context
 
 
@@ -371,9 +386,27 @@ def _detail_context(
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The meeting read-only, or, for its organiser before it starts, its planning."""
+    return detail_page(request, pk)
+
+
+def detail_page(
+    request: HttpRequest,
+    pk: int,
+    *,
+    status: int = 200,
+    review_failure: ReviewFailure | None = None,
+    review_next: str | None = None,
+) -> HttpResponse:
+    """The detail page; also what a refused move of the review shows (S-REVIEW-2)."""
     meeting = _planning(request, pk)
-    context = _detail_context(request, meeting, chosen=request.GET.get("department"))
-    return render(request, "meetings/detail.html", context)
+    context = _detail_context(
+        request,
+        meeting,
+        chosen=request.GET.get("department"),
+        review_failure=review_failure,
+        review_next=review_next,
+    )
+    return render(request, "meetings/detail.html", context, status=status)
 
 
 @login_required
@@ -386,7 +419,9 @@ def participants_section(request: HttpRequest, pk: int) -> HttpResponse:
         query = request.GET.urlencode()
         target = reverse("meetings:detail", args=[meeting.pk])
         return redirect(f"{target}?{query}#participants" if query else f"{target}#participants")
-    context = _detail_context(request, meeting, chosen=request.GET.get("department"))
+    context = _detail_context(
+        request, meeting, chosen=request.GET.get("department"), full_page=False
+    )
     return render(request, "meetings/_participants.html", context)
 
 
@@ -412,6 +447,7 @@ def _after_planning(
         failed=form if status else None,
         failed_name=form_name,
         failed_section=section,
+        full_page=not request.htmx,
     )
     if request.htmx:
         context["notice"] = notice if status is None else ""

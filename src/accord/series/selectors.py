@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accord.actions.models import ActionItem, ActionUpdate
@@ -110,3 +110,63 @@ def series_visible_to(person) -> QuerySet[MeetingSeries]:
 def series_get_visible(*, person, pk: int) -> MeetingSeries:
     """The series if the person may see it; ``MeetingSeries.DoesNotExist`` otherwise."""
     return series_visible_to(person).get(pk=pk)
+
+
+def series_list(*, person) -> QuerySet[MeetingSeries]:
+    """The series a person may see, with the start and id of the next meeting of each that
+    the person may see (the first not cancelled with ``starts_at`` >= now): one query."""
+    from accord.meetings.selectors import meetings_visible_to
+
+    upcoming = (
+        meetings_visible_to(person)
+        .filter(series=OuterRef("pk"), starts_at__gte=clock.now())
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("starts_at", "pk")
+    )
+    return (
+        series_visible_to(person)
+        .select_related("organiser")
+        .annotate(
+            next_meeting_id=Subquery(upcoming.values("pk")[:1]),
+            next_starts_at=Subquery(upcoming.values("starts_at")[:1]),
+        )
+        .order_by("title", "pk")
+    )
+
+
+def series_occurrences(*, person, series: MeetingSeries) -> list[Meeting]:
+    """Every meeting of the series, first first, each marked ``visible`` when the person may
+    see it (the page links those and only counts the others): one query."""
+    from accord.meetings.selectors import meetings_visible_to
+
+    return list(
+        series.meetings.annotate(
+            visible=Exists(meetings_visible_to(person).filter(pk=OuterRef("pk")))
+        ).order_by("starts_at", "pk")
+    )
+
+
+def meetings_to_follow(*, person, meeting: Meeting, limit: int = 50) -> list[Meeting]:
+    """The earlier meetings a person may see that ``meeting`` does not follow yet, newest
+    first, at most ``limit``."""
+    from accord.meetings.selectors import meetings_visible_to
+
+    return list(
+        meetings_visible_to(person)
+        .filter(starts_at__lt=meeting.starts_at)
+        .exclude(pk=meeting.pk)
+        .exclude(pk__in=meeting.previous_meetings.values("pk"))
+        .order_by("-starts_at", "-pk")[:limit]
+    )
+
+
+def meetings_followed(*, person, meeting: Meeting) -> list[Meeting]:
+    """The meetings whose plans ``meeting`` reviews, oldest first, each marked ``visible``
+    when the person may see it: one query."""
+    from accord.meetings.selectors import meetings_visible_to
+
+    return list(
+        meeting.previous_meetings.annotate(
+            visible=Exists(meetings_visible_to(person).filter(pk=OuterRef("pk")))
+        ).order_by("starts_at", "pk")
+    )

@@ -133,9 +133,16 @@ def _require_active_person(person: Person | None, field: str) -> None:
         )
 
 
+def series_can_manage(person: Person, series: MeetingSeries) -> bool:
+    """Change the series and plan its meetings: its organiser, PMO and administrators."""
+    return person.is_active and (
+        person.pk == series.organiser_id or person.is_pmo or person.is_superuser
+    )
+
+
 def _require_series_organiser(actor: Person, series: MeetingSeries) -> None:
     require(
-        actor.is_active and (actor.pk == series.organiser_id or actor.is_pmo or actor.is_superuser),
+        series_can_manage(actor, series),
         _("Only the organiser of the series plans its meetings."),
     )
 

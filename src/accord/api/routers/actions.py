@@ -74,6 +74,13 @@ class ActionOut(Schema):
     progress: int
     due_date: dt.date
     due_text: Text = Field(description="the due date as it was said, when it was a phrase")
+    committed_due_date: dt.date = Field(
+        description="the due date as agreed in the meeting; re-plans move due_date, not this"
+    )
+    replan_count: int = Field(description="how many times the item was re-planned")
+    escalated_at: dt.datetime | None = Field(
+        description="when the item was last escalated to the owner's head and the PMO"
+    )
     overdue: bool = Field(description="open and past its due date")
     overdue_reason: str
     overdue_reason_text: str
@@ -184,6 +191,15 @@ class ReplanIn(Schema):
         examples=["9月30日前"],
     )
     reason: Text = Field(..., max_length=2000, examples=["设计资源调整，延后两周"])
+
+
+class EscalateIn(Schema):
+    note: Text = Field(
+        ...,
+        max_length=5000,
+        description="what help is needed, for the owner's department head and the PMO",
+        examples=["供应商接口延期，需要研发部负责人协调资源"],
+    )
 
 
 def _action_list(person: Person, filters: ActionFilters):
@@ -430,6 +446,16 @@ def action_overdue_reason(request, action_id: int, payload: OverdueReasonIn):
 )
 def action_replan(request, action_id: int, payload: ReplanIn):
     return _move(request, action_id, services.action_replan, due=payload.due, reason=payload.reason)
+
+
+@router.post(
+    "/actions/{action_id}/escalate",
+    response={200: Done, **MOVE_ERRORS},
+    summary="Escalate an open item with a note: its owner's department head and the PMO are "
+    "told (organiser side, S-REVIEW-2)",
+)
+def action_escalate(request, action_id: int, payload: EscalateIn):
+    return _move(request, action_id, services.action_escalate, note=payload.note)
 
 
 @router.post(

@@ -4,16 +4,21 @@ Which series one sees is ``accord.series.selectors.series_visible_to``: those on
 those with a meeting one may see, and all of them for PMO and administrators."""
 
 import datetime as dt
+from typing import Any
 
+from django.db.models import Prefetch
+from django.http import HttpResponse
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from accord.api.common import Page, errors, ref
-from accord.api.routers.meetings import MeetingDetail, PersonName, named_as
-from accord.api.schemas import DepartmentRef, PersonRef, Text
+from accord.api.common import Page, errors, ref, require_if_match, set_etag
+from accord.api.routers.meetings import ACTIVE, MeetingDetail, PersonName, named_as
+from accord.api.schemas import DepartmentRef, ParticipantRole, PersonRef, Text
 from accord.meetings.models import Meeting
 from accord.meetings.selectors import meeting_get_visible, meeting_with_record, meetings_visible_to
+from accord.org.models import Person
 from accord.series import services
+from accord.series.models import MeetingSeries, SeriesMember
 from accord.series.selectors import previous_plan_review, series_get_visible, series_visible_to
 
 router = Router(tags=["series"])
@@ -24,15 +29,32 @@ class StandingTopic(Schema):
     minutes: int = Field(..., ge=1, le=24 * 60, examples=[10])
 
 
+class MemberOut(Schema):
+    """A standing participant: invited to every meeting the series plans."""
+
+    person: PersonRef
+    role: ParticipantRole
+
+
 class SeriesOut(Schema):
     id: int
     title: str
     organiser: PersonRef
+    host: PersonRef | None
+    recorder: PersonRef | None
     recurrence: str
     duration_minutes: int
     location: str
     standing_topics: list[StandingTopic]
+    plan_ahead: bool = Field(
+        description="the worker plans the next meeting a few days before it falls due"
+    )
+    members: list[MemberOut] = Field(description="the standing participants, in the order added")
     active: bool
+
+    @staticmethod
+    def resolve_members(obj) -> list:
+        return list(obj.members.all())
 
 
 class SeriesFilters(FilterSchema):
@@ -46,6 +68,30 @@ class SeriesIn(Schema):
     duration_minutes: int = Field(30, ge=1, le=24 * 60, examples=[30])
     location: Text = Field("", max_length=200, examples=["3号会议室"])
     standing_topics: list[StandingTopic] = Field([], max_length=50)
+    host_id: int | None = Field(None, examples=[2], description="hosts every meeting")
+    recorder_id: int | None = Field(None, examples=[9], description="records every meeting")
+    plan_ahead: bool = Field(
+        True, description="the worker plans the next meeting a few days before it falls due"
+    )
+
+
+class SeriesPatch(Schema):
+    """Only what is sent changes; host_id or recorder_id null clears the role."""
+
+    title: Text | None = Field(None, max_length=200, examples=["Q3上线周例会（双周）"])
+    recurrence: Text | None = Field(None, max_length=200, examples=["FREQ=WEEKLY;INTERVAL=2"])
+    duration_minutes: int | None = Field(None, ge=1, le=24 * 60, examples=[20])
+    location: Text | None = Field(None, max_length=200)
+    standing_topics: list[StandingTopic] | None = Field(None, max_length=50)
+    host_id: int | None = None
+    recorder_id: int | None = None
+    plan_ahead: bool | None = None
+    active: bool | None = Field(None, description="false: no more meetings are planned")
+
+
+class MemberIn(Schema):
+    person_id: int = Field(..., examples=[6])
+    role: ParticipantRole = Field(..., examples=["executor"])
 
 
 class PlanNextIn(Schema):
@@ -79,9 +125,31 @@ class ReviewRowOut(Schema):
     on_time: bool | None = Field(..., description="null: open and not yet due")
     overdue: bool
     replans: list[ReplanOut]
+    carried: bool = Field(
+        ..., description="still open from an earlier meeting of the series, not the one followed"
+    )
+    committed_due_date: dt.date = Field(..., description="the due date as agreed in the meeting")
+    replan_count: int
+    escalated_at: dt.datetime | None
 
 
-SERIES = ("organiser__department",)
+SERIES = ("organiser__department", "host__department", "recorder__department")
+MEMBERS = Prefetch(
+    "members", queryset=SeriesMember.objects.select_related("person__department").order_by("id")
+)
+# The services name the model's fields; the API names its inputs.
+INPUT_NAMES = {"host": "host_id", "recorder": "recorder_id", "person": "person_id"}
+
+
+def _series(request, pk: int) -> MeetingSeries:
+    """The series as SeriesOut shows it, if the caller may see it (404 otherwise)."""
+    return (
+        series_visible_to(request.user).select_related(*SERIES).prefetch_related(MEMBERS).get(pk=pk)
+    )
+
+
+def _person(pk: int | None, field: str) -> Person | None:
+    return ref(Person, pk, field=field, queryset=ACTIVE)
 
 
 @router.get(
@@ -98,16 +166,18 @@ def series_list(request, filters: Query[SeriesFilters]):
         series = series.filter(active=filters.active)
     if filters.q.strip():
         series = series.filter(title__icontains=filters.q.strip())
-    return series.select_related(*SERIES).order_by("title", "id")
+    return series.select_related(*SERIES).prefetch_related(MEMBERS).order_by("title", "id")
 
 
 @router.get(
     "/series/{series_id}",
     response={200: SeriesOut, **errors(401, 404)},
-    summary="Read a series",
+    summary="Read a series with its standing participants",
 )
-def series_read(request, series_id: int):
-    return series_get_visible(person=request.user, pk=series_id)
+def series_read(request, series_id: int, response: HttpResponse):
+    series = _series(request, series_id)
+    set_etag(response, series)
+    return series
 
 
 @router.post(
@@ -115,16 +185,88 @@ def series_read(request, series_id: int):
     response={201: SeriesOut, **errors(401, 403, 422)},
     summary="Create a recurring meeting, e.g. a weekly check-in (I become its organiser)",
 )
-def series_create(request, payload: SeriesIn):
-    series = services.series_create(
-        actor=request.user,
-        title=payload.title,
-        recurrence=payload.recurrence,
-        duration_minutes=payload.duration_minutes,
-        location=payload.location,
-        standing_topics=[topic.dict() for topic in payload.standing_topics],
-    )
-    return Status(201, series_visible_to(request.user).select_related(*SERIES).get(pk=series.pk))
+def series_create(request, payload: SeriesIn, response: HttpResponse):
+    with named_as(**INPUT_NAMES):
+        series = services.series_create(
+            actor=request.user,
+            title=payload.title,
+            recurrence=payload.recurrence,
+            duration_minutes=payload.duration_minutes,
+            location=payload.location,
+            standing_topics=[topic.dict() for topic in payload.standing_topics],
+            host=_person(payload.host_id, "host_id"),
+            recorder=_person(payload.recorder_id, "recorder_id"),
+            plan_ahead=payload.plan_ahead,
+        )
+    series = _series(request, series.pk)
+    set_etag(response, series)
+    return Status(201, series)
+
+
+@router.patch(
+    "/series/{series_id}",
+    response={200: SeriesOut, **errors(401, 403, 404, 409, 412, 422, 428)},
+    summary="Change a series (its organiser, PMO; needs If-Match)",
+    description="Meetings already planned keep what they have. Send the ETag you read in "
+    "If-Match: a stale write gets 412.",
+)
+def series_update(request, series_id: int, payload: SeriesPatch, response: HttpResponse):
+    series = series_get_visible(person=request.user, pk=series_id)
+    require_if_match(request, series)
+    data = payload.dict(exclude_unset=True)
+    changes: dict[str, Any] = {}
+    for name in (
+        "title",
+        "recurrence",
+        "duration_minutes",
+        "location",
+        "standing_topics",
+        "plan_ahead",
+        "active",
+    ):
+        if data.get(name) is not None:
+            changes[name] = data[name]
+    for role in ("host", "recorder"):
+        # null clears the role: a series may leave it to each meeting
+        if f"{role}_id" in data:
+            changes[role] = _person(data[f"{role}_id"], f"{role}_id")
+    with named_as(**INPUT_NAMES):
+        services.series_update(actor=request.user, series=series, **changes)
+    series = _series(request, series_id)
+    set_etag(response, series)
+    return series
+
+
+@router.post(
+    "/series/{series_id}/members",
+    response={201: MemberOut, **errors(401, 403, 404, 409, 422)},
+    summary="Add a standing participant, invited to every meeting the series plans from now "
+    "on (organiser)",
+)
+def series_member_add(request, series_id: int, payload: MemberIn):
+    series = series_get_visible(person=request.user, pk=series_id)
+    with named_as(**INPUT_NAMES):
+        member = services.series_member_add(
+            actor=request.user,
+            series=series,
+            person=ref(Person, payload.person_id, field="person_id"),
+            role=payload.role,
+        )
+    return Status(201, SeriesMember.objects.select_related("person__department").get(pk=member.pk))
+
+
+@router.delete(
+    "/series/{series_id}/members/{person_id}",
+    response={204: None, **errors(401, 403, 404, 422)},
+    summary="Remove a standing participant (organiser); meetings already planned keep them",
+)
+def series_member_remove(request, series_id: int, person_id: int):
+    series = series_get_visible(person=request.user, pk=series_id)
+    with named_as(**INPUT_NAMES):
+        services.series_member_remove(
+            actor=request.user, series=series, person=ref(Person, person_id, field="person_id")
+        )
+    return Status(204, None)
 
 
 @router.post(
@@ -185,6 +327,10 @@ def meeting_review(request, meeting_id: int):
             "on_time": row.on_time,
             "overdue": row.overdue,
             "replans": row.replans,
+            "carried": row.carried,
+            "committed_due_date": row.action.committed_due_date,
+            "replan_count": row.action.replan_count,
+            "escalated_at": row.action.escalated_at,
         }
         for row in previous_plan_review(meeting=meeting, person=request.user)
     ]
