@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres lint install system-deps runtime-deps
+.PHONY: run test test-sqlite test-postgres lint install system-deps runtime-deps bench
 
 # A Python >= 3.12: the first one found on PATH or under pyenv.
 PYTHON := $(shell for p in python3.12 python3.13 $${PYENV_ROOT:-$${HOME:-/root}/.pyenv}/versions/3.12*/bin/python3 $${PYENV_ROOT:-$${HOME:-/root}/.pyenv}/versions/3.13*/bin/python3; do \
@@ -28,7 +28,7 @@ run: install runtime-deps
 # WeasyPrint (PDF) lays text out with pango; the tests read PDFs with poppler-utils.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RUNTIME_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-SYSTEM_PACKAGES := $(RUNTIME_PACKAGES) chromium poppler-utils
+SYSTEM_PACKAGES := $(RUNTIME_PACKAGES) chromium poppler-utils wrk
 # What Accord itself needs (the PDF's font and layout libraries), for `make run`.
 runtime-deps:
 	@dpkg -s $(RUNTIME_PACKAGES) >/dev/null 2>&1 || { \
@@ -53,3 +53,11 @@ test-postgres: install system-deps
 	ACCORD_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -p no:cacheprovider
 
 test: lint test-sqlite test-postgres
+
+# The load benchmark (benchmarks/run.py) on PostgreSQL: a database of its own, seeded with
+# 1,000,000 action items the first time (a few minutes), then every operation under wrk.
+BENCH_URL ?= postgres://postgres@127.0.0.1:5432/accord_bench
+bench: install system-deps
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@psql -h 127.0.0.1 -U postgres -lqt | cut -d'|' -f1 | grep -qw accord_bench || createdb -h 127.0.0.1 -U postgres accord_bench
+	ACCORD_DATABASE_URL=$(BENCH_URL) $(BIN)/python benchmarks/run.py $(BENCH_ARGS)

@@ -217,6 +217,9 @@ ACCORD_MAX_UPLOAD_MB = env_int("ACCORD_MAX_UPLOAD_MB", 25, minimum=1, maximum=20
 ACCORD_SERVE_BIND = env_str("ACCORD_SERVE_BIND", "127.0.0.1:8000")
 ACCORD_SERVE_WORKERS = env_int("ACCORD_SERVE_WORKERS", 2, minimum=1, maximum=64)
 ACCORD_SERVE_THREADS = env_int("ACCORD_SERVE_THREADS", 4, minimum=1, maximum=64)
+ACCORD_SERVE_ACCESS_LOG = env_bool("ACCORD_SERVE_ACCESS_LOG", True)
+# The stack's own ceiling for benchmarks/run.py: /bench/hello answers 404 unless this is on.
+ACCORD_BENCH_HELLO = env_bool("ACCORD_BENCH_HELLO", False)
 
 # Security. ACCORD_HTTPS=true (production behind TLS) turns on secure cookies, the HTTPS
 # redirect and HSTS together; the default serves plain HTTP on 127.0.0.1 for one machine.

@@ -1,7 +1,8 @@
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -75,3 +76,12 @@ def language(request: HttpRequest) -> HttpResponse:
     translation.activate(code)
     response.set_cookie("django_language", code, max_age=365 * 24 * 3600, samesite="Lax")
     return response
+
+
+def bench_hello(request: HttpRequest) -> JsonResponse:
+    """The stack's ceiling for ``benchmarks/run.py``: Django and the server, no database.
+    Served by the same server, settings and middleware as every page; 404 unless
+    ``ACCORD_BENCH_HELLO`` is on."""
+    if not settings.ACCORD_BENCH_HELLO:
+        raise Http404
+    return JsonResponse({"hello": "world"})

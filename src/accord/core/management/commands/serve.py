@@ -36,7 +36,8 @@ class Command(BaseCommand):
                 self.cfg.set("workers", workers)
                 self.cfg.set("threads", threads)
                 self.cfg.set("worker_class", "gthread" if threads > 1 else "sync")
-                self.cfg.set("accesslog", "-")
+                if settings.ACCORD_SERVE_ACCESS_LOG:
+                    self.cfg.set("accesslog", "-")
                 self.cfg.set("graceful_timeout", 20)
                 if embedded_worker:
                     self.cfg.set("on_starting", start_worker)
