@@ -117,20 +117,33 @@ def test_a_done_item_is_not_escalated(org: Org, action: ActionItem):
     assert state(action)[4] is None
 
 
-def test_who_hosts_the_meeting_that_reviews_the_plan_may_steer_its_items(
+def test_a_later_meeting_of_the_series_may_steer_its_items_a_mere_follower_may_not(
     org: Org, action: ActionItem
 ):
-    """Chen neither organised nor hosted the launch meeting; he hosts the follow-up that
-    reviews its plan, so the follow-up may re-plan, escalate and close the item."""
+    """Chen neither organised nor hosted the launch meeting. Linking his own meeting to it
+    shows him its plan but gives him no say over its items; hosting the next meeting of
+    the launch meeting's series does."""
     assert not actions.can_steer(org.chen, action)
-    follow_up = meetings.meeting_create(
-        actor=org.sun,
-        title="第二次协调会",
+    own = meetings.meeting_create(
+        actor=org.chen,
+        title="设计部复盘会",
         starts_at=timezone.make_aware(dt.datetime(2026, 9, 16, 14, 0)),
-        host=org.chen,
-        recorder=org.zhao,
     )
-    series_services.meeting_follow(actor=org.sun, meeting=follow_up, previous=action.meeting)
+    series_services.meeting_follow(actor=org.chen, meeting=own, previous=action.meeting)
+    assert not actions.can_steer(org.chen, action)
+    with clock.frozen(AFTER_DUE), pytest.raises(PermissionDenied):
+        actions.action_replan(actor=org.chen, action=action, due="9月20日", reason="等设计")
+
+    series = series_services.series_create(
+        actor=org.sun, title="Q3上线周例会", recurrence="FREQ=WEEKLY", host=org.chen
+    )
+    Meeting.objects.filter(pk=action.meeting_id).update(series=series)
+    action.refresh_from_db()
+    follow_up = series_services.series_plan_next(actor=org.sun, series=series)
+    assert (follow_up.host, follow_up.starts_at) == (
+        org.chen,
+        timezone.make_aware(dt.datetime(2026, 9, 16, 14, 0)),
+    )
 
     assert actions.can_steer(org.chen, action)
     assert not actions.can_steer(org.liu, action)
@@ -146,6 +159,6 @@ def test_who_hosts_the_meeting_that_reviews_the_plan_may_steer_its_items(
         AFTER_DUE,
     )
 
-    # A cancelled follow-up reviews nothing.
+    # A cancelled next meeting reviews nothing.
     meetings.meeting_cancel(actor=org.sun, meeting=follow_up, reason="合并到周会")
     assert not actions.can_steer(org.chen, action)

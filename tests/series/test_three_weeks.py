@@ -11,13 +11,14 @@ from django.utils import timezone
 from accord.actions import services as actions
 from accord.actions.models import ActionItem
 from accord.core import clock
+from accord.core.errors import AppError, PermissionDenied
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting, Participant, TopicOutcome
 from accord.notify.models import Notification
 from accord.notify.worker import Worker
 from accord.series import services as series_services
 from accord.series.models import MeetingSeries
-from accord.series.selectors import previous_plan_review
+from accord.series.selectors import previous_plan_review, series_visible_to
 from tests.conftest import Org, close_topics
 
 REVIEW = "上期行动计划完成情况回顾"
@@ -48,7 +49,7 @@ def hold(org: Org, meeting: Meeting, *, items=(), next_meeting=(), steps=()) -> 
     """Hold ``meeting`` from its start for 30 minutes: ``steps`` run first (the review),
     then the items are recorded, the ``next_meeting`` topics sent on, the others agreed."""
     with clock.frozen(meeting.starts_at):
-        meetings.meeting_start(actor=org.wang, meeting=meeting)
+        meetings.meeting_start(actor=meeting.host, meeting=meeting)
         for step in steps:
             step()
         made = [
@@ -64,7 +65,7 @@ def hold(org: Org, meeting: Meeting, *, items=(), next_meeting=(), steps=()) -> 
             )
         close_topics(org, meeting)
     with clock.frozen(meeting.starts_at + dt.timedelta(minutes=30)):
-        meetings.meeting_end(actor=org.wang, meeting=meeting)
+        meetings.meeting_end(actor=meeting.host, meeting=meeting)
     return made
 
 
@@ -304,3 +305,83 @@ def test_a_next_meeting_that_cannot_be_scheduled_stays_a_draft_and_the_organiser
         "下一次会议已作为草稿创建：周会，2026-09-15 10:00 (星期二)，地点未定。"
         "会议以回顾上期行动计划开场。要安排这次会议，请指定主持人。"
     )
+
+
+def test_a_host_who_left_is_not_carried_and_one_broken_series_does_not_stop_the_others(
+    org: Org, series: MeetingSeries
+):
+    """A series whose planning fails (here a rule stored broken, past the checks of the
+    services) is logged and skipped, and the series after it is still planned; its host
+    has left, so its next meeting is planned as a draft."""
+    broken_first = series_services.series_plan_next(
+        actor=org.sun, series=series, first_start=at(9, 7, 8)
+    )
+    meetings.meeting_cancel(actor=org.sun, meeting=broken_first, reason="改期")
+    MeetingSeries.objects.filter(pk=series.pk).update(recurrence="FREQ=SOMETIMES")
+    good = series_services.series_create(
+        actor=org.sun,
+        title="设计周会",
+        recurrence="FREQ=WEEKLY",
+        host=org.chen,
+        recorder=org.zhao,
+        standing_topics=[{"title": "进展", "minutes": 15}],
+    )
+    series_services.series_member_add(
+        actor=org.sun, series=good, person=org.liu, role=Role.EXECUTOR
+    )
+    first = series_services.series_plan_next(actor=org.sun, series=good, first_start=at(9, 8))
+    meetings.meeting_schedule(actor=org.sun, meeting=first)
+    hold(org, first)
+    from accord.org import services as org_services
+
+    org_services.person_update(actor=org.admin, person=org.chen, is_active=False)
+
+    assert worker_pass(at(9, 8, 10, 31))["series_planned"] == 1
+
+    assert series.meetings.count() == 1  # nothing half-planned
+    second = good.meetings.get(starts_at=at(9, 15))
+    assert (second.status, second.host, second.recorder) == (
+        Meeting.Status.DRAFT,
+        None,
+        org.zhao,
+    )
+    told = Notification.objects.get(kind="meeting.planned", meeting=second)
+    assert told.payload == {"missing": "host"}
+
+
+def test_a_standing_topic_longer_than_a_day_is_refused(org: Org):
+    with pytest.raises(AppError) as caught:
+        series_services.series_create(
+            actor=org.sun,
+            title="周会",
+            recurrence="FREQ=WEEKLY",
+            standing_topics=[{"title": "进展", "minutes": 1441}],
+        )
+
+    assert (caught.value.field, caught.value.message) == (
+        "standing_topics",
+        "Minutes must be a whole number between 1 and 1440.",
+    )
+    assert not MeetingSeries.objects.exists()
+
+
+def test_a_confidential_series_stays_confidential_and_away_from_the_pmo(
+    org: Org, series: MeetingSeries
+):
+    """The next meeting of a confidential series is confidential too; PMO (sun is PMO but
+    not this series' organiser here) neither sees nor plans such a series."""
+    series_services.series_update(actor=org.sun, series=series, host=org.wang)
+    MeetingSeries.objects.filter(pk=series.pk).update(organiser=org.wang)
+    series.refresh_from_db()
+    first = series_services.series_plan_next(actor=org.wang, series=series, first_start=at(9, 8))
+    meetings.meeting_update(actor=org.wang, meeting=first, confidential=True)
+
+    second = series_services.series_plan_next(actor=org.wang, series=series)
+
+    assert second.confidential is True
+    assert not series_services.series_can_manage(org.sun, series)
+    assert series not in series_visible_to(org.sun)
+    assert series in series_visible_to(org.li)  # a standing participant of its meetings
+    with pytest.raises(PermissionDenied):
+        series_services.series_plan_next(actor=org.sun, series=series)
+    assert series.meetings.count() == 2

@@ -411,7 +411,7 @@ def test_confidential_occurrences_are_counted_not_linked(client, org, weekly):
     assert doc.find("table", id="occurrence-table").rows() == [
         ["2026-09-14 10:00", "产品周例会", "Draft"]
     ]
-    assert doc.find("p", id="hidden-occurrences").text == "1 more meeting is confidential."
+    assert doc.find("p", id="hidden-occurrences").text == "1 more meeting you may not see."
     assert reverse("meetings:detail", args=[secret.pk]) not in doc.text
     assert "人事议题" not in response_text(client, url("detail", weekly.pk))
 
@@ -804,7 +804,7 @@ def test_a_followed_meeting_one_may_not_see_is_counted(client, org, draft_meetin
 
     section = page(client.get(meeting_url(draft_meeting))).find("section", id="follows")
 
-    assert section.find("p", cls="muted").text == "and 1 confidential meeting"
+    assert section.find("p", cls="muted").text == "and 1 meeting you may not see"
     assert "人事会" not in section.text
 
 

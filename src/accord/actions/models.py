@@ -87,6 +87,12 @@ class ActionItem(BaseModel):
             models.Index(fields=["topic"]),
             models.Index(fields=["committed_due_date", "department"]),
             models.Index(fields=["owner", "committed_due_date"]),
+            # The overdue board and the planner's rules: open items in due-date order.
+            models.Index(
+                fields=["due_date", "id"],
+                condition=models.Q(status__in=["open", "in_progress"]),
+                name="action_open_by_due",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="progress_percent"),

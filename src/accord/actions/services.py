@@ -175,7 +175,7 @@ def action_update(
     )
     for name, value in changed.items():
         setattr(action, name, value)
-    if "due_date" in changed:
+    if "due_date" in changed and action.replan_count == 0:
         # A correction while the minutes are written changes what was agreed.
         action.committed_due_date = action.due_date
     action.save()
@@ -202,18 +202,19 @@ def action_remove(*, actor: Person, action: ActionItem) -> None:
 
 def can_steer(person: Person, action: ActionItem) -> bool:
     """Re-plan, cancel, reopen or escalate an item: who organises its meeting, or who
-    organises a meeting that reviews that meeting's plan (S-REVIEW-2)."""
+    organises or hosts a later meeting of the same series, which reviews its plan
+    (S-REVIEW-2). A meeting that merely follows another (anyone may link their meeting to
+    one they see) reviews its plan but gets no say over its items."""
     meeting = action.meeting
     if roles.can_organise(person, meeting):
         return True
     if not person.is_active or meeting.confidential:
         return False
-    reviews = Q(previous_meetings=meeting.pk)
-    if meeting.series_id is not None:
-        reviews |= Q(series_id=meeting.series_id, starts_at__gt=meeting.starts_at)
+    if meeting.series_id is None:
+        return False
     return (
         Meeting.objects.filter(Q(organiser=person) | Q(host=person))
-        .filter(reviews)
+        .filter(series_id=meeting.series_id, starts_at__gt=meeting.starts_at)
         .exclude(status=Meeting.Status.CANCELLED)
         .exists()
     )

@@ -231,9 +231,11 @@ def _action_texts(kind: str, n: Notification) -> tuple[str, str, str, str]:
     elif kind == "action.escalated":
         subject = _("Escalated: %(task)s") % {"task": task}
         text = _(
-            "%(meeting)s escalated %(task)s (%(owner)s, due on %(due)s). What is needed: %(note)s"
+            "%(by)s escalated %(task)s (%(owner)s, due on %(due)s, from %(meeting)s). What "
+            "is needed: %(note)s"
         ) % {
-            "meeting": n.payload.get("by_meeting") or action.meeting.title,
+            "by": n.payload.get("by", ""),
+            "meeting": action.meeting.title,
             "task": action.task,
             "owner": owner,
             "due": due,

@@ -301,7 +301,7 @@ def action_escalated(action: ActionItem, *, actor: Person, note: str) -> int:
                 meeting_id=action.meeting_id,
                 confidential=action.meeting.confidential,
                 action_id=action.pk,
-                payload={"due": action.due_date.isoformat(), "note": note},
+                payload={"due": action.due_date.isoformat(), "note": note, "by": actor.display},
             )
         ]
     )

@@ -119,7 +119,7 @@ class Worker:
             exports_purged=purged,
             series_planned=series_planned,
         )
-        if rows or planned or exported or purged:
+        if rows or planned or exported or purged or series_planned:
             log.info("batch: %s", counts)
         return counts
 

@@ -98,8 +98,8 @@ def review_rows(*, person: Person, meeting: Meeting) -> list[ReviewRow] | None:
 
 def _steering(person: Person, meeting: Meeting) -> Callable[[ActionItem], bool]:
     """``actions.can_steer`` for the items of this review without a query per row: who
-    organises an item's meeting, or who organises or hosts this meeting (which reviews every
-    item shown) unless the item comes from a confidential meeting."""
+    organises an item's meeting, or who organises or hosts this meeting when the item comes
+    from an earlier meeting of the same series that is not confidential."""
     reviews = (
         person.is_active
         and person.pk in (meeting.organiser_id, meeting.host_id)
@@ -107,8 +107,13 @@ def _steering(person: Person, meeting: Meeting) -> Callable[[ActionItem], bool]:
     )
 
     def steer(action: ActionItem) -> bool:
-        return roles.can_organise(person, action.meeting) or (
-            reviews and not action.meeting.confidential
+        earlier = action.meeting
+        return roles.can_organise(person, earlier) or (
+            reviews
+            and not earlier.confidential
+            and meeting.series_id is not None
+            and earlier.series_id == meeting.series_id
+            and earlier.starts_at < meeting.starts_at
         )
 
     return steer

@@ -92,19 +92,22 @@ def previous_plan_review(
 def series_visible_to(person) -> QuerySet[MeetingSeries]:
     """The series a person may see: those they organise, those with at least one meeting they
     may see (``meetings_visible_to``, confidential meetings included in its own narrower way),
-    and every series for PMO and administrators, who may plan any series' next meeting. A
-    series holds no more than its name, rule, place and standing topics; what was said stays
-    with the meetings, behind their own visibility."""
+    every series for administrators, and for PMO every series without a confidential meeting
+    (PMO may plan their next meetings). A series shows its name, rule, place, standing topics
+    and standing participants; what was said stays with the meetings, behind their own
+    visibility."""
     from accord.meetings.selectors import meetings_visible_to
 
     series = MeetingSeries.objects.all()
     if not person.is_authenticated or not person.is_active:
         return series.none()
-    if person.is_superuser or person.is_pmo:
+    if person.is_superuser:
         return series
-    return series.filter(
-        Q(organiser=person) | Exists(meetings_visible_to(person).filter(series=OuterRef("pk")))
-    )
+    seen = Q(organiser=person) | Exists(meetings_visible_to(person).filter(series=OuterRef("pk")))
+    if person.is_pmo:
+        # PMO plans any series but a confidential one, like any meeting.
+        seen |= ~Exists(Meeting.objects.filter(series=OuterRef("pk"), confidential=True))
+    return series.filter(seen)
 
 
 def series_get_visible(*, person, pk: int) -> MeetingSeries:

@@ -1,6 +1,7 @@
 """Follow-up meetings and series (S-REVIEW-1, S-REVIEW-2)."""
 
 import datetime as dt
+import logging
 
 from dateutil.rrule import rrulestr
 from django.conf import settings
@@ -25,6 +26,8 @@ from accord.meetings.services import (
 )
 from accord.org.models import Person
 from accord.series.models import MeetingSeries, SeriesMember
+
+log = logging.getLogger("accord.worker")
 
 
 def _review_title() -> str:
@@ -120,6 +123,7 @@ def _standing_topics(standing_topics: list[dict] | None) -> list[dict]:
                 % {"number": index + 1},
                 field="standing_topics",
             )
+        require_minutes(minutes, field="standing_topics")
         topics.append({"title": topic_title, "minutes": minutes})
     return topics
 
@@ -134,10 +138,13 @@ def _require_active_person(person: Person | None, field: str) -> None:
 
 
 def series_can_manage(person: Person, series: MeetingSeries) -> bool:
-    """Change the series and plan its meetings: its organiser, PMO and administrators."""
-    return person.is_active and (
-        person.pk == series.organiser_id or person.is_pmo or person.is_superuser
-    )
+    """Change the series and plan its meetings: its organiser, administrators, and PMO
+    unless the series holds a confidential meeting (PMO organises no confidential one)."""
+    if not person.is_active:
+        return False
+    if person.pk == series.organiser_id or person.is_superuser:
+        return True
+    return person.is_pmo and not series.meetings.filter(confidential=True).exists()
 
 
 def _require_series_organiser(actor: Person, series: MeetingSeries) -> None:
@@ -294,6 +301,9 @@ def series_plan_next(
     the last occurrence's), the series' host and recorder (or the last occurrence's), the
     review of the last plan first, its ``next_meeting`` topics, then the standing topics."""
     _require_series_organiser(actor, series)
+    # One plan at a time: a click and the worker (or a double submit) would both read the
+    # same latest meeting and plan the same date.
+    series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
     if not series.active:
         raise AppError(_("This series has ended."), field="series", code="inactive")
     occurrences = series.meetings.order_by("starts_at")
@@ -319,9 +329,11 @@ def series_plan_next(
         duration_minutes=series.duration_minutes,
         kind=Meeting.Kind.CHECK_IN,
         location=series.location,
-        host=series.host or (last.host if last else None),
-        recorder=series.recorder or (last.recorder if last else None),
+        host=_active(series.host or (last.host if last else None)),
+        recorder=_active(series.recorder or (last.recorder if last else None)),
         series=series,
+        # A confidential series stays confidential: its agenda carries what was said.
+        confidential=bool(last and last.confidential),
     )
     for item in series.standing_topics:
         AgendaTopic.objects.create(
@@ -351,6 +363,12 @@ def series_plan_next(
     return meeting
 
 
+def _active(person: Person | None) -> Person | None:
+    """A host or recorder who has left is not carried into the next meeting: it is planned
+    without one, as a draft, and the organiser is told to name someone."""
+    return person if person is not None and person.is_active else None
+
+
 def _finished(meeting: Meeting, now: dt.datetime) -> bool:
     """Over, so its plan and its ``next_meeting`` topics are known: ended, cancelled, or
     a day past its end without having been run."""
@@ -364,8 +382,6 @@ def series_plan_ahead(now: dt.datetime | None = None) -> list[Meeting]:
     latest meeting is over and the next date is at most ``ACCORD_SERIES_LEAD_DAYS`` away,
     create that meeting as its organiser would, and schedule it (invitations go out) when
     it has what scheduling needs. The organiser is told either way."""
-    from accord.notify.outbox import Event, publish
-
     now = now or clock.now()
     lead = dt.timedelta(days=settings.ACCORD_SERIES_LEAD_DAYS)
     latest = Meeting.objects.filter(series=OuterRef("pk")).order_by("-starts_at", "-id")
@@ -379,34 +395,50 @@ def series_plan_ahead(now: dt.datetime | None = None) -> list[Meeting]:
     latest_meetings = Meeting.objects.in_bulk([s.latest_id for s in candidates])
     planned = []
     for candidate in candidates:
-        if not _finished(latest_meetings[candidate.latest_id], now):
+        latest = latest_meetings.get(candidate.latest_id)
+        if latest is None or not _finished(latest, now):
             continue
-        with transaction.atomic():
-            # One worker plans a series at a time; the second finds the new meeting ahead.
-            series = MeetingSeries.objects.select_for_update().get(pk=candidate.pk)
-            if not _finished(series.meetings.order_by("-starts_at", "-id").first(), now):
-                continue
-            starts_at = _next_start(series, not_before=now)
-            if starts_at is None or starts_at - now > lead:
-                continue
-            meeting = series_plan_next(actor=series.organiser, series=series, not_before=now)
-            missing = ""
-            try:
-                with transaction.atomic():
-                    meeting_schedule(actor=series.organiser, meeting=meeting)
-            except AppError as error:
-                missing = error.field or "schedule"
-            publish(
-                [
-                    Event(
-                        key=f"planned:meeting:{meeting.pk}",
-                        kind="meeting.planned",
-                        people=[series.organiser],
-                        meeting_id=meeting.pk,
-                        confidential=meeting.confidential,
-                        payload={"missing": missing},
-                    )
-                ]
-            )
+        try:
+            meeting = _plan_ahead_one(candidate, now=now, lead=lead)
+        except Exception:  # one broken series must not keep the others from being planned
+            log.exception("planning the next meeting of series %s", candidate.pk)
+            continue
+        if meeting is not None:
             planned.append(meeting)
     return planned
+
+
+def _plan_ahead_one(
+    candidate: MeetingSeries, *, now: dt.datetime, lead: dt.timedelta
+) -> Meeting | None:
+    """Plan ``candidate``'s next meeting if it falls due, in one transaction."""
+    from accord.notify.outbox import Event, publish
+
+    with transaction.atomic():
+        # One worker plans a series at a time; the second finds the new meeting ahead.
+        series = MeetingSeries.objects.select_for_update().get(pk=candidate.pk)
+        if not _finished(series.meetings.order_by("-starts_at", "-id").first(), now):
+            return None
+        starts_at = _next_start(series, not_before=now)
+        if starts_at is None or starts_at - now > lead:
+            return None
+        meeting = series_plan_next(actor=series.organiser, series=series, not_before=now)
+        missing = ""
+        try:
+            with transaction.atomic():
+                meeting_schedule(actor=series.organiser, meeting=meeting)
+        except AppError as error:
+            missing = error.field or "schedule"
+        publish(
+            [
+                Event(
+                    key=f"planned:meeting:{meeting.pk}",
+                    kind="meeting.planned",
+                    people=[series.organiser],
+                    meeting_id=meeting.pk,
+                    confidential=meeting.confidential,
+                    payload={"missing": missing},
+                )
+            ]
+        )
+        return meeting
