@@ -472,7 +472,10 @@ def main(argv=None) -> int:
         wrk_path()
     seeded(args.scale, args.seed)
     rounds_needed = args.rounds * len(args.connections)
-    world = World(sign_items=max(2_000, int(rounds_needed * args.duration * 2_000)))
+    signing = "sign_item" in args.ops
+    world = World(
+        sign_items=max(2_000, int(rounds_needed * args.duration * 2_000)) if signing else 0
+    )
     connection.close()  # the server's processes open their own
     rows = measure(args, world)
     text = table(args, rows, world)
