@@ -51,11 +51,11 @@ def _datetime_local(**kwargs: Any) -> DateTimeField:
     )
 
 
-def _person_label(person: Person) -> str:
+def person_label(person: Person) -> str:
     return person.name or person.username
 
 
-def _person_group(person: Person) -> str:
+def person_group(person: Person) -> str:
     return person.department.name if person.department_id else str(_("No department"))
 
 
@@ -173,7 +173,7 @@ class MeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["starts_at"].help_text = _("Time in %(zone)s.") % {"zone": settings.TIME_ZONE}
         for name in ("host", "recorder"):
-            self.fields[name].set_objects(people, label_of=_person_label, group_of=_person_group)
+            self.fields[name].set_objects(people, label_of=person_label, group_of=person_group)
 
     @staticmethod
     def initial_of(meeting: Meeting) -> dict[str, Any]:
@@ -303,7 +303,7 @@ class DepartmentInviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["department"].set_objects(departments)
         for name in ("decision_maker", "executors"):
-            self.fields[name].set_objects(people, label_of=_person_label, group_of=_person_group)
+            self.fields[name].set_objects(people, label_of=person_label, group_of=person_group)
 
 
 class ParticipantForm(forms.Form):
@@ -326,7 +326,7 @@ class ParticipantForm(forms.Form):
     ) -> None:
         kwargs.setdefault("auto_id", "participant_%s")
         super().__init__(*args, **kwargs)
-        self.fields["person"].set_objects(people, label_of=_person_label, group_of=_person_group)
+        self.fields["person"].set_objects(people, label_of=person_label, group_of=person_group)
         self.fields["department"].set_objects(departments)
 
 

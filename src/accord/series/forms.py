@@ -9,19 +9,18 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accord.meetings.forms import DATETIME_LOCAL, DateTimeField, ObjectChoiceField
+from accord.meetings.forms import (
+    DATETIME_LOCAL,
+    DateTimeField,
+    ObjectChoiceField,
+    person_group,
+    person_label,
+)
 from accord.meetings.models import Meeting, Participant
 from accord.org.models import Person
 from accord.series.models import MeetingSeries
 from accord.series.rules import Preset, preset_of, preset_rule
-
-
-def _person_label(person: Person) -> str:
-    return person.name or person.username
-
-
-def _person_group(person: Person) -> str:
-    return person.department.name if person.department_id else str(_("No department"))
+from accord.series.services import SERIES_FIELDS
 
 
 def _datetime_local(**kwargs: Any) -> DateTimeField:
@@ -143,7 +142,7 @@ class SeriesForm(forms.Form):
         else:
             del self.fields["starts_at"]
         for name in ("host", "recorder"):
-            self.fields[name].set_objects(people, label_of=_person_label, group_of=_person_group)
+            self.fields[name].set_objects(people, label_of=person_label, group_of=person_group)
 
     @staticmethod
     def initial_of(series: MeetingSeries, anchor: dt.datetime | None) -> dict[str, Any]:
@@ -186,19 +185,7 @@ class SeriesForm(forms.Form):
 
     def service_fields(self) -> dict[str, Any]:
         """What the series services take, from the cleaned form."""
-        names = [
-            "title",
-            "recurrence",
-            "duration_minutes",
-            "location",
-            "standing_topics",
-            "host",
-            "recorder",
-            "plan_ahead",
-        ]
-        if "active" in self.fields:
-            names.append("active")
-        return {name: self.cleaned_data[name] for name in names}
+        return {name: self.cleaned_data[name] for name in SERIES_FIELDS if name in self.fields}
 
 
 class MemberForm(forms.Form):
@@ -210,7 +197,7 @@ class MemberForm(forms.Form):
     def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "member_%s")
         super().__init__(*args, **kwargs)
-        self.fields["person"].set_objects(people, label_of=_person_label, group_of=_person_group)
+        self.fields["person"].set_objects(people, label_of=person_label, group_of=person_group)
 
 
 class PlanForm(forms.Form):

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from accord.series import review_views as views
+from accord.series.review_forms import MOVES
 
 app_name = "review"
 
@@ -13,5 +14,5 @@ urlpatterns = [
         {"move": move},
         name=move,
     )
-    for move in ("close", "cancel", "replan", "escalate")
+    for move in MOVES
 ]
