@@ -75,10 +75,15 @@ def meeting_visible_filter(person: Person) -> Q:
     return _visibility(person, one=True) or Q()
 
 
+def meeting_visible_one(person: Person) -> QuerySet[Meeting]:
+    """``meetings_visible_to`` for reading one meeting by its key (``.get(pk=…)``)."""
+    return Meeting.objects.filter(meeting_visible_filter(person))
+
+
 def meeting_get_visible(*, person: Person, pk: int) -> Meeting:
     """The meeting if the person may see it; ``Meeting.DoesNotExist`` otherwise, so that a
     meeting one may not see looks the same as one that does not exist."""
-    return Meeting.objects.filter(meeting_visible_filter(person)).get(pk=pk)
+    return meeting_visible_one(person).get(pk=pk)
 
 
 @dataclass(frozen=True)
@@ -179,7 +184,7 @@ def meeting_with_record(*, pk: int, person: Person | None = None) -> Meeting:
     many topics, positions and action items it has."""
     from accord.actions.models import ActionItem
 
-    meetings = meetings_visible_to(person) if person is not None else Meeting.objects.all()
+    meetings = meeting_visible_one(person) if person is not None else Meeting.objects.all()
     return (
         meetings.select_related(
             "organiser",
@@ -340,7 +345,7 @@ def meeting_for_planning(*, person: Person, pk: int) -> Meeting:
     """A visible meeting with everything its page shows — people, topics, participants,
     copied departments, questions, materials — in a fixed number of queries."""
     return (
-        meetings_visible_to(person)
+        meeting_visible_one(person)
         .select_related(
             "organiser",
             "organiser_department",
@@ -381,7 +386,7 @@ def meeting_for_planning(*, person: Person, pk: int) -> Meeting:
 def meeting_for_preparation(*, person: Person, pk: int) -> Meeting:
     """A visible meeting with its questions and materials (S-PREP-3), in three queries."""
     return (
-        meetings_visible_to(person)
+        meeting_visible_one(person)
         .select_related("host", "recorder")
         .prefetch_related(
             Prefetch(
@@ -397,7 +402,7 @@ def meeting_for_preparation(*, person: Person, pk: int) -> Meeting:
 def material_get_visible(*, person: Person, pk: int) -> Material:
     """A material of a meeting the person may see; ``Material.DoesNotExist`` otherwise."""
     return Material.objects.select_related("meeting").get(
-        pk=pk, meeting__in=meetings_visible_to(person).values("pk")
+        Exists(meeting_visible_one(person).filter(pk=OuterRef("meeting_id"))), pk=pk
     )
 
 

@@ -50,9 +50,9 @@ def previous_plan_review(
         )
     actions = ActionItem.objects.filter(followed)
     if person is not None:
-        from accord.meetings.selectors import meetings_visible_to
+        from accord.actions.selectors import action_visible_filter
 
-        actions = actions.filter(meeting__in=meetings_visible_to(person))
+        actions = actions.filter(action_visible_filter(person))
     actions = (
         actions.select_related("owner", "department", "meeting")
         .prefetch_related(
@@ -140,11 +140,11 @@ def series_list(*, person) -> QuerySet[MeetingSeries]:
 def series_occurrences(*, person, series: MeetingSeries) -> list[Meeting]:
     """Every meeting of the series, first first, each marked ``visible`` when the person may
     see it (the page links those and only counts the others): one query."""
-    from accord.meetings.selectors import meetings_visible_to
+    from accord.meetings.selectors import meeting_visible_one
 
     return list(
         series.meetings.annotate(
-            visible=Exists(meetings_visible_to(person).filter(pk=OuterRef("pk")))
+            visible=Exists(meeting_visible_one(person).filter(pk=OuterRef("pk")))
         ).order_by("starts_at", "pk")
     )
 
@@ -166,10 +166,10 @@ def meetings_to_follow(*, person, meeting: Meeting, limit: int = 50) -> list[Mee
 def meetings_followed(*, person, meeting: Meeting) -> list[Meeting]:
     """The meetings whose plans ``meeting`` reviews, oldest first, each marked ``visible``
     when the person may see it: one query."""
-    from accord.meetings.selectors import meetings_visible_to
+    from accord.meetings.selectors import meeting_visible_one
 
     return list(
         meeting.previous_meetings.annotate(
-            visible=Exists(meetings_visible_to(person).filter(pk=OuterRef("pk")))
+            visible=Exists(meeting_visible_one(person).filter(pk=OuterRef("pk")))
         ).order_by("starts_at", "pk")
     )
