@@ -37,6 +37,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -417,18 +418,25 @@ def sign_off_latency(
     ).exclude(status=Status.CANCELLED)
     if department is not None:
         items = items.filter(department=department)
+    # Only signatures given since the period began can belong to its meetings' items (an
+    # item is signed after its meeting): joining just those keeps the join small.
+    items = items.annotate(
+        sig=FilteredRelation(
+            "signature", condition=Q(signature__signed_at__gte=_midnight(period.start))
+        )
+    )
     distributed = F("meeting__minutes__first_distributed_at")
     latency = Case(
-        When(signature__signed_at__lt=distributed, then=Value(dt.timedelta(0))),
-        default=ExpressionWrapper(F("signature__signed_at") - distributed, DurationField()),
+        When(sig__signed_at__lt=distributed, then=Value(dt.timedelta(0))),
+        default=ExpressionWrapper(F("sig__signed_at") - distributed, DurationField()),
         output_field=DurationField(),
     )
     rows = (
         items.values("department_id", "department__name")
         .annotate(
-            signed=Count("signature"),
-            unsigned=Count("pk", filter=Q(signature__isnull=True)),
-            total_latency=Sum(latency, filter=Q(signature__isnull=False)),
+            signed=Count("sig"),
+            unsigned=Count("pk", filter=Q(sig__isnull=True)),
+            total_latency=Sum(latency, filter=Q(sig__isnull=False)),
         )
         .order_by("department__name")
     )
