@@ -658,7 +658,7 @@ def test_escalate(world, api_clients):
             person,
             "in_app",
             world.action.pk,
-            {"due": "2026-09-15", "note": "需要研发部负责人协调资源"},
+            {"due": "2026-09-15", "note": "需要研发部负责人协调资源", "by": "行政部 孙主任"},
         )
         for person in sorted((o.li, o.zhou, ma), key=lambda person: person.pk)
     ]

@@ -52,7 +52,7 @@ def test_a_smoke_run_measures_every_operation(tmp_path):
             "--scale",
             "0.0005",
             "--duration",
-            "1",
+            "2",
             "--rounds",
             "1",
             "--connections",
@@ -74,7 +74,7 @@ def test_a_smoke_run_measures_every_operation(tmp_path):
     rows = {
         m.group(1): m.groups()[1:]
         for m in re.finditer(
-            r"^\| (\w+) \| 2 \| ([\d,]+) \| ([\d.]+) \| ([\d.]+) \| (\d+)% \| (\d+) \|$",
+            r"^\| (\w+) \| 2 \| ([\d,.]+) \| ([\d.]+) \| ([\d.]+) \| (\d+)% \| (\d+) \|$",
             table,
             re.M,
         )
@@ -94,6 +94,6 @@ def test_a_smoke_run_measures_every_operation(tmp_path):
     ]
     for op, (rps, _p50, _p99, _ratio, errors) in rows.items():
         assert errors == "0", op
-        assert int(rps.replace(",", "")) > 0 or op == "pdf", op
+        assert float(rps.replace(",", "")) > 0, op
     assert rows["hello"][3] == "100"
     assert re.search(r"One planner pass \(every rule, in process\): [\d,]+ ms", table)
