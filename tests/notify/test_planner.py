@@ -110,6 +110,22 @@ def test_reminder_fires_exactly_three_days_before_at_nine_once_s_track_1(org: Or
     assert Notification.objects.filter(kind="action.reminder").count() == 1
 
 
+def test_a_pass_once_everything_is_planned_loads_nothing(
+    org: Org, item, django_assert_num_queries
+):
+    """The reminder and the overdue rules ask the database which items are not planned
+    yet: once the reminder of the 15th is in the outbox, the rule's one query finds no
+    item, and no key is looked up in Python."""
+    assert plan_at(at(9, 12, 9, 0))["due_reminders"] == 1
+
+    with clock.frozen(at(9, 12, 17, 0)), django_assert_num_queries(1):
+        assert planner.due_reminders(clock.now()) == []
+
+    assert plan_at(at(9, 19, 9, 0))["overdue_notices"] == 3  # owner, head, organiser
+    with clock.frozen(at(9, 19, 17, 0)), django_assert_num_queries(1):
+        assert planner.overdue_notices(clock.now()) == []
+
+
 def test_reminder_offset_is_a_setting_s_track_1(org: Org, item, settings):
     """ACCORD_REMINDER_DAYS_BEFORE=5: the reminder of the 15th moves to the 10th, 09:00."""
     settings.ACCORD_REMINDER_DAYS_BEFORE = 5

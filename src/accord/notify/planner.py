@@ -33,7 +33,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from accord.actions.models import ActionItem
@@ -550,16 +551,30 @@ def _action_events(items, kind: str, key, people, payload=None, hook: str = "") 
     )
 
 
+def _not_planned(items, prefix: str):
+    """``items`` whose event ``<prefix>:action:<pk>:due:<date>`` is not in the outbox yet,
+    asked of the database (one index probe an item), so that a pass once everything is
+    planned loads nothing. ``_new`` still checks the keys the rule then builds."""
+    key = Concat(
+        Value(f"{prefix}:action:"),
+        Cast("pk", CharField()),
+        Value(":due:"),
+        Cast("due_date", CharField()),
+        output_field=CharField(),
+    )
+    return items.alias(event_key=key).exclude(
+        Exists(Notification.objects.filter(event=OuterRef("event_key")))
+    )
+
+
 def due_reminders(now: dt.datetime) -> list[Event]:
     """S-TRACK-1: the owner is reminded ``ACCORD_REMINDER_DAYS_BEFORE`` days before the due
     date (an item recorded later than that is reminded at once, still before its date)."""
     today = rule_day(now)
     last = today + dt.timedelta(days=settings.ACCORD_REMINDER_DAYS_BEFORE)
-    items = ActionItem.objects.filter(
-        status__in=OPEN, due_date__gt=today, due_date__lte=last
-    ).select_related("owner", "meeting")
+    items = ActionItem.objects.filter(status__in=OPEN, due_date__gt=today, due_date__lte=last)
     return _action_events(
-        items,
+        _not_planned(items, "remind").select_related("owner", "meeting"),
         "action.reminder",
         key=lambda item: f"remind:action:{item.pk}:due:{item.due_date.isoformat()}",
         people=lambda item: [item.owner],
@@ -598,9 +613,11 @@ def overdue_notices(now: dt.datetime) -> list[Event]:
         overdue_reason="",
         due_date__lte=last,
         due_date__gte=last - _catch_up(),
-    ).select_related("owner", "department__head", "meeting__organiser")
+    )
     return _action_events(
-        items,
+        _not_planned(items, "overdue").select_related(
+            "owner", "department__head", "meeting__organiser"
+        ),
         "action.overdue",
         key=lambda item: f"overdue:action:{item.pk}:due:{item.due_date.isoformat()}",
         people=lambda item: [item.owner, item.department.head, item.meeting.organiser],
