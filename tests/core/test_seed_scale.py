@@ -9,25 +9,14 @@ from django.core.management.base import CommandError
 from django.db.models import F, Sum
 
 from accord.actions.models import ActionItem, ActionUpdate
-from accord.meetings.models import AgendaTopic, Meeting, Participant, Position
-from accord.minutes.models import Minutes, MinutesVersion, Signature
+from accord.core.seed import SEEDED
+from accord.meetings.models import Meeting
+from accord.minutes.models import Minutes
 from accord.org.models import Department, Person
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [
-    Department,
-    Person,
-    Meeting,
-    Participant,
-    AgendaTopic,
-    Position,
-    Minutes,
-    MinutesVersion,
-    ActionItem,
-    ActionUpdate,
-    Signature,
-]
+MODELS = SEEDED
 
 
 def counts() -> dict[str, int]:
