@@ -27,7 +27,7 @@ from accord.actions.models import ActionItem, ActionUpdate
 from accord.core import clock
 from accord.meetings import roles
 from accord.meetings.models import Meeting
-from accord.meetings.selectors import meeting_visible_filter, meetings_visible_to
+from accord.meetings.selectors import meeting_visible_one, meetings_visible_to
 from accord.org.models import Department, Person
 
 if TYPE_CHECKING:
@@ -47,13 +47,7 @@ def actions_visible_to(person: Person) -> QuerySet[ActionItem]:
 def action_visible_filter(person: Person) -> Q:
     """``actions_visible_to`` for a query about one item (or a few): the visibility of its
     meeting, probed by index for that meeting rather than listing every meeting one sees."""
-    return Q(
-        Exists(
-            Meeting.objects.filter(pk=OuterRef("meeting_id")).filter(
-                meeting_visible_filter(person)
-            )
-        )
-    )
+    return Q(Exists(meeting_visible_one(person).filter(pk=OuterRef("meeting_id"))))
 
 
 def actions_open() -> QuerySet[ActionItem]:

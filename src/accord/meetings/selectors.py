@@ -23,7 +23,8 @@ from accord.org.models import Department, Person
 
 
 def _visibility(person: Person, *, one: bool) -> Q | None:
-    """The visibility rule as a filter on meetings; ``None``: every meeting.
+    """The visibility rule as a filter on meetings; ``None``: every meeting (administrators),
+    an empty ``IN``: none (signed out or inactive).
 
     Two spellings of the same rule, for the two ways it is asked. For a list (``one`` false)
     each "takes part" test is ``pk IN (subquery)``: the database computes each list once
@@ -32,6 +33,8 @@ def _visibility(person: Person, *, one: bool) -> Q | None:
     rather than building the person's whole lists."""
     from accord.actions.models import ActionItem
 
+    if not person.is_authenticated or not person.is_active:
+        return Q(pk__in=[])
     if person.is_superuser:
         return None
 
@@ -60,18 +63,13 @@ def meetings_visible_to(person: Person) -> QuerySet[Meeting]:
     owner of one of its action items), are in a copied department, head a participating
     department, or are PMO or an administrator. A confidential meeting narrows that to the
     people who take part and administrators."""
-    meetings = Meeting.objects.all()
-    if not person.is_authenticated or not person.is_active:
-        return meetings.none()
     rule = _visibility(person, one=False)
-    return meetings if rule is None else meetings.filter(rule)
+    return Meeting.objects.all() if rule is None else Meeting.objects.filter(rule)
 
 
 def meeting_visible_filter(person: Person) -> Q:
     """``meetings_visible_to`` for a query about one meeting (or a few): ``Meeting.objects
     .filter(pk=…).filter(meeting_visible_filter(person))`` probes indexes for that meeting."""
-    if not person.is_authenticated or not person.is_active:
-        return Q(pk__in=[])
     return _visibility(person, one=True) or Q()
 
 

@@ -79,6 +79,16 @@ def require_minutes(value: int, *, field: str) -> int:
     return value
 
 
+def require_active_role(person: Person | None, *, field: str) -> None:
+    """A host, recorder or standing participant must be able to sign in."""
+    if person is not None and not person.is_active:
+        raise AppError(
+            _("%(name)s cannot sign in and cannot take this role.") % {"name": person},
+            field=field,
+            code="inactive",
+        )
+
+
 def _require_http_url(value: str, *, field: str, message: str) -> None:
     try:
         URLValidator(schemes=["http", "https"])(value)
@@ -125,13 +135,7 @@ def _validate_meeting_fields(fields: dict) -> dict:
         if not isinstance(starts_at, dt.datetime) or starts_at.tzinfo is None:
             raise AppError(_("Give a date and time."), field="starts_at", code="invalid")
     for role in ("host", "recorder"):
-        person = fields.get(role)
-        if person is not None and not person.is_active:
-            raise AppError(
-                _("%(name)s cannot sign in and cannot take this role.") % {"name": person},
-                field=role,
-                code="inactive",
-            )
+        require_active_role(fields.get(role), field=role)
     if fields.get("online_link"):
         _require_http_url(
             fields["online_link"],

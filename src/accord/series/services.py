@@ -21,6 +21,7 @@ from accord.meetings.services import (
     meeting_lock,
     meeting_schedule,
     require,
+    require_active_role,
     require_minutes,
     require_status,
 )
@@ -128,15 +129,6 @@ def _standing_topics(standing_topics: list[dict] | None) -> list[dict]:
     return topics
 
 
-def _require_active_person(person: Person | None, field: str) -> None:
-    if person is not None and not person.is_active:
-        raise AppError(
-            _("%(name)s cannot sign in and cannot take this role.") % {"name": person},
-            field=field,
-            code="inactive",
-        )
-
-
 def series_can_manage(person: Person, series: MeetingSeries) -> bool:
     """Change the series and plan its meetings: its organiser, administrators, and PMO
     unless the series holds a confidential meeting (PMO organises no confidential one)."""
@@ -175,8 +167,8 @@ def series_create(
     _validate_rule(recurrence, clock.now())
     require_minutes(duration_minutes, field="duration_minutes")
     topics = _standing_topics(standing_topics)
-    _require_active_person(host, "host")
-    _require_active_person(recorder, "recorder")
+    require_active_role(host, field="host")
+    require_active_role(recorder, field="recorder")
     series = MeetingSeries.objects.create(
         title=title,
         organiser=actor,
@@ -226,7 +218,7 @@ def series_update(*, actor: Person, series: MeetingSeries, **changes) -> Meeting
         changes["standing_topics"] = _standing_topics(changes["standing_topics"])
     for role in ("host", "recorder"):
         if role in changes:
-            _require_active_person(changes[role], role)
+            require_active_role(changes[role], field=role)
     changed = {k: v for k, v in changes.items() if getattr(series, k) != v}
     for name, value in changed.items():
         setattr(series, name, value)
@@ -247,7 +239,7 @@ def series_member_add(
 ) -> SeriesMember:
     """A standing participant: invited to every meeting the series plans from now on."""
     _require_series_organiser(actor, series)
-    _require_active_person(person, "person")
+    require_active_role(person, field="person")
     if role not in Participant.Role.values:
         raise AppError(_("Choose a role from the list."), field="role", code="invalid")
     if person.department_id is None:
@@ -335,13 +327,12 @@ def series_plan_next(
         # A confidential series stays confidential: its agenda carries what was said.
         confidential=bool(last and last.confidential),
     )
-    for item in series.standing_topics:
-        AgendaTopic.objects.create(
-            meeting=meeting,
-            order=(meeting.topics.aggregate(last=Max("order"))["last"] or 0) + 1,
-            title=item["title"],
-            planned_minutes=item["minutes"],
+    AgendaTopic.objects.bulk_create(
+        AgendaTopic(
+            meeting=meeting, order=order, title=item["title"], planned_minutes=item["minutes"]
         )
+        for order, item in enumerate(series.standing_topics, start=1)
+    )
     members = list(series.members.select_related("person").filter(person__is_active=True))
     if members:
         Participant.objects.bulk_create(
