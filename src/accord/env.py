@@ -100,6 +100,15 @@ def env_database(name: str, default: str) -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
-    elif config["ENGINE"] not in ("django.db.backends.postgresql",):
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        if env_bool("ACCORD_DATABASE_PREPARED", True):
+            # Parameters bound by the server, so that psycopg prepares a statement the
+            # second time a connection runs it: PostgreSQL then plans it once, not on every
+            # request (planning the joins of a page costs more than running them).
+            # Off behind a pooler in transaction mode that keeps no prepared statements.
+            options = config.setdefault("OPTIONS", {})
+            options.setdefault("server_side_binding", True)
+            options.setdefault("prepare_threshold", 2)
+    else:
         raise ImproperlyConfigured(f"{name}: Accord runs on SQLite or PostgreSQL only.")
     return config

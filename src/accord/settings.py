@@ -216,7 +216,9 @@ ACCORD_MAX_UPLOAD_MB = env_int("ACCORD_MAX_UPLOAD_MB", 25, minimum=1, maximum=20
 # accord serve
 ACCORD_SERVE_BIND = env_str("ACCORD_SERVE_BIND", "127.0.0.1:8000")
 ACCORD_SERVE_WORKERS = env_int("ACCORD_SERVE_WORKERS", 2, minimum=1, maximum=64)
-ACCORD_SERVE_THREADS = env_int("ACCORD_SERVE_THREADS", 4, minimum=1, maximum=64)
+# One thread a process (gunicorn's sync worker) by measurement: on 2 cores, threads in a
+# process contend for the interpreter and serve fewer requests (docs/performance.md).
+ACCORD_SERVE_THREADS = env_int("ACCORD_SERVE_THREADS", 1, minimum=1, maximum=64)
 ACCORD_SERVE_ACCESS_LOG = env_bool("ACCORD_SERVE_ACCESS_LOG", True)
 # The stack's own ceiling for benchmarks/run.py: /bench/hello answers 404 unless this is on.
 ACCORD_BENCH_HELLO = env_bool("ACCORD_BENCH_HELLO", False)

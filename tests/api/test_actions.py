@@ -8,15 +8,19 @@ import pytest
 from api.conftest import bearer
 from django.test import Client
 from django.utils import timezone
+from ninja.responses import NinjaJSONEncoder
 
 from accord.actions import services as actions
 from accord.actions.deadlines import parse_due_date
 from accord.actions.models import ActionItem, ActionUpdate
+from accord.actions.selectors import LIST_RELATIONS
+from accord.api.routers.actions import ActionOut
 from accord.core import clock
 from accord.core.errors import AppError
 from accord.minutes import services as minutes_services
 from accord.notify.models import Notification
 from accord.org import services as org_services
+from accord.org.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -169,15 +173,56 @@ def test_list_refuses_bad_filters_naming_the_field(world, api_clients, query, fi
     assert response.json()["code"] == "invalid"
 
 
+def test_list_rows_are_what_the_item_schema_makes_of_each_item(world, api_clients):
+    """The list shapes its rows from values (action_rows); each row must be, field for field,
+    what ActionOut makes of the item: a topic, done, escalated and late with a reason and
+    re-plans, an owner with no name and no department, and the confidential meeting's item."""
+    o = world.org
+    done, late, nameless = add_items(world, 3)
+    now = clock.now()
+    ActionItem.objects.filter(pk=done.pk).update(
+        topic=world.meeting.topics.order_by("order").first(),
+        status=ActionItem.Status.DONE,
+        progress=100,
+        completed_at=now,
+    )
+    ActionItem.objects.filter(pk=late.pk).update(
+        status=ActionItem.Status.IN_PROGRESS,
+        due_date=dt.date(2026, 9, 1),
+        escalated_at=now,
+        overdue_reason="dependency",
+        overdue_reason_text="等待设计稿",
+        replan_count=2,
+    )
+    Person.objects.filter(pk=o.zhang.pk).update(name="", department=None)
+    ActionItem.objects.filter(pk=nameless.pk).update(owner=o.zhang)
+
+    listed = api_clients["admin"].get("/api/v1/actions?page_size=100").json()
+
+    items = ActionItem.objects.select_related(*LIST_RELATIONS).order_by("due_date", "id")
+    expected = [
+        json.loads(json.dumps(ActionOut.from_orm(item).model_dump(), cls=NinjaJSONEncoder))
+        for item in items
+    ]
+    assert listed == {"items": expected, "count": 5}
+    assert [row["overdue"] for row in listed["items"]] == [True, False, False, False, False]
+    assert listed["items"][0]["id"] == late.pk
+    by_id = {row["id"]: row for row in listed["items"]}
+    assert by_id[nameless.pk]["owner"] == {"id": o.zhang.pk, "name": "zhang", "department": None}
+    assert by_id[done.pk]["topic"]["id"] == world.meeting.topics.order_by("order").first().pk
+    assert set(listed["items"][0]) == set(ActionOut.model_fields)
+
+
 @pytest.mark.parametrize("rows", [0, 30])
 def test_list_query_count_is_constant(world, tokens, django_assert_num_queries, rows):
     add_items(world, rows)
     client = bearer(tokens["organiser"])
     client.get("/api/v1/actions")  # the token's first use is recorded once
-    # token, count, page
+    # token, page, count
     with django_assert_num_queries(3):
         response = client.get("/api/v1/actions?page_size=100")
     assert response.json()["count"] == rows + 1
+    assert len(response.json()["items"]) == rows + 1
 
 
 # -- detail ----------------------------------------------------------------------------------

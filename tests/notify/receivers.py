@@ -109,9 +109,15 @@ class SmtpSink:
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.greetings = 0  # EHLO/HELO: one per connection
         sink = self
 
         class Handler:
+            async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+                sink.greetings += 1
+                session.host_name = hostname
+                return responses
+
             async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
                 sink.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
                 sink.messages.append(

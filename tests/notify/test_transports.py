@@ -691,6 +691,7 @@ def test_email_invitation_in_each_readers_language_with_ics(org, draft_meeting, 
 
     assert counts["sent"] == 2
     assert counts["failed"] == 0
+    assert smtp.greetings == 1  # one connection serves the batch
     by_to = {mail["To"].addresses[0].addr_spec: mail for mail in smtp.messages}
     assert sorted(by_to) == ["li@example.cn", "zhou@example.cn"]
     li_mail, zhou_mail = by_to["li@example.cn"], by_to["zhou@example.cn"]

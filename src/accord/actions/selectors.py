@@ -102,29 +102,36 @@ def actions_for_owner(*, person: Person) -> QuerySet[ActionItem]:
 # -- the action item page (S-TRACK-2, S-TRACK-3, S-POST-3) ----------------------------------
 
 
+def _with_page_relations(items: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
+    """Everything an item's page and the API's detail show: two queries however long its
+    history is."""
+    return items.select_related(
+        "meeting",
+        "topic",
+        "owner__department",
+        "department__head",
+        "signature__person",
+    ).prefetch_related(
+        Prefetch(
+            "updates",
+            queryset=ActionUpdate.objects.select_related("author__department").order_by(
+                "created_at", "id"
+            ),
+        )
+    )
+
+
 def action_get_visible(*, person: Person, pk: int) -> ActionItem:
     """The item with everything its page shows, if the person may see it;
-    ``ActionItem.DoesNotExist`` otherwise (not visible looks the same as not existing).
-    Two queries however long its history is."""
-    return (
-        ActionItem.objects.filter(action_visible_filter(person))
-        .select_related(
-            "meeting",
-            "topic",
-            "owner__department",
-            "department__head",
-            "signature__person",
-        )
-        .prefetch_related(
-            Prefetch(
-                "updates",
-                queryset=ActionUpdate.objects.select_related("author__department").order_by(
-                    "created_at", "id"
-                ),
-            )
-        )
-        .get(pk=pk)
-    )
+    ``ActionItem.DoesNotExist`` otherwise (not visible looks the same as not existing)."""
+    return _with_page_relations(ActionItem.objects.filter(action_visible_filter(person))).get(pk=pk)
+
+
+def action_get_written(*, pk: int) -> ActionItem:
+    """An item as it stands after a write, for the writer's answer. The write itself asked
+    who may make it (a person who may record or change an item sees its meeting), so the
+    visibility test is not asked a second time."""
+    return _with_page_relations(ActionItem.objects.all()).get(pk=pk)
 
 
 def action_signature(action: ActionItem) -> "Signature | None":

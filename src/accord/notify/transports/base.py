@@ -250,6 +250,9 @@ class Session:
             from django.core.mail import mailers
 
             self._smtp = mailers.default
+            # Opened here, the connection serves the whole batch: a backend that opens it
+            # itself in send_messages closes it again after each message.
+            self._smtp.open()
         return self._smtp
 
     def drop_smtp(self) -> None:

@@ -63,9 +63,8 @@ def build(target: Target, message: Message) -> EmailMultiAlternatives:
 
 def send(target: Target, message: Message, session: Session) -> str:
     mail = build(target, message)
-    connection = session.smtp()
     try:
-        connection.send_messages([mail])
+        session.smtp().send_messages([mail])
     except smtplib.SMTPRecipientsRefused as exc:
         session.drop_smtp()
         detail = "; ".join(f"{code} {text!r}" for code, text in exc.recipients.values())
