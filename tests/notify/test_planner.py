@@ -110,9 +110,7 @@ def test_reminder_fires_exactly_three_days_before_at_nine_once_s_track_1(org: Or
     assert Notification.objects.filter(kind="action.reminder").count() == 1
 
 
-def test_a_pass_once_everything_is_planned_loads_nothing(
-    org: Org, item, django_assert_num_queries
-):
+def test_a_pass_once_everything_is_planned_loads_nothing(org: Org, item, django_assert_num_queries):
     """The reminder and the overdue rules ask the database which items are not planned
     yet: once the reminder of the 15th is in the outbox, the rule's one query finds no
     item, and no key is looked up in Python."""
@@ -826,15 +824,17 @@ def test_a_planner_pass_uses_the_same_queries_for_3_or_30_due_items(
     assert len(events("action.overdue")) == per_rule
     assert len(events("action.reminder")) == len(events("action.status_request")) == per_rule
     assert Notification.objects.count() - before == sum(counts.values())  # all of it new
-    # 19, and 2 for the integrations' webhooks of action.due_soon and action.overdue
-    assert len(queries) == 21, "\n".join(q["sql"][:200] for q in queries.captured_queries)
+    # 17, 2 for the integrations' webhooks of action.due_soon and action.overdue, and the
+    # people of each of the three item rules (the reminder and overdue rules look up no
+    # keys: they chose only items not planned yet)
+    assert len(queries) == 22, "\n".join(q["sql"][:200] for q in queries.captured_queries)
 
 
 def test_planned_events_are_looked_up_in_chunks_and_planned_once(
     org: Org, running_meeting: Meeting, monkeypatch
 ):
-    """Five reminders due with a lookup chunk of 2 keys: three lookups, five reminders; the
-    next pass finds all five planned across the chunks and adds nothing."""
+    """Five status requests due with a lookup chunk of 2 keys: three lookups, five requests;
+    the next pass that day finds all five planned across the chunks and adds nothing."""
     monkeypatch.setattr(outbox, "PLANNED_CHUNK", 2)
     with clock.frozen(STARTS + dt.timedelta(minutes=30)):
         items = [
@@ -849,11 +849,78 @@ def test_planned_events_are_looked_up_in_chunks_and_planned_once(
         ]
 
     with CaptureQueriesContext(connection) as queries:
-        assert plan_at(at(9, 12, 9))["due_reminders"] == 5
+        assert plan_at(at(9, 15, 9))["status_requests"] == 5
     lookups = [q for q in queries.captured_queries if 'DISTINCT "notify_notification"' in q["sql"]]
     assert len(lookups) == 3
 
-    assert plan_at(at(9, 13, 9))["due_reminders"] == 0
-    assert told("action.reminder") == sorted(
-        (f"remind:action:{item.pk}:due:2026-09-15", "zhou") for item in items
+    assert plan_at(at(9, 15, 15))["status_requests"] == 0
+    assert told("action.status_request") == sorted(
+        (f"status:action:{item.pk}:due:2026-09-15:d0", "zhou") for item in items
+    )
+
+
+def test_a_large_publish_writes_each_new_row_once_and_leaves_the_planned_ones(
+    org: Org, running_meeting: Meeting, settings
+):
+    """1,200 events at once, 200 of them already in the outbox: the 1,000 new ones are
+    written with every field (on PostgreSQL by COPY, from ``outbox.COPY_FROM`` rows on), the
+    200 planned ones stay as they were, and nothing is written twice."""
+    settings.ACCORD_NOTIFY_EMAIL = True
+    org.zhou.email = "zhou@example.cn"
+    org.zhou.save(update_fields=["email"])
+    assert outbox.COPY_FROM <= 1200
+    when = at(9, 10, 9)
+    first = [
+        outbox.Event(key=f"bench:{n}", kind="action.reminder", people=[org.zhou])
+        for n in range(200)
+    ]
+    with clock.frozen(at(9, 9, 9)):
+        outbox.publish(first)
+    before = {
+        n.key: (n.created_at, n.send_after)
+        for n in Notification.objects.filter(event__startswith="bench:")
+    }
+    assert len(before) == 400  # in the app and by e-mail
+
+    with clock.frozen(when):
+        offered = outbox.publish(
+            [
+                outbox.Event(
+                    key=f"bench:{n}",
+                    kind="action.reminder",
+                    people=[org.zhou],
+                    meeting_id=running_meeting.pk,
+                    payload={"due": "2026-09-13", "n": n},
+                )
+                for n in range(1200)
+            ]
+        )
+
+    assert offered == 2400
+    rows = Notification.objects.filter(event__startswith="bench:")
+    assert rows.count() == 2400
+    for key, stamps in before.items():
+        row = rows.get(key=key)
+        assert (row.created_at, row.send_after) == stamps
+    new = rows.exclude(key__in=before).order_by("id")
+    assert new.count() == 2000
+    app = new.filter(via=Channel.Kind.IN_APP).get(event="bench:1199")
+    assert (app.status, app.sent_at, app.recipient_id) == (
+        Notification.Status.SENT,
+        when,
+        org.zhou.pk,
+    )
+    mail = new.filter(via=Channel.Kind.EMAIL).get(event="bench:1199")
+    assert mail.key == f"bench:1199>email:{org.zhou.pk}"
+    assert (mail.status, mail.sent_at, mail.attempts, mail.claimed_by) == (
+        Notification.Status.PENDING,
+        None,
+        0,
+        "",
+    )
+    assert (mail.meeting_id, mail.payload, mail.send_after, mail.created_at) == (
+        running_meeting.pk,
+        {"due": "2026-09-13", "n": 1199},
+        when,
+        when,
     )

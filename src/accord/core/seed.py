@@ -37,6 +37,7 @@ from django.db.models import Max
 from django.utils import translation
 
 from accord.actions.models import ActionItem, ActionUpdate, OverdueReason
+from accord.core import bulk
 from accord.meetings.models import AgendaTopic, Meeting, Participant, Position
 from accord.minutes.models import Minutes, MinutesVersion, Signature
 from accord.org.models import Department, Person
@@ -212,18 +213,9 @@ class Writer:
         self.copy = connection.vendor == "postgresql"
         self.rows: dict[str, int] = {}
         self.seconds: dict[str, float] = {}
-        self._columns: dict[type, tuple] = {}
 
     def next_id(self, model: type[models.Model]) -> int:
         return (model.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
-
-    def _layout(self, model: type[models.Model]) -> tuple:
-        if model not in self._columns:
-            fields = model._meta.concrete_fields
-            defaults = {f.attname: f.get_default() for f in fields}
-            json = {f.attname for f in fields if isinstance(f, models.JSONField)}
-            self._columns[model] = (fields, defaults, json)
-        return self._columns[model]
 
     def write(self, model: type[models.Model], rows: list[dict]) -> None:
         if not rows:
@@ -231,27 +223,11 @@ class Writer:
         table = model._meta.db_table
         started = time.perf_counter()
         if self.copy:
-            self._copy(model, rows)
+            bulk.copy_rows(model, rows)
         else:
             model.objects.bulk_create([model(**row) for row in rows], batch_size=BATCH)
         self.seconds[table] = self.seconds.get(table, 0.0) + time.perf_counter() - started
         self.rows[table] = self.rows.get(table, 0) + len(rows)
-
-    def _copy(self, model: type[models.Model], rows: list[dict]) -> None:
-        from psycopg.types.json import Jsonb
-
-        fields, defaults, json = self._layout(model)
-        names = [f.attname for f in fields]
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                values = [row[n] if n in row else defaults[n] for n in names]
-                if json:
-                    values = [
-                        Jsonb(v) if n in json else v for n, v in zip(names, values, strict=True)
-                    ]
-                copy.write_row(values)
 
     def finish(self, written: Iterable[type[models.Model]]) -> None:
         """Move the id sequences past the ids handed out (PostgreSQL) and refresh the

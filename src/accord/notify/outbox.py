@@ -22,9 +22,10 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 
-from accord.core import clock
+from accord.core import bulk, clock
 from accord.notify.models import Channel, Notification
 
 Status = Notification.Status
@@ -89,7 +90,7 @@ def publish(events: Iterable[Event]) -> int:
             by_department.setdefault(channel.department_id, []).append(channel)
 
     now = clock.now()
-    rows: list[Notification] = []
+    rows: list[dict] = []
     for event in events:
         when = event.send_after or now
         common = {
@@ -109,7 +110,7 @@ def publish(events: Iterable[Event]) -> int:
             if person.pk not in people:
                 continue
             rows.append(
-                Notification(
+                dict(
                     key=f"{event.key}>app:{person.pk}",
                     via=Channel.Kind.IN_APP,
                     recipient_id=person.pk,
@@ -120,7 +121,7 @@ def publish(events: Iterable[Event]) -> int:
             )
             if email_on() and person.email and person.email_notifications:
                 rows.append(
-                    Notification(
+                    dict(
                         key=f"{event.key}>email:{person.pk}",
                         via=Channel.Kind.EMAIL,
                         recipient_id=person.pk,
@@ -129,7 +130,7 @@ def publish(events: Iterable[Event]) -> int:
                 )
             for channel in own.get(person.pk, ()):
                 rows.append(
-                    Notification(
+                    dict(
                         key=f"{event.key}>c{channel.pk}",
                         via=channel.kind,
                         recipient_id=person.pk,
@@ -144,7 +145,7 @@ def publish(events: Iterable[Event]) -> int:
                     group_posts.setdefault(channel.pk, (channel, []))[1].append(person.pk)
         for channel, mentioned in group_posts.values():
             rows.append(
-                Notification(
+                dict(
                     key=f"{event.key}>c{channel.pk}",
                     via=channel.kind,
                     channel_id=channel.pk,
@@ -155,15 +156,30 @@ def publish(events: Iterable[Event]) -> int:
         for channel in hooks:
             if event.hook in channel.events:
                 rows.append(
-                    Notification(
+                    dict(
                         key=f"{event.key}>h{channel.pk}",
                         via=channel.kind,
                         channel_id=channel.pk,
                         **{**common, "kind": event.hook, "payload": event.hook_data},
                     )
                 )
-    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    _write(rows)
     return len(rows)
+
+
+# From this many rows (a planner pass writes tens of thousands), PostgreSQL takes them by
+# COPY: no model instance per row, and one statement to skip the keys already there.
+COPY_FROM = 1000
+
+
+def _write(rows: list[dict]) -> None:
+    """Insert the rows, skipping every key already in the outbox."""
+    if connection.vendor == "postgresql" and len(rows) >= COPY_FROM:
+        bulk.insert_new(Notification, rows)
+    else:
+        Notification.objects.bulk_create(
+            [Notification(**row) for row in rows], ignore_conflicts=True, batch_size=500
+        )
 
 
 def _keep_confidential_within(events: list[Event]) -> None:

@@ -1,0 +1,63 @@
+"""Writing many rows at once without a model instance per row: PostgreSQL's ``COPY``
+(psycopg's ``cursor.copy``). Rows are dicts of attribute names (``owner_id``, not
+``owner``); a field a row leaves out takes its default."""
+
+from functools import cache
+
+from django.db import connection, models, transaction
+
+
+@cache
+def _layout(model: type[models.Model], with_pk: bool) -> tuple:
+    fields = tuple(f for f in model._meta.concrete_fields if with_pk or not f.primary_key)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    return fields, columns
+
+
+def copy_rows(
+    model: type[models.Model], rows: list[dict], *, table: str = "", with_pk: bool = True
+) -> None:
+    """``COPY`` ``rows`` into ``table`` (the model's own unless named)."""
+    from psycopg.types.json import Jsonb
+
+    fields, columns = _layout(model, with_pk)
+    names = [f.attname for f in fields]
+    json = {f.attname for f in fields if isinstance(f, models.JSONField)}
+    defaults = {  # once a call: a default may be the time (created_at)
+        f.attname: Jsonb(f.get_default()) if f.attname in json else f.get_default() for f in fields
+    }
+    target = connection.ops.quote_name(table or model._meta.db_table)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {target} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(
+                [
+                    (Jsonb(row[n]) if n in json else row[n]) if n in row else defaults[n]
+                    for n in names
+                ]
+            )
+
+
+def insert_new(model: type[models.Model], rows: list[dict]) -> None:
+    """Insert ``rows`` (new ids from the table's sequence), leaving out every row that
+    collides with one already there on a unique column, as ``bulk_create(...,
+    ignore_conflicts=True)`` does: ``COPY`` into a temporary table, then one ``INSERT …
+    SELECT … ON CONFLICT DO NOTHING``."""
+    columns = _layout(model, False)[1]
+    table = connection.ops.quote_name(model._meta.db_table)
+    incoming = f"{model._meta.db_table}_incoming"
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Column types only: no constraint and no default (the ids come from the table's
+        # own sequence when the rows move on).
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {incoming} ON COMMIT DROP AS "
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        copy_rows(model, rows, table=incoming, with_pk=False)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {incoming} "
+            "ON CONFLICT DO NOTHING"
+        )
+        cursor.execute(f"DROP TABLE {incoming}")
