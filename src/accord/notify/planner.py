@@ -33,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import CharField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -741,9 +742,19 @@ RULES = (
 )
 
 
+def plan_with_values() -> None:
+    """On PostgreSQL, have the rest of this transaction's queries planned with their values
+    even when prepared: a rule's date window may hold ten items one day and ten thousand the
+    next, and a plan made once for any window (a generic plan) fits neither."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+
+
 def plan(now: dt.datetime | None = None) -> dict[str, int]:
     """One pass of every rule; returns the number of rows each offered to the outbox."""
     now = now or clock.now()
+    plan_with_values()
     return {rule.__name__: publish(rule(now)) for rule in RULES}
 
 
