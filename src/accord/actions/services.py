@@ -330,8 +330,13 @@ def action_report_progress(
     return update
 
 
+def is_late(status: str, due_date: dt.date, today: dt.date) -> bool:
+    """Open and past its due date: the one rule, for an item or for a row of values."""
+    return status in ActionItem.OPEN_STATUSES and due_date < today
+
+
 def is_overdue(action: ActionItem, *, today: dt.date | None = None) -> bool:
-    return action.status in ActionItem.OPEN_STATUSES and action.due_date < (today or clock.today())
+    return is_late(action.status, action.due_date, today or clock.today())
 
 
 @transaction.atomic

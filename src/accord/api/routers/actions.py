@@ -279,7 +279,7 @@ def _row(row: dict[str, Any], today: dt.date) -> dict[str, Any]:
         "committed_due_date": row["committed_due_date"],
         "replan_count": row["replan_count"],
         "escalated_at": row["escalated_at"],
-        "overdue": row["status"] in ActionItem.OPEN_STATUSES and row["due_date"] < today,
+        "overdue": services.is_late(row["status"], row["due_date"], today),
         "overdue_reason": row["overdue_reason"],
         "overdue_reason_text": row["overdue_reason_text"],
         "resources": row["resources"],
@@ -309,7 +309,8 @@ def _row(row: dict[str, Any], today: dt.date) -> dict[str, Any]:
 )
 def action_list(request, filters: Query[ActionFilters], paging: Query[Page.Input]):
     page = action_page(_action_list(request.user, filters), page=paging.page, size=paging.page_size)
-    # Rendered as the API renders any answer, without validating the rows again.
+    # Rendered as the API renders any answer, without validating the rows again (imported
+    # here: the API imports this router).
     from accord.api.main import api
 
     return api.create_response(request, page, status=200)
