@@ -20,6 +20,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from conftest import NOW
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from notify.channels import group_bot, own_channel
 from notify.receivers import Answer, HttpReceiver, free_port
@@ -772,6 +774,31 @@ def point_mail_at(settings, port: int) -> None:
         }
     }
     settings.ACCORD_NOTIFY_EMAIL = True
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="synchronous_commit is PostgreSQL's",
+)
+def test_a_batch_records_without_waiting_for_the_disk_and_restores_the_setting(
+    org, draft_meeting, smtp
+):
+    """PostgreSQL: the batch's bookkeeping runs with synchronous_commit off, and the
+    connection is left as it was found."""
+    with_email(org, li="en", zhou="zh-hans")
+    schedule(org, draft_meeting)
+    with CaptureQueriesContext(connection) as queries:
+        counts = Worker().run(once=True)
+
+    assert counts["sent"] == 2
+    sql = [q["sql"] for q in queries.captured_queries]
+    off = sql.index("SET synchronous_commit TO off")
+    back = sql.index("SET synchronous_commit TO DEFAULT")
+    outcomes = [i for i, q in enumerate(sql) if q.startswith('UPDATE "notify_notification"')]
+    assert off < min(outcomes[-4:]) and max(outcomes) < back
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
 
 
 def test_email_resend_keeps_the_message_id(org, draft_meeting, settings):

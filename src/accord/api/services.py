@@ -48,10 +48,14 @@ def token_authenticate(text: str) -> Person | None:
     if len(parts) != 3 or not all(parts):
         return None
     prefix = f"{parts[0]}_{parts[1]}"
-    token = (
-        ApiToken.objects.select_related("person")
-        .filter(prefix=prefix, revoked_at__isnull=True)
-        .first()
+    # The prefix is unique: no order to ask for (first() would sort by id on every call).
+    token = next(
+        iter(
+            ApiToken.objects.select_related("person")
+            .filter(prefix=prefix, revoked_at__isnull=True)
+            .order_by()[:1]
+        ),
+        None,
     )
     if (
         token is None

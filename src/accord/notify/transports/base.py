@@ -231,19 +231,26 @@ def post(
 
 
 class Session:
-    """What one batch shares: an HTTP client with timeouts, one SMTP connection opened on
-    first use, and the channels found broken so far."""
+    """What one batch shares: an HTTP client with timeouts and one SMTP connection, each
+    made on first use (a batch of e-mails needs no HTTP client, whose TLS set-up alone
+    costs about 20 ms), and the channels found broken so far."""
 
     def __init__(self) -> None:
-        self.http = httpx.Client(
-            timeout=httpx.Timeout(settings.ACCORD_NOTIFY_TIMEOUT, connect=5.0),
-            follow_redirects=False,
-            headers={"User-Agent": "Accord"},
-        )
+        self._http: httpx.Client | None = None
         self._smtp = None
         # channels switched off during this batch (id → reason): the rest of the batch
         # does not send through them
         self.broken_channels: dict[int, str] = {}
+
+    @property
+    def http(self) -> httpx.Client:
+        if self._http is None:
+            self._http = httpx.Client(
+                timeout=httpx.Timeout(settings.ACCORD_NOTIFY_TIMEOUT, connect=5.0),
+                follow_redirects=False,
+                headers={"User-Agent": "Accord"},
+            )
+        return self._http
 
     def smtp(self):
         if self._smtp is None:
@@ -264,7 +271,8 @@ class Session:
 
     def close(self) -> None:
         self.drop_smtp()
-        self.http.close()
+        if self._http is not None:
+            self._http.close()
 
     def __enter__(self) -> "Session":
         return self
