@@ -102,10 +102,11 @@ def env_database(name: str, default: str) -> dict:
         }
     elif config["ENGINE"] == "django.db.backends.postgresql":
         if env_bool("ACCORD_DATABASE_PREPARED", True):
-            # Parameters bound by the server, so that psycopg prepares a statement the
-            # second time a connection runs it: PostgreSQL then plans it once, not on every
-            # request (planning the joins of a page costs more than running them).
-            # Off behind a pooler in transaction mode that keeps no prepared statements.
+            # Parameters bound by the server, so that psycopg prepares a statement once a
+            # connection has run it twice: PostgreSQL then parses and plans it once, not on
+            # every request (planning the joins of a page costs more than running them).
+            # Off behind a pooler in transaction mode, which keeps no prepared statements
+            # and no session settings.
             options = config.setdefault("OPTIONS", {})
             options.setdefault("server_side_binding", True)
             options.setdefault("prepare_threshold", 2)

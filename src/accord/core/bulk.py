@@ -50,14 +50,16 @@ def insert_new(model: type[models.Model], rows: list[dict]) -> None:
     incoming = f"{model._meta.db_table}_incoming"
     with transaction.atomic(), connection.cursor() as cursor:
         # Column types only: no constraint and no default (the ids come from the table's
-        # own sequence when the rows move on).
+        # own sequence when the rows move on). Kept for the session and emptied at each
+        # commit; never dropped, since a DROP makes psycopg forget the connection's
+        # prepared statements.
         cursor.execute(
-            f"CREATE TEMPORARY TABLE {incoming} ON COMMIT DROP AS "
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {incoming} ON COMMIT DELETE ROWS AS "
             f"SELECT {columns} FROM {table} WITH NO DATA"
         )
+        cursor.execute(f"TRUNCATE {incoming}")
         copy_rows(model, rows, table=incoming, with_pk=False)
         cursor.execute(
             f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {incoming} "
             "ON CONFLICT DO NOTHING"
         )
-        cursor.execute(f"DROP TABLE {incoming}")

@@ -9,8 +9,8 @@
   out; the next claim takes them again. Only a send in flight at the moment of the crash
   can be repeated, and it carries the same key (``X-Accord-Delivery``, ``Message-ID``).
 - **Record.** Each row is recorded as soon as its send ends: what the channel answered,
-  when, how many attempts. On PostgreSQL a batch's bookkeeping commits without waiting
-  for the disk (``synchronous_commit`` off for the batch): each row is two commits, and
+  when, how many attempts. On PostgreSQL (a direct connection) a batch's bookkeeping
+  commits without waiting for the disk (``synchronous_commit`` off for the batch): each row is two commits, and
   waiting for each flush cost a millisecond an e-mail. A crash of the database server can
   lose the outcomes of its last fraction of a second; those rows run out of their lease
   and are sent again with the same key, as after a crash of the worker itself.
@@ -336,8 +336,11 @@ class Worker:
 
 @contextlib.contextmanager
 def _commits_unflushed():
-    """The batch's commits do not wait for the disk (PostgreSQL; see Record above)."""
-    if connection.vendor != "postgresql":
+    """The batch's commits do not wait for the disk (PostgreSQL; see Record above). Only on
+    a direct connection (``ACCORD_DATABASE_PREPARED``): behind a pooler in transaction
+    mode a session setting could reach another client's connection."""
+    direct = connection.settings_dict["OPTIONS"].get("server_side_binding")
+    if connection.vendor != "postgresql" or not direct:
         yield
         return
     with connection.cursor() as cursor:

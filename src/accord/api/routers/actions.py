@@ -430,7 +430,7 @@ def action_create(request, meeting_id: int, payload: ActionIn, response: HttpRes
         topic=topic,
     )
     # The new item holds its meeting, topic, owner (with department) and department
-    # already; it has no history and no signature yet.
+    # already: no second read of it (its history and signature, empty, are asked apart).
     set_etag(response, action)
     return Status(201, action)
 

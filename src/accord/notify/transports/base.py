@@ -256,10 +256,12 @@ class Session:
         if self._smtp is None:
             from django.core.mail import mailers
 
-            self._smtp = mailers.default
+            backend = mailers.default
             # Opened here, the connection serves the whole batch: a backend that opens it
-            # itself in send_messages closes it again after each message.
-            self._smtp.open()
+            # itself in send_messages closes it again after each message. Kept only once
+            # open, so that a failed open is tried afresh by the next message.
+            backend.open()
+            self._smtp = backend
         return self._smtp
 
     def drop_smtp(self) -> None:
