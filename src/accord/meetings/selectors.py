@@ -84,18 +84,13 @@ def meeting_get_visible(*, person: Person, pk: int) -> Meeting:
     return meeting_visible_one(person).get(pk=pk)
 
 
-def meeting_get_as_lead(*, person: Person, pk: int) -> Meeting:
-    """``meeting_get_visible`` for a write only the organiser, host or recorder may make.
-    They take part, so for them the meeting is read by its key alone; anyone else is asked
-    the visibility rule as usual (an unseen meeting stays a 404, a seen one gets the
-    write's own refusal)."""
+def meeting_get_for_write(*, person: Person, pk: int, may) -> Meeting:
+    """``meeting_get_visible`` for a write that ``may(person, meeting)`` (a rule of
+    ``meetings.roles``) allows: whoever it allows takes part or is an administrator, so for
+    them the meeting is read by its key alone; anyone else is asked the visibility rule as
+    usual (an unseen meeting stays a 404, a seen one gets the write's own refusal)."""
     meeting = Meeting.objects.filter(pk=pk).first()
-    if (
-        meeting is not None
-        and person.is_authenticated
-        and person.is_active
-        and person.pk in (meeting.organiser_id, meeting.host_id, meeting.recorder_id)
-    ):
+    if meeting is not None and person.is_authenticated and may(person, meeting):
         return meeting
     return meeting_get_visible(person=person, pk=pk)
 

@@ -31,8 +31,9 @@ from accord.api.schemas import (
 )
 from accord.core import clock
 from accord.core.errors import AppError
+from accord.meetings import roles
 from accord.meetings.models import AgendaTopic
-from accord.meetings.selectors import meeting_get_as_lead
+from accord.meetings.selectors import meeting_get_for_write
 from accord.org.models import Department, Person
 
 router = Router(tags=["actions"])
@@ -411,7 +412,7 @@ def _people(pk: int | None, field: str) -> Person | None:
     "read relative to the meeting's date.",
 )
 def action_create(request, meeting_id: int, payload: ActionIn, response: HttpResponse):
-    meeting = meeting_get_as_lead(person=request.user, pk=meeting_id)
+    meeting = meeting_get_for_write(person=request.user, pk=meeting_id, may=roles.can_record)
     topic = ref(
         AgendaTopic,
         payload.topic_id,
