@@ -34,6 +34,7 @@ from accord.notify.outbox import Event, publish
 from accord.notify.transports import feishu
 from accord.notify.worker import Worker
 from accord.org import services as org_services
+from accord.org.models import Person
 
 Status = Notification.Status
 TITLE = "Q3产品上线跨部门协作启动会"
@@ -68,7 +69,6 @@ def people(org):
     org.li.refresh_from_db()
     org.zhou.refresh_from_db()
     return org
-
 
 
 def schedule(org, meeting):
@@ -487,7 +487,6 @@ def test_wecom_invalid_key_switches_the_channel_off(people, draft_meeting):
 # -- Slack -----------------------------------------------------------------------------------
 
 
-
 def test_slack_posts_text_and_records_ok(people, draft_meeting):
     org = people
     with HttpReceiver(lambda r: Answer(200, "ok")) as hook:
@@ -685,8 +684,9 @@ def message_id_of(row: Notification) -> str:
     return f"<{hashlib.sha256(row.key.encode()).hexdigest()[:32]}@localhost>"
 
 
-def test_email_invitation_in_each_readers_language_with_ics(org, draft_meeting, smtp):
+def test_email_invitation_in_each_readers_language_with_ics(org, draft_meeting, smtp, settings):
     """S-PREP-3: each invitee gets text and HTML in their language and a calendar REQUEST."""
+    settings.ACCORD_WORKER_SMTP_CONNECTIONS = 1
     with_email(org, li="en", zhou="zh-hans")
     schedule(org, draft_meeting)
     counts = Worker().run(once=True)
@@ -737,6 +737,37 @@ def test_email_invitation_in_each_readers_language_with_ics(org, draft_meeting, 
         for attendee in event["ATTENDEE"]:
             assert attendee.params["RSVP"] == "TRUE"
             assert attendee.params["PARTSTAT"] == "NEEDS-ACTION"
+
+
+def test_a_batch_of_email_goes_over_several_connections_and_each_row_is_recorded(
+    org, draft_meeting, smtp, settings
+):
+    """Three SMTP lanes: the invitations to 6 attendees with an address go out once each
+    over at most 3 connections; the one whose stored address is malformed fails with the reason, and each
+    row's outcome is recorded."""
+    settings.ACCORD_WORKER_SMTP_CONNECTIONS = 3
+    with_email(org, li="en", zhou="zh-hans", wang="zh-hans", zhang="en", chen="en", liu="en")
+    Person.objects.filter(pk=org.chen.pk).update(email="chen@@example.cn")  # past the checks
+    schedule(org, draft_meeting)
+    counts = Worker().run(once=True)
+
+    rows = Notification.objects.filter(via="email", kind="meeting.invitation")
+    assert (counts["sent"], counts["failed"]) == (5, 1)
+    received = sorted(to for _sender, tos in smtp.envelopes for to in tos)
+    assert received == [
+        "li@example.cn",
+        "liu@example.cn",
+        "wang@example.cn",
+        "zhang@example.cn",
+        "zhou@example.cn",
+    ]
+    assert 1 <= smtp.greetings <= 3
+    for row in rows.exclude(recipient=org.chen):
+        assert (row.status, row.attempts, row.claimed_by) == (Status.SENT, 1, "")
+        assert row.response == f"250 accepted as {message_id_of(row)}"
+    bad = rows.get(recipient=org.chen)
+    assert (bad.status, bad.attempts) == (Status.FAILED, 1)
+    assert bad.last_error == "malformed address: chen@@example.cn"
 
 
 class ScriptedSmtp:

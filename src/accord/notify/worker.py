@@ -25,8 +25,10 @@
 - **Stop.** SIGTERM or SIGINT lets the current batch finish, then the loop exits.
 """
 
+import concurrent.futures
 import contextlib
 import datetime as dt
+import functools
 import logging
 import signal
 import threading
@@ -39,6 +41,7 @@ from django.db.models import F, Min, Q
 
 from accord.actions import export_jobs
 from accord.core import clock
+from accord.core.bulk import update_where
 from accord.notify import messages, planner
 from accord.notify.models import Channel, Notification
 from accord.notify.outbox import Event, publish
@@ -206,16 +209,33 @@ class Worker:
             return counts
         mentioned_ids = {pk for n in rows for pk in n.payload.get("mentions", ())}
         people = Person.objects.in_bulk(mentioned_ids) if mentioned_ids else {}
-        with Session() as session, _commits_unflushed():
+        lanes = settings.ACCORD_WORKER_SMTP_CONNECTIONS
+        smtp_lanes = (
+            concurrent.futures.ThreadPoolExecutor(lanes, "accord-smtp") if lanes > 1 else None
+        )
+        with Session() as session, _commits_unflushed(), smtp_lanes or contextlib.nullcontext():
+            posted: list[tuple[Notification, concurrent.futures.Future]] = []
             for n in rows:
-                try:
-                    outcome = self.deliver_one(n, session, people)
-                except Exception as exc:  # a bug must not stop the worker or lose the row
-                    log.exception("delivering %s", n.key)
-                    self.record(n, status=Status.FAILED, error=f"internal error: {exc!r}")
-                    outcome = "failed"
-                counts[outcome] += 1
+                outcome = self._guarded(n, self.deliver_one, n, session, people, smtp_lanes)
+                if isinstance(outcome, concurrent.futures.Future):
+                    posted.append((n, outcome))
+                else:
+                    counts[outcome] += 1
+                while posted and (posted[0][1].done() or len(posted) > 2 * lanes):
+                    m, sending = posted.pop(0)
+                    counts[self._guarded(m, self.settle, m, session, sending.result)] += 1
+            for m, sending in posted:
+                counts[self._guarded(m, self.settle, m, session, sending.result)] += 1
         return counts
+
+    def _guarded(self, n: Notification, step, *args):
+        """``step(*args)``; a bug must not stop the worker or lose the row: it fails."""
+        try:
+            return step(*args)
+        except Exception as exc:
+            log.exception("delivering %s", n.key)
+            self.record(n, status=Status.FAILED, error=f"internal error: {exc!r}")
+            return "failed"
 
     def _target(self, n: Notification) -> Target | str:
         if n.via == Channel.Kind.EMAIL and n.channel_id is None:
@@ -244,7 +264,16 @@ class Worker:
                 latest = free if latest is None or free > latest else latest
         return latest
 
-    def deliver_one(self, n: Notification, session: Session, people: dict) -> str:
+    def deliver_one(
+        self,
+        n: Notification,
+        session: Session,
+        people: dict,
+        smtp_lanes: concurrent.futures.Executor | None = None,
+    ) -> str | concurrent.futures.Future:
+        """Send ``n`` and record the outcome. An e-mail is handed to one of the SMTP lanes
+        (when there are more than one) and comes back as the send under way, for
+        ``settle`` once it has ended; the next rows are prepared meanwhile."""
         reason = planner.still_due(n)
         if reason:
             self.record(n, status=Status.CANCELLED, error=reason)
@@ -276,12 +305,18 @@ class Worker:
         message = messages.render(n, mentioned=mentioned)
         # The send starts: hold the row for a whole lease from now. If it is no longer ours
         # (this batch outlived its lease and another worker took the row), leave it.
-        if not Notification.objects.filter(pk=n.pk, claimed_by=self.token).update(
-            tried_at=now, claimed_until=now + self.lease
-        ):
+        held = {"tried_at": now, "claimed_until": now + self.lease}
+        if not update_where(Notification, held, pk=n.pk, claimed_by=self.token):
             return "skipped"
+        send = functools.partial(MODULES[target.kind].send, target, message, session)
+        if smtp_lanes is not None and target.kind == Channel.Kind.EMAIL:
+            return smtp_lanes.submit(send)
+        return self.settle(n, session, send)
+
+    def settle(self, n: Notification, session: Session, send) -> str:
+        """Record what ``send()`` (the send, or the result of one under way) came to."""
         try:
-            answer = MODULES[target.kind].send(target, message, session)
+            answer = send()
         except TransientError as exc:
             if exc.throttled:
                 # The channel asked us to slow down: wait as long as it says (a minute if it
@@ -329,7 +364,7 @@ class Worker:
             "claimed_until": None,
             **fields,
         }
-        Notification.objects.filter(pk=n.pk, claimed_by=self.token).update(**values)
+        update_where(Notification, values, pk=n.pk, claimed_by=self.token)
         for name, value in values.items():
             setattr(n, name, value)
 

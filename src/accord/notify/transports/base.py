@@ -6,6 +6,7 @@ import dataclasses
 import email.utils
 import hashlib
 import json
+import threading
 from collections.abc import Callable
 
 import httpx
@@ -231,13 +232,16 @@ def post(
 
 
 class Session:
-    """What one batch shares: an HTTP client with timeouts and one SMTP connection, each
-    made on first use (a batch of e-mails needs no HTTP client, whose TLS set-up alone
-    costs about 20 ms), and the channels found broken so far."""
+    """What one batch shares: an HTTP client with timeouts, SMTP connections, each made on
+    first use (a batch of e-mails needs no HTTP client, whose TLS set-up alone costs about
+    20 ms), and the channels found broken so far.
+
+    Each thread that sends e-mail (the worker's SMTP lanes) has its own SMTP connection,
+    kept for the whole batch."""
 
     def __init__(self) -> None:
         self._http: httpx.Client | None = None
-        self._smtp = None
+        self._smtp: dict[int, object] = {}  # thread → its open SMTP backend
         # channels switched off during this batch (id → reason): the rest of the batch
         # does not send through them
         self.broken_channels: dict[int, str] = {}
@@ -253,26 +257,30 @@ class Session:
         return self._http
 
     def smtp(self):
-        if self._smtp is None:
+        backend = self._smtp.get(threading.get_ident())
+        if backend is None:
             from django.core.mail import mailers
 
             backend = mailers.default
-            # Opened here, the connection serves the whole batch: a backend that opens it
-            # itself in send_messages closes it again after each message. Kept only once
-            # open, so that a failed open is tried afresh by the next message.
+            # Opened here, the connection serves the whole batch; kept only once open, so
+            # that a failed open is tried afresh by the next message.
             backend.open()
-            self._smtp = backend
-        return self._smtp
+            self._smtp[threading.get_ident()] = backend
+        return backend
 
     def drop_smtp(self) -> None:
-        """Forget a connection that failed, so the next message opens a fresh one."""
-        if self._smtp is not None:
+        """Forget this thread's connection after it failed, so that its next message opens
+        a fresh one."""
+        backend = self._smtp.pop(threading.get_ident(), None)
+        if backend is not None:
             with contextlib.suppress(Exception):  # the connection is already broken
-                self._smtp.close()
-            self._smtp = None
+                backend.close()
 
     def close(self) -> None:
-        self.drop_smtp()
+        for backend in self._smtp.values():
+            with contextlib.suppress(Exception):
+                backend.close()
+        self._smtp.clear()
         if self._http is not None:
             self._http.close()
 
