@@ -93,6 +93,13 @@ class ActionItem(BaseModel):
                 condition=models.Q(status__in=["open", "in_progress"]),
                 name="action_open_by_due",
             ),
+            # The weekly digest: each department's open items in due-date order, with their
+            # meeting (whether it is confidential), read from the index alone.
+            models.Index(
+                fields=["department", "due_date", "id", "meeting"],
+                condition=models.Q(status__in=["open", "in_progress"]),
+                name="action_open_by_department",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="progress_percent"),

@@ -96,7 +96,7 @@ class Notification(models.Model):
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    key = models.CharField(_("idempotency key"), max_length=200)  # unique: see Meta
     event = models.CharField(_("event"), max_length=160, default="")
     kind = models.CharField(_("kind"), max_length=48)
     via = models.CharField(
@@ -109,6 +109,7 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="notifications",
+        db_index=False,  # (recipient, …) indexes below lead with it
     )
     channel = models.ForeignKey(
         Channel,
@@ -117,6 +118,7 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="notifications",
+        db_index=False,  # (channel, …) indexes below lead with it
     )
     department = models.ForeignKey(
         "org.Department",
@@ -126,11 +128,22 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
+    # (meeting, status) and (action, status) below lead with these
     meeting = models.ForeignKey(
-        "meetings.Meeting", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "meetings.Meeting",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     action = models.ForeignKey(
-        "actions.ActionItem", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "actions.ActionItem",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     payload = models.JSONField(_("content"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
@@ -165,6 +178,11 @@ class Notification(models.Model):
             models.Index(fields=["event"]),
             models.Index(fields=["action", "status"]),
             models.Index(fields=["meeting", "status"]),
+        ]
+        constraints = [
+            # A constraint rather than unique=True, which on PostgreSQL would add a second
+            # index on the key for LIKE: every row the planner writes updates each index.
+            models.UniqueConstraint(fields=["key"], name="notification_key_unique"),
         ]
 
     def __str__(self) -> str:

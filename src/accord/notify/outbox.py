@@ -169,7 +169,7 @@ def publish(events: Iterable[Event]) -> int:
 
 # From this many rows (a planner pass writes tens of thousands), PostgreSQL takes them by
 # COPY: no model instance per row, and one statement to skip the keys already there.
-COPY_FROM = 1000
+COPY_FROM = 200
 
 
 def _write(rows: list[dict]) -> None:
