@@ -12,6 +12,7 @@ from accord.actions import services as actions
 from accord.actions.models import ActionItem, ActionUpdate, OverdueReason
 from accord.core import clock
 from accord.core.models import AuditEvent
+from accord.core.paging import CappedPaginator
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting, Participant
 from accord.minutes import services as minutes_services
@@ -1005,6 +1006,33 @@ def test_overdue_board_query_count_does_not_grow(
     assert len(overdue_rows(first)) == 25
     assert len(overdue_rows(second)) == 5
     assert counted(first) == 30
+
+
+def test_overdue_board_counts_up_to_a_cap(
+    client, org: Org, running_meeting: Meeting, monkeypatch, django_assert_num_queries
+):
+    """Past the cap the board says "more than", and its pages reach as far as the cap:
+    the count reads at most cap + 1 rows, whatever is stored."""
+    monkeypatch.setattr(CappedPaginator, "cap", 26)
+    for number in range(30):
+        add(org, running_meeting, f"逾期{number:02d}", dt.date(2026, 9, 9))
+    client.force_login(org.sun)
+
+    with clock.frozen(at(9, 20)), django_assert_num_queries(5):
+        first = client.get(url("overdue_board"))
+    with clock.frozen(at(9, 20)):
+        second = client.get(url("overdue_board"), {"page": "2"})
+        third = client.get(url("overdue_board"), {"page": "3"})
+
+    assert re.search(r'data-count="26\+">More than 26 overdue items</p>', page(first))
+    assert len(overdue_rows(first)) == 25
+    assert [row[0] for row in overdue_rows(second)] == ["逾期25 due 2026-09-09"]
+    assert overdue_rows(third) == overdue_rows(second)  # beyond the last page: the last
+
+    monkeypatch.setattr(CappedPaginator, "cap", 30)
+    with clock.frozen(at(9, 20)):
+        exact = client.get(url("overdue_board"))
+    assert re.search(r'data-count="30">30 overdue items</p>', page(exact))
 
 
 def test_overdue_board_for_a_host_shows_what_they_may_see_s_track_3(

@@ -12,7 +12,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,6 +36,7 @@ from accord.actions.forms import (
 from accord.actions.imports import actions_import
 from accord.actions.models import ActionItem, Export
 from accord.core.errors import AppError
+from accord.core.paging import CappedPaginator
 from accord.meetings.models import Meeting
 from accord.meetings.selectors import meeting_get_visible
 from accord.org.models import Department
@@ -233,7 +233,8 @@ def replan_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _page(request: HttpRequest, items) -> Any:
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    """A page of a board, counting at most ``COUNT_CAP`` items (``core.paging``)."""
+    return CappedPaginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @login_required
