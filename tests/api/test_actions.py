@@ -335,6 +335,24 @@ def test_recorder_records_an_item_with_a_due_phrase(world, api_clients):
     assert response["ETag"]
 
 
+def test_create_query_count(world, api_clients, django_assert_num_queries):
+    """Token, meeting, owner; then in one transaction the meeting's lock, its minutes (the
+    item records their version), the item, its audit event and the integrations' hooks
+    (none here: nothing more is written). The answer reads nothing more: a new item has no
+    history and no signature."""
+    o = world.org
+    api_clients["recorder"].get("/api/v1/actions")  # the token's use is recorded once a minute
+    with django_assert_num_queries(10):  # with the transaction's start and end
+        response = post(
+            api_clients["recorder"],
+            f"/api/v1/meetings/{world.meeting.pk}/actions",
+            {"task": "输出技术方案", "owner_id": o.li.pk, "due": "2026-09-15"},
+        )
+    assert response.status_code == 201, response.content
+    assert (response.json()["updates"], response.json()["signature"]) == ([], None)
+    assert not Notification.objects.filter(kind="action.created").exists()
+
+
 def test_a_picked_date_and_a_topic(world, api_clients):
     o = world.org
     topic = world.meeting.topics.order_by("order").first()

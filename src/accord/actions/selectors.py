@@ -134,6 +134,14 @@ def action_get_written(*, pk: int) -> ActionItem:
     return _with_page_relations(ActionItem.objects.all()).get(pk=pk)
 
 
+def action_known_new(action: ActionItem) -> ActionItem:
+    """Mark an item written a moment ago as having no updates and no signature, so that
+    showing it asks the database for neither."""
+    action._prefetched_objects_cache = {"updates": ActionUpdate.objects.none()}
+    ActionItem.signature.related.set_cached_value(action, None)
+    return action
+
+
 def action_signature(action: ActionItem) -> "Signature | None":
     """The owner's signature (S-POST-3), or None; no query when selected with the item."""
     from accord.minutes.models import Signature

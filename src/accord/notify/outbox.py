@@ -61,26 +61,30 @@ def publish(events: Iterable[Event]) -> int:
     """Write the rows of ``events`` (any number, in a few queries); returns how many rows
     were offered to the outbox (existing keys are skipped by the database)."""
     events = [event for event in events if event.people or event.departments or event.hook]
+    hooks = integration_hooks() if any(event.hook for event in events) else []
+    # an event only for integrations (action.created …) is nothing without one
+    events = [event for event in events if event.people or event.departments or hooks]
     if not events:
         return 0
     _keep_confidential_within(events)
-    hooks = integration_hooks() if any(event.hook for event in events) else []
     people = {person.pk: person for event in events for person in event.people if person.is_active}
     department_ids = {person.department_id for person in people.values() if person.department_id}
     named_departments = {dept.pk for event in events for dept in event.departments}
-    channels = list(
-        Channel.objects.filter(enabled=True).filter(
-            Q(person_id__in=people)
-            | Q(department_id__in=named_departments)
-            | Q(department_id__in=department_ids, members_too=True)
+    channels, muted = [], set()
+    if people or named_departments:
+        channels = list(
+            Channel.objects.filter(enabled=True).filter(
+                Q(person_id__in=people)
+                | Q(department_id__in=named_departments)
+                | Q(department_id__in=department_ids, members_too=True)
+            )
         )
-    )
-    channels = [channel for channel in channels if not channel.events]
-    muted = set(
-        Channel.muted_by.through.objects.filter(
-            person_id__in=people, channel__in=[c.pk for c in channels if c.department_id]
-        ).values_list("channel_id", "person_id")
-    )
+        channels = [channel for channel in channels if not channel.events]
+        muted = set(
+            Channel.muted_by.through.objects.filter(
+                person_id__in=people, channel__in=[c.pk for c in channels if c.department_id]
+            ).values_list("channel_id", "person_id")
+        )
     own: dict[int, list[Channel]] = {}
     by_department: dict[int, list[Channel]] = {}
     for channel in channels:

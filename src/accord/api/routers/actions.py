@@ -16,6 +16,7 @@ from accord.actions.models import ActionItem, Export
 from accord.actions.selectors import (
     action_get_visible,
     action_get_written,
+    action_known_new,
     action_signature,
     actions_filtered,
 )
@@ -431,7 +432,8 @@ def action_create(request, meeting_id: int, payload: ActionIn, response: HttpRes
         topic=topic,
     )
     # The new item holds its meeting, topic, owner (with department) and department
-    # already: no second read of it (its history and signature, empty, are asked apart).
+    # already, and has no history and no signature yet: the answer reads nothing more.
+    action_known_new(action)
     set_etag(response, action)
     return Status(201, action)
 
