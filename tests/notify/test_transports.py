@@ -832,6 +832,25 @@ def test_a_batch_records_without_waiting_for_the_disk_and_restores_the_setting(
         assert cursor.fetchone() == ("on",)
 
 
+def test_email_from_an_international_domain_keeps_an_ascii_message_id(
+    org, draft_meeting, smtp, settings
+):
+    """A sender's domain in Chinese goes out IDNA-encoded, in the envelope, the From header
+    and the Message-ID alike (an encoded word would not be a Message-ID)."""
+    settings.DEFAULT_FROM_EMAIL = "协作平台 <accord@例子.cn>"
+    with_email(org, li="en")
+    schedule(org, draft_meeting)
+    assert Worker().run(once=True)["sent"] == 1
+
+    [mail] = smtp.messages
+    row = Notification.objects.get(via="email", recipient=org.li)
+    key = hashlib.sha256(row.key.encode()).hexdigest()[:32]
+    assert mail["Message-ID"] == f"<{key}@xn--fsqu00a.cn>"
+    assert smtp.envelopes == [("accord@xn--fsqu00a.cn", ["li@example.cn"])]
+    assert mail["From"].addresses[0].display_name == "协作平台"
+    assert mail["From"].addresses[0].addr_spec == "accord@xn--fsqu00a.cn"
+
+
 def test_email_resend_keeps_the_message_id(org, draft_meeting, settings):
     """A refused mail fails; sent again from the delivery log it carries the same
     Message-ID, so a mail system that saw the first can drop the second."""

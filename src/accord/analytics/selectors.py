@@ -679,7 +679,8 @@ def digest_open_items(
     for key, due, overdue, total, pk in firsts:
         bucket, count = ("overdue", overdue) if due < today else ("next", total - overdue)
         found = lists.setdefault((key, bucket), DigestList(count=count, items=[]))
-        found.items.append(items[pk])
+        if pk in items:  # (deleted between the two queries: left out)
+            found.items.append(items[pk])
     return lists
 
 

@@ -88,8 +88,12 @@ def update_where(model: type[models.Model], values: dict, **where) -> int:
     pk = model._meta.pk.name
     where = {pk if key == "pk" else key: value for key, value in where.items()}
     fields, matched, sql = _update_sql(model, tuple(values), tuple(where))
-    params = [f.get_db_prep_save(values[f.name], connection) for f in fields]
-    params += [f.get_db_prep_value(where[f.name], connection) for f in matched]
+    params = [
+        f.get_db_prep_save(v, connection) for f, v in zip(fields, values.values(), strict=True)
+    ]
+    params += [
+        f.get_db_prep_value(v, connection) for f, v in zip(matched, where.values(), strict=True)
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount

@@ -215,17 +215,25 @@ class Worker:
         )
         with Session() as session, _commits_unflushed(), smtp_lanes or contextlib.nullcontext():
             posted: list[tuple[Notification, concurrent.futures.Future]] = []
-            for n in rows:
-                outcome = self._guarded(n, self.deliver_one, n, session, people, smtp_lanes)
-                if isinstance(outcome, concurrent.futures.Future):
-                    posted.append((n, outcome))
-                else:
-                    counts[outcome] += 1
-                while posted and (posted[0][1].done() or len(posted) > 2 * lanes):
-                    m, sending = posted.pop(0)
+            try:
+                for n in rows:
+                    outcome = self._guarded(n, self.deliver_one, n, session, people, smtp_lanes)
+                    if isinstance(outcome, concurrent.futures.Future):
+                        posted.append((n, outcome))
+                    else:
+                        counts[outcome] += 1
+                    while posted and (posted[0][1].done() or len(posted) > 2 * lanes):
+                        m, sending = posted.pop(0)
+                        counts[self._guarded(m, self.settle, m, session, sending.result)] += 1
+                for m, sending in posted:
                     counts[self._guarded(m, self.settle, m, session, sending.result)] += 1
-            for m, sending in posted:
-                counts[self._guarded(m, self.settle, m, session, sending.result)] += 1
+            except BaseException:
+                # The batch broke off (the database went away): e-mails not yet on their
+                # way stay claimed and return when the lease runs out; only those in flight,
+                # one a connection, can be repeated.
+                for _m, sending in posted:
+                    sending.cancel()
+                raise
         return counts
 
     def _guarded(self, n: Notification, step, *args):

@@ -50,6 +50,10 @@ WIRE = Wire(linesep="\r\n")
 
 def message_id(message: Message) -> str:
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "accord"
+    try:
+        domain = domain.encode("idna").decode("ascii")  # a Message-ID is ASCII
+    except UnicodeError:
+        domain = "accord"
     return f"<{message.delivery_id()}@{domain}>"
 
 
@@ -115,6 +119,7 @@ def build(target: Target, message: Message) -> tuple[str, str, MIMEMultipart | M
 def send(target: Target, message: Message, session: Session) -> str:
     sender, recipient, mail = build(target, message)
     try:
+        # Django's SMTP backend (settings.MAILERS): its open connection takes the bytes
         session.smtp().connection.sendmail(sender, [recipient], mail.as_bytes(policy=WIRE))
     except smtplib.SMTPRecipientsRefused as exc:
         session.drop_smtp()
