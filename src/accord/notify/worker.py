@@ -25,6 +25,7 @@
 - **Stop.** SIGTERM or SIGINT lets the current batch finish, then the loop exits.
 """
 
+import collections
 import concurrent.futures
 import contextlib
 import datetime as dt
@@ -214,7 +215,14 @@ class Worker:
             concurrent.futures.ThreadPoolExecutor(lanes, "accord-smtp") if lanes > 1 else None
         )
         with Session() as session, _commits_unflushed(), smtp_lanes or contextlib.nullcontext():
-            posted: list[tuple[Notification, concurrent.futures.Future]] = []
+            # e-mails on their way, oldest first, each settled once its send has ended
+            posted: collections.deque[tuple[Notification, concurrent.futures.Future]]
+            posted = collections.deque()
+
+            def settle_oldest() -> None:
+                m, sending = posted.popleft()
+                counts[self._guarded(m, self.settle, m, session, sending.result)] += 1
+
             try:
                 for n in rows:
                     outcome = self._guarded(n, self.deliver_one, n, session, people, smtp_lanes)
@@ -223,10 +231,9 @@ class Worker:
                     else:
                         counts[outcome] += 1
                     while posted and (posted[0][1].done() or len(posted) > 2 * lanes):
-                        m, sending = posted.pop(0)
-                        counts[self._guarded(m, self.settle, m, session, sending.result)] += 1
-                for m, sending in posted:
-                    counts[self._guarded(m, self.settle, m, session, sending.result)] += 1
+                        settle_oldest()
+                while posted:
+                    settle_oldest()
             except BaseException:
                 # The batch broke off (the database went away): e-mails not yet on their
                 # way stay claimed and return when the lease runs out; only those in flight,
