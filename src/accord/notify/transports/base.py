@@ -257,7 +257,8 @@ class Session:
         return self._http
 
     def smtp(self):
-        backend = self._smtp.get(threading.get_ident())
+        thread = threading.get_ident()
+        backend = self._smtp.get(thread)
         if backend is None:
             from django.core.mail import mailers
 
@@ -265,7 +266,7 @@ class Session:
             # Opened here, the connection serves the whole batch; kept only once open, so
             # that a failed open is tried afresh by the next message.
             backend.open()
-            self._smtp[threading.get_ident()] = backend
+            self._smtp[thread] = backend
         return backend
 
     def drop_smtp(self) -> None:

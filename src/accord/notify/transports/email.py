@@ -48,15 +48,6 @@ class Wire(email.policy.Compat32):
 WIRE = Wire(linesep="\r\n")
 
 
-def message_id(message: Message) -> str:
-    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "accord"
-    try:
-        domain = domain.encode("idna").decode("ascii")  # a Message-ID is ASCII
-    except UnicodeError:
-        domain = "accord"
-    return f"<{message.delivery_id()}@{domain}>"
-
-
 def ascii_address(address: str) -> str:
     """``address`` as SMTP takes it: the domain IDNA-encoded; a local part must be ASCII."""
     local, _, domain = address.rpartition("@")
@@ -66,6 +57,17 @@ def ascii_address(address: str) -> str:
         return f"{local}@{domain.encode('idna').decode('ascii')}"
     except UnicodeError as exc:
         raise PermanentError(f"malformed address: {address}", channel_broken=False) from exc
+
+
+def sender() -> tuple[str, str]:
+    """The installation's sender (``ACCORD_EMAIL_FROM``): its name and ASCII address."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return name, ascii_address(address)
+
+
+def message_id(message: Message) -> str:
+    """The notice's key at the sender's domain (ASCII, as a Message-ID must be)."""
+    return f"<{message.delivery_id()}@{sender()[1].rpartition('@')[2] or 'accord'}>"
 
 
 def one_line(text: str) -> str:
@@ -84,7 +86,7 @@ def build(target: Target, message: Message) -> tuple[str, str, MIMEMultipart | M
     except ValidationError as exc:
         raise PermanentError(f"malformed address: {target.address}", channel_broken=False) from exc
     recipient = ascii_address(target.address)
-    sender_name, sender = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    sender_name, sender_address = sender()
 
     # Boundaries of our own: "=_" cannot occur in base64, so the generator need not search
     # the parts for a free one.
@@ -106,14 +108,14 @@ def build(target: Target, message: Message) -> tuple[str, str, MIMEMultipart | M
 
     subject = one_line(message.subject)
     mail["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")
-    mail["From"] = mailbox(sender_name, ascii_address(sender))
+    mail["From"] = mailbox(sender_name, sender_address)
     mail["To"] = mailbox(message.to_name, recipient)
     mail["Date"] = formatdate(usegmt=True)
     mail["Message-ID"] = message_id(message)
     mail["X-Accord-Delivery"] = message.delivery_id()
     mail["Content-Language"] = message.language
     mail["Auto-Submitted"] = "auto-generated"
-    return ascii_address(sender), recipient, mail
+    return sender_address, recipient, mail
 
 
 def send(target: Target, message: Message, session: Session) -> str:
