@@ -6,7 +6,9 @@ import json
 
 import pytest
 from api.conftest import bearer
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from ninja.responses import NinjaJSONEncoder
 
@@ -15,6 +17,7 @@ from accord.actions.deadlines import parse_due_date
 from accord.actions.models import ActionItem, ActionUpdate
 from accord.actions.selectors import LIST_RELATIONS
 from accord.api.routers.actions import ActionOut
+from accord.api.services import token_create
 from accord.core import clock
 from accord.core.errors import AppError
 from accord.minutes import services as minutes_services
@@ -151,6 +154,59 @@ def test_list_filters(world, api_clients):
         assert item["overdue"] is False
         item = client.get(f"/api/v1/actions?owner={o.zhou.pk}").json()["items"][0]
         assert item["overdue"] is True
+
+
+def test_own_items_answer_as_the_general_list_does_in_one_query(world, api_clients):
+    """One's own items take one query written once per set of filters (core.compiled), the
+    page and its count together: each filter, page and day gives what the administrator's
+    list gives for the same owner, and a shape asked again on another day reads that day."""
+    o = world.org
+    extra = add_items(world, 3)  # zhang, marketing, due 09-10, 09-11, 09-12
+    actions.action_set_status(actor=o.zhang, action=extra[1], status="in_progress")
+    elsewhere = actions.action_create(  # zhang's, on the confidential meeting: none of it seen
+        actor=o.admin, meeting=world.secret, task="尽调补充", owner=o.zhang, due="9月16日"
+    )
+    mine = bearer(token_create(actor=o.zhang, name="mine")[1])
+    admin = api_clients["admin"]
+    mine.get("/api/v1/actions")  # the token's first use is recorded: once a minute
+
+    def both(query: str) -> dict:
+        own = mine.get(f"/api/v1/actions?owner={o.zhang.pk}&{query}")
+        seen = admin.get(f"/api/v1/actions?owner={o.zhang.pk}&{query}")
+        assert own.status_code == seen.status_code == 200, own.content
+        assert own.json() == seen.json(), query
+        return own.json()
+
+    def ids(query: str) -> list[int]:
+        return [item["id"] for item in both(query)["items"]]
+
+    assert ids("") == [extra[0].pk, extra[1].pk, extra[2].pk, elsewhere.pk]
+    assert ids("status=in_progress") == [extra[1].pk]
+    assert ids(f"department={o.marketing.pk}&due_after=2026-09-11") == [
+        extra[1].pk,
+        extra[2].pk,
+        elsewhere.pk,
+    ]
+    assert ids("due_before=2026-09-11&status=open") == [extra[0].pk]
+    assert ids(f"meeting={world.secret.pk}") == [elsewhere.pk]
+    assert ids(f"meeting={world.meeting.pk}&q=任务2") == [extra[2].pk]
+    assert ids("series=999999") == []
+    assert ids("overdue=true") == []
+    assert both("page_size=2&page=2") == {
+        "items": both("")["items"][2:],
+        "count": 4,
+    }
+    assert both("page_size=2&page=3") == {"items": [], "count": 4}
+    assert both("status=cancelled") == {"items": [], "count": 0}
+    with clock.frozen(LATER):  # the same shape, another day
+        assert ids("overdue=true") == [extra[0].pk, extra[1].pk, extra[2].pk, elsewhere.pk]
+        assert ids("overdue=false") == []
+        assert [item["overdue"] for item in both("")["items"]] == [True] * 4
+
+    with CaptureQueriesContext(connection) as queries:
+        response = mine.get(f"/api/v1/actions?owner={o.zhang.pk}&status=open&page_size=30")
+    assert response.json()["count"] == 3
+    assert len(queries) == 2  # the token and its person; the page with its count
 
 
 @pytest.mark.parametrize(

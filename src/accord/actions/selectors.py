@@ -14,17 +14,20 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
 
 from accord.actions.models import ActionItem, ActionUpdate
 from accord.core import clock
+from accord.core.compiled import Compiled
 from accord.meetings import roles
 from accord.meetings.models import Meeting
 from accord.meetings.selectors import meeting_visible_one, meetings_visible_to
@@ -413,7 +416,7 @@ def actions_filtered(
 ) -> QuerySet[ActionItem]:
     """The items ``person`` may see, narrowed by the API's list filters (which combine;
     ``due_after``/``due_before`` include the day itself), by due date then id."""
-    if owner is not None and owner == person.pk and person.is_active:
+    if _own(person, owner):
         # One's own items: owning an item is taking part in its meeting, so the visibility
         # rule holds without asking it (and the owner index answers alone).
         items = ActionItem.objects.filter(owner_id=owner)
@@ -421,6 +424,38 @@ def actions_filtered(
         items = actions_visible_to(person)
         if owner is not None:
             items = items.filter(owner_id=owner)
+    items = _narrowed(
+        items,
+        department=department,
+        status=status,
+        due_after=due_after,
+        due_before=due_before,
+        overdue=overdue,
+        today=clock.today() if overdue is not None else None,
+        meeting=meeting,
+        series=series,
+        q=q,
+    )
+    return items.select_related(*LIST_RELATIONS).order_by("due_date", "id")
+
+
+def _own(person: Person, owner: int | None) -> bool:
+    return owner is not None and owner == person.pk and person.is_active
+
+
+def _narrowed(
+    items: QuerySet[ActionItem],
+    *,
+    department: int | None = None,
+    status: str | None = None,
+    due_after: dt.date | None = None,
+    due_before: dt.date | None = None,
+    overdue: bool | None = None,
+    today: dt.date | None = None,
+    meeting: int | None = None,
+    series: int | None = None,
+    q: str = "",
+) -> QuerySet[ActionItem]:
     if department is not None:
         items = items.filter(department_id=department)
     if status:
@@ -430,7 +465,7 @@ def actions_filtered(
     if due_before is not None:
         items = items.filter(due_date__lte=due_before)
     if overdue is not None:
-        late = Q(status__in=OPEN, due_date__lt=clock.today())
+        late = Q(status__in=OPEN, due_date__lt=today)
         items = items.filter(late) if overdue else items.exclude(late)
     if meeting is not None:
         items = items.filter(meeting_id=meeting)
@@ -439,4 +474,50 @@ def actions_filtered(
     text = (q or "").strip()
     if text:
         items = items.filter(task__icontains=text)
-    return items.select_related(*LIST_RELATIONS).order_by("due_date", "id")
+    return items
+
+
+def _own_page(shape: tuple, *, owner: int, **filters) -> QuerySet:
+    """A page of one's own items as ``values(*fields)``, each row with the count of them all
+    (``total``: PostgreSQL counts it once, as an init plan)."""
+    fields, offset, size, overdue = shape
+    items = _narrowed(ActionItem.objects.filter(owner_id=owner), overdue=overdue, **filters)
+    total = items.order_by().annotate(
+        n=Func(F("pk"), function="COUNT", output_field=IntegerField())
+    )
+    return items.order_by("due_date", "id").values(*fields, total=Subquery(total.values("n")))[
+        offset : offset + size
+    ]
+
+
+OWN_PAGE = Compiled(_own_page)
+
+
+def actions_page(
+    *, person: Person, fields: tuple[str, ...], offset: int, size: int, **filters
+) -> tuple[list[dict], int]:
+    """A page of what ``actions_filtered`` gives, as ``values(*fields)``, and how many
+    items there are in all.
+
+    One's own items, the list everyone opens most, take one query whose SQL is written once
+    for each set of filters (``core.compiled``): the page and its count together. Any other
+    list (and a text search) goes through the ORM as two queries, the page and the count."""
+    text = (filters.get("q") or "").strip()
+    if not _own(person, filters.get("owner")) or text:
+        items = actions_filtered(person=person, **filters)
+        return list(items.values(*fields)[offset : offset + size]), items.count()
+    values = {
+        name: value
+        for name, value in filters.items()
+        if name not in ("q", "overdue") and value is not None
+    }
+    overdue = filters.get("overdue")
+    if overdue is not None:
+        values["today"] = clock.today()
+    rows = OWN_PAGE.rows((fields, offset, size, overdue), **values)
+    if not rows and offset:  # past the end: the count needs its own query
+        return rows, actions_filtered(person=person, **filters).count()
+    total = rows[0]["total"] if rows else 0
+    for row in rows:
+        del row["total"]
+    return rows, total
