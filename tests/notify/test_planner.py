@@ -217,6 +217,29 @@ def test_a_pending_status_request_is_cancelled_when_the_item_is_done_s_track_2(
     assert (counts["claimed"], counts["cancelled"], counts["sent"]) == (1, 1, 0)
 
 
+def test_a_row_planned_while_its_item_was_deleted_is_cancelled_not_sent(org: Org, item, mail):
+    """The outbox's references are not checked by the database: an item deleted while a
+    pass that read it was still writing (its cascade could not see the pass's rows yet)
+    leaves that pass's rows behind, and the worker cancels them."""
+    plan_at(at(9, 15, 9))
+    pending = Notification.objects.get(kind="action.status_request", via=Channel.Kind.EMAIL)
+    item_id = item.pk
+    item.delete()
+    assert not Notification.objects.filter(action_id=item_id).exists()  # the cascade
+    pending.save(force_insert=True)  # the pass commits after the delete
+
+    with clock.frozen(at(9, 15, 9, 5)):
+        counts = Worker().tick()
+
+    pending.refresh_from_db()
+    assert (pending.status, pending.last_error, pending.sent_at) == (
+        Notification.Status.CANCELLED,
+        "the action item was deleted",
+        None,
+    )
+    assert (counts["claimed"], counts["cancelled"], counts["sent"]) == (1, 1, 0)
+
+
 def test_follow_up_days_are_a_setting_s_track_2_s_track_3(org: Org, item, settings):
     """ACCORD_FOLLOW_UP_DAYS_AFTER=1: status requests on D+0 and D+1 only, the overdue
     notice on D+2 (the 17th)."""

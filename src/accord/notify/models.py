@@ -110,6 +110,7 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
         db_index=False,  # (recipient, …) indexes below lead with it
+        db_constraint=False,  # see below
     )
     channel = models.ForeignKey(
         Channel,
@@ -129,7 +130,13 @@ class Notification(models.Model):
         related_name="+",
         db_index=False,  # a partial index below
     )
-    # (meeting, status) and (action, status) below lead with these
+    # The recipient, the meeting and the item are not checked by the database (no foreign
+    # key constraint): a planner pass writes ten thousand rows at once, and PostgreSQL's
+    # check of each reference locks the row it points at, which took a third of the pass.
+    # The rows are written from what the pass has just read; deleting a person, meeting
+    # or item still deletes its rows (on_delete), and a row whose item or meeting was
+    # deleted between the pass's read and its commit is cancelled at send time
+    # (``planner.still_due``). (meeting, status) and (action, status) below lead with them.
     meeting = models.ForeignKey(
         "meetings.Meeting",
         null=True,
@@ -137,6 +144,7 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     action = models.ForeignKey(
         "actions.ActionItem",
@@ -145,6 +153,7 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     payload = models.JSONField(_("content"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)

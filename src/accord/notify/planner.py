@@ -35,6 +35,7 @@ from collections.abc import Iterable
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
 from django.db.models import CharField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
@@ -782,9 +783,25 @@ def plan(now: dt.datetime | None = None, *, seconds: dict | None = None) -> dict
 # -- at send time --------------------------------------------------------------------------
 
 
+def _missing(n: Notification, reference: str) -> bool:
+    try:  # None when read with select_related, DoesNotExist when not
+        return getattr(n, reference) is None
+    except ObjectDoesNotExist:
+        return True
+
+
 def still_due(n: Notification) -> str:
     """Why ``n`` should no longer go out ("" if it should): the item was done, its date
-    moved, the meeting was cancelled or has begun, the minutes went out meanwhile."""
+    moved, the meeting was cancelled or has begun, the minutes went out meanwhile, or what
+    it is about was deleted while it was being planned (the outbox's references are not
+    checked by the database: ``Notification.meeting``)."""
+    for reference, gone in (
+        ("action", "the action item was deleted"),
+        ("meeting", "the meeting was deleted"),
+        ("recipient", "the recipient was deleted"),
+    ):
+        if getattr(n, f"{reference}_id") is not None and _missing(n, reference):
+            return gone
     if n.kind in DUE_KINDS and n.action is not None:
         action = n.action
         if action.status not in OPEN:
