@@ -23,9 +23,10 @@ from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 
 from accord.core import bulk, clock
+from accord.core.lookups import AnyOf
 from accord.notify.models import Channel, Notification
 
 Status = Notification.Status
@@ -74,7 +75,7 @@ def publish(events: Iterable[Event]) -> int:
     if people or named_departments:
         channels = list(
             Channel.objects.filter(enabled=True).filter(
-                Q(person_id__in=people)
+                AnyOf(F("person_id"), list(people))
                 | Q(department_id__in=named_departments)
                 | Q(department_id__in=department_ids, members_too=True)
             )
@@ -82,7 +83,8 @@ def publish(events: Iterable[Event]) -> int:
         channels = [channel for channel in channels if not channel.events]
         muted = set(
             Channel.muted_by.through.objects.filter(
-                person_id__in=people, channel__in=[c.pk for c in channels if c.department_id]
+                AnyOf(F("person_id"), list(people)),
+                channel__in=[c.pk for c in channels if c.department_id],
             ).values_list("channel_id", "person_id")
         )
     own: dict[int, list[Channel]] = {}

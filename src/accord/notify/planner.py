@@ -44,6 +44,7 @@ from django.utils import timezone
 from accord.actions.models import ActionItem
 from accord.analytics import selectors
 from accord.core import clock
+from accord.core.lookups import AnyOf
 from accord.meetings.models import Meeting, Participant, PrepAnswer, PrepQuestion
 from accord.minutes.models import Minutes
 from accord.notify.models import Notification
@@ -554,7 +555,8 @@ def _action_events(
     items = [
         SimpleNamespace(**row) for row in items.values(*ITEM_FIELDS, *items.query.annotation_select)
     ]
-    persons = Person.objects.in_bulk({pk for item in items for pk in people(item) if pk})
+    ids = {pk for item in items for pk in people(item) if pk}
+    persons = {person.pk: person for person in Person.objects.filter(AnyOf(F("pk"), ids))}
     for item in items:
         item.owner = persons[item.owner_id]
     events = [

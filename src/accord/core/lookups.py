@@ -1,0 +1,20 @@
+"""``AnyOf``: ``pk__in`` for thousands of values.
+
+Django writes ``pk__in=ids`` as ``IN (%s, %s, …)`` with one parameter a value: for the
+planner's twenty thousand ids, psycopg spent longer splitting and binding the statement
+than PostgreSQL took to run it. ``AnyOf`` gives PostgreSQL one array instead
+(``= ANY(%s)``); other databases get Django's ``IN``."""
+
+from django.core.exceptions import EmptyResultSet
+from django.db.models.lookups import In
+
+
+class AnyOf(In):
+    """``filter(AnyOf(F("pk"), ids))``: the rows whose ``pk`` is one of ``ids``."""
+
+    def as_postgresql(self, compiler, connection):
+        values = [value for value in self.rhs if value is not None]
+        if not values:  # as ``In``: nothing matches, and the query is not run
+            raise EmptyResultSet
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, values)
