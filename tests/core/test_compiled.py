@@ -64,3 +64,16 @@ def test_a_value_the_lookup_changes_is_refused_when_the_shape_is_built(org):
 def test_values_are_ints_strings_or_dates(org, value):
     with pytest.raises(TypeError, match="int, str or date"):
         Compiled(_people).rows(None, department=value)
+
+
+def test_a_connection_keeps_the_shapes_used_last(org):
+    """The shape may come from the caller's input (a page number): what is kept is bounded."""
+    people = Compiled(_people, max_shapes=2)
+    for size in (1, 2, 1, 3):  # 1 was used again before 3 came: 2 goes
+        people.rows(size, department=org.marketing.pk)
+
+    assert [shape for shape, _names in people._shapes[connections["default"]]] == [1, 3]
+    assert [row["username"] for row in people.rows(2, department=org.marketing.pk)] == [
+        "wang",
+        "zhang",
+    ]

@@ -17,6 +17,7 @@ built, and a shape's SQL is checked against markers it does not hold.
 
 import datetime as dt
 import itertools
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from weakref import WeakKeyDictionary
 
@@ -78,20 +79,28 @@ class _Shape:
 
 class Compiled:
     """``build(shape, **values)`` → a ``values()`` queryset, run as ``rows(shape,
-    **values)``: a list of dicts, as iterating the queryset would give."""
+    **values)``: a list of dicts, as iterating the queryset would give.
 
-    def __init__(self, build: Callable[..., QuerySet]) -> None:
+    A connection keeps the ``max_shapes`` shapes used last: a shape is chosen by the
+    caller's input (a page number, say), and the shapes held must not grow with it."""
+
+    def __init__(self, build: Callable[..., QuerySet], *, max_shapes: int = 64) -> None:
         self.build = build
+        self.max_shapes = max_shapes
         self._shapes: WeakKeyDictionary = WeakKeyDictionary()  # per connection
 
     def rows(self, shape: Hashable, **values) -> list[dict]:
         connection = connections[DEFAULT_DB_ALIAS]
-        shapes = self._shapes.setdefault(connection, {})
+        shapes = self._shapes.setdefault(connection, OrderedDict())
         key = (shape, tuple(values))
         compiled = shapes.get(key)
         if compiled is None:
             markers = {name: _marker(value) for name, value in values.items()}
             compiled = shapes[key] = _Shape(self.build(shape, **markers), markers)
+            if len(shapes) > self.max_shapes:
+                shapes.popitem(last=False)
+        else:
+            shapes.move_to_end(key)
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, compiled.params(values))
             found = cursor.fetchall()
