@@ -123,6 +123,12 @@ class Meeting(BaseModel):
             models.Index(fields=["host"]),
             models.Index(fields=["recorder"]),
             models.Index(fields=["series", "starts_at"]),
+            # the few meetings the weekly digest leaves out (selectors.digest_open_items)
+            models.Index(
+                fields=["id"],
+                condition=models.Q(confidential=True) | models.Q(status="cancelled"),
+                name="meeting_hidden_from_digest",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
