@@ -163,7 +163,7 @@ def test_own_items_answer_as_the_general_list_does_in_one_query(world, api_clien
     o = world.org
     extra = add_items(world, 3)  # zhang, marketing, due 09-10, 09-11, 09-12
     actions.action_set_status(actor=o.zhang, action=extra[1], status="in_progress")
-    elsewhere = actions.action_create(  # zhang's, on the confidential meeting: none of it seen
+    elsewhere = actions.action_create(  # on the confidential meeting: owning it, zhang sees it
         actor=o.admin, meeting=world.secret, task="尽调补充", owner=o.zhang, due="9月16日"
     )
     mine = bearer(token_create(actor=o.zhang, name="mine")[1])

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection, connections
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from accord.actions.models import ActionItem
@@ -35,7 +36,7 @@ def test_each_call_binds_its_own_values_to_the_shape_written_once(org):
     assert [row["username"] for row in one] == ["wang"]
     assert len(queries) == 2
     assert queries[0]["sql"].count("LIMIT") == 0 and "LIMIT 1" in queries[1]["sql"]
-    assert len(people._shapes[connections["default"]]) == 2  # the shapes None and 1
+    assert len(people.shapes(connections["default"])) == 2  # the shapes None and 1
 
 
 def test_dates_and_strings_are_bound_on_both_databases(org):
@@ -72,8 +73,24 @@ def test_a_connection_keeps_the_shapes_used_last(org):
     for size in (1, 2, 1, 3):  # 1 was used again before 3 came: 2 goes
         people.rows(size, department=org.marketing.pk)
 
-    assert [shape for shape, _names in people._shapes[connections["default"]]] == [1, 3]
+    assert [shape for shape, _names in people.shapes(connections["default"])] == [1, 3]
     assert [row["username"] for row in people.rows(2, department=org.marketing.pk)] == [
         "wang",
         "zhang",
     ]
+
+
+def _named(shape, *, department):
+    return (
+        Person.objects.filter(department_id=department)
+        .annotate(first=F("username"))
+        .values("first", "id")
+        .order_by("username")
+    )
+
+
+def test_columns_are_named_as_values_names_them(org):
+    """An annotation asked before a field comes first, as ``values()`` gives it."""
+    rows = Compiled(_named).rows(None, department=org.rnd.pk)
+    assert rows == [{"first": "li", "id": org.li.pk}, {"first": "zhou", "id": org.zhou.pk}]
+    assert rows == list(_named(None, department=org.rnd.pk))

@@ -31,3 +31,8 @@ def test_combines_with_other_conditions(org):
 def test_no_values_match_nothing_without_a_query(org, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert list(Person.objects.filter(AnyOf(F("pk"), [None]))) == []
+
+
+def test_a_subquery_is_asked_as_django_asks_it(org):
+    heads = Person.objects.filter(username__in=["wang", "li"]).values("pk")
+    assert usernames(Person.objects.filter(AnyOf(F("pk"), heads))) == ["li", "wang"]

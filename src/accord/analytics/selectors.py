@@ -674,7 +674,8 @@ def digest_open_items(
         )
         .filter(place_in_list__lte=DIGEST_LIST_LENGTH)
         .values_list(field, "due_date", "overdue", "total", "pk")
-        .order_by()
+        .order_by(),
+        key=lambda row: (row[0], row[1], row[4]),  # key, due date, id
     )
     items = {
         pk: DigestItem(task=task, owner=name or username, due=due)

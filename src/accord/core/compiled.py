@@ -9,27 +9,25 @@ SQL that is a marker becomes a slot, filled from the values of every later call.
 
 What a builder must hold to: each value that varies between calls is one of its keyword
 values, an ``int``, ``str`` or ``date`` that reaches the SQL as itself (``exact``, ``in``,
-``gte`` …, not ``icontains``, which wraps it). A value it reads from anywhere else (the
-clock, settings, a person's attributes) would be frozen into the SQL the first time, so it
-takes none. A value that does not reach the SQL as itself is refused when the shape is
-built, and a shape's SQL is checked against markers it does not hold.
+``gte`` …, not ``icontains``, which wraps it). Whatever else it reads is frozen into the
+SQL the first time: the clock, settings, a person's attributes, the active time zone
+(which a ``__date`` lookup writes into the SQL) and language. So it reads none of them.
+A value that never reaches the SQL as itself is refused when the shape is built; one that
+is also used otherwise (in Python, or a second time through a lookup that changes it) is
+not noticed, and is the builder's to avoid.
 """
 
 import datetime as dt
-import itertools
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from weakref import WeakKeyDictionary
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
-_serial = itertools.count(1)
 
-
-def _marker(value):
-    """A value of the same type as ``value`` that no real call holds."""
-    n = next(_serial)
+def _marker(value, n: int):
+    """A value of the same type as ``value`` that no real call holds (the ``n``-th of its
+    shape: markers need only differ within one statement)."""
     if isinstance(value, bool):  # a bool is an int, and has no value to spare
         raise TypeError("a compiled query's values are int, str or date, not bool")
     if isinstance(value, int):
@@ -48,7 +46,12 @@ class _Shape:
         query = queryset.query
         self.compiler = query.get_compiler(queryset.db)
         self.sql, params = self.compiler.as_sql()
-        self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        # the columns' names as ``values()`` gives them (``ValuesIterable``)
+        self.names = (
+            list(query.selected)
+            if query.selected
+            else [*query.extra_select, *query.values_select, *query.annotation_select]
+        )
         fields = [column[0] for column in self.compiler.select[: self.compiler.col_count]]
         self.converters = self.compiler.get_converters(fields)
         # (name, as text) for each marker as it may reach the SQL: SQLite gets dates as text
@@ -81,21 +84,25 @@ class Compiled:
     """``build(shape, **values)`` → a ``values()`` queryset, run as ``rows(shape,
     **values)``: a list of dicts, as iterating the queryset would give.
 
-    A connection keeps the ``max_shapes`` shapes used last: a shape is chosen by the
-    caller's input (a page number, say), and the shapes held must not grow with it."""
+    Each connection keeps the ``max_shapes`` shapes used last (on the connection itself, as
+    a shape's compiler belongs to it): a shape is chosen by the caller's input (a page
+    number, say), and the shapes kept must not grow with it."""
 
     def __init__(self, build: Callable[..., QuerySet], *, max_shapes: int = 64) -> None:
         self.build = build
         self.max_shapes = max_shapes
-        self._shapes: WeakKeyDictionary = WeakKeyDictionary()  # per connection
+
+    def shapes(self, connection) -> OrderedDict:
+        kept = connection.__dict__.setdefault("compiled_shapes", {})
+        return kept.setdefault(self, OrderedDict())
 
     def rows(self, shape: Hashable, **values) -> list[dict]:
         connection = connections[DEFAULT_DB_ALIAS]
-        shapes = self._shapes.setdefault(connection, OrderedDict())
+        shapes = self.shapes(connection)
         key = (shape, tuple(values))
         compiled = shapes.get(key)
         if compiled is None:
-            markers = {name: _marker(value) for name, value in values.items()}
+            markers = {name: _marker(value, n) for n, (name, value) in enumerate(values.items())}
             compiled = shapes[key] = _Shape(self.build(shape, **markers), markers)
             if len(shapes) > self.max_shapes:
                 shapes.popitem(last=False)

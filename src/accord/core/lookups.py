@@ -13,6 +13,8 @@ class AnyOf(In):
     """``filter(AnyOf(F("pk"), ids))``: the rows whose ``pk`` is one of ``ids``."""
 
     def as_postgresql(self, compiler, connection):
+        if not self.rhs_is_direct_value():  # a subquery: Django's own IN (…)
+            return super().as_sql(compiler, connection)
         values = [value for value in self.rhs if value is not None]
         if not values:  # as ``In``: nothing matches, and the query is not run
             raise EmptyResultSet

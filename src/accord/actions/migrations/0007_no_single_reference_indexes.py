@@ -5,7 +5,44 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+REFERENCES = ("department", "meeting", "owner", "topic")
+
+
+def _index_names(apps, schema_editor):
+    """The single-column indexes Django made for the four references."""
+    model = apps.get_model("actions", "ActionItem")
+    table = model._meta.db_table
+    return [
+        schema_editor._create_index_name(table, [model._meta.get_field(name).column], suffix="")
+        for name in REFERENCES
+    ]
+
+
+def drop_indexes(apps, schema_editor):
+    concurrently = "CONCURRENTLY " if schema_editor.connection.vendor == "postgresql" else ""
+    for index in _index_names(apps, schema_editor):
+        schema_editor.execute(
+            f"DROP INDEX {concurrently}IF EXISTS {schema_editor.quote_name(index)}"
+        )
+
+
+def create_indexes(apps, schema_editor):
+    model = apps.get_model("actions", "ActionItem")
+    table = schema_editor.quote_name(model._meta.db_table)
+    for name, index in zip(REFERENCES, _index_names(apps, schema_editor), strict=True):
+        column = schema_editor.quote_name(model._meta.get_field(name).column)
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {schema_editor.quote_name(index)} ON {table} ({column})"
+        )
+
+
 class Migration(migrations.Migration):
+    # Only the four indexes go: AlterField would also drop and re-add each foreign key,
+    # checking every row again under a lock on the table. On PostgreSQL the indexes are
+    # dropped without blocking reads and writes, which needs a migration outside a
+    # transaction.
+    atomic = False
+
     dependencies = [
         ("actions", "0006_leaner_indexes"),
         ("meetings", "0004_meeting_hidden_from_digest"),
@@ -14,50 +51,55 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="actionitem",
-            name="department",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="actions",
-                to="org.department",
-                verbose_name="department",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="actionitem",
-            name="meeting",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="actions",
-                to="meetings.meeting",
-                verbose_name="meeting",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="actionitem",
-            name="owner",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="actions",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="owner",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="actionitem",
-            name="topic",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="actions",
-                to="meetings.agendatopic",
-                verbose_name="topic",
-            ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="actionitem",
+                    name="department",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="actions",
+                        to="org.department",
+                        verbose_name="department",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="actionitem",
+                    name="meeting",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="meetings.meeting",
+                        verbose_name="meeting",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="actionitem",
+                    name="owner",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="actions",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="actionitem",
+                    name="topic",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="actions",
+                        to="meetings.agendatopic",
+                        verbose_name="topic",
+                    ),
+                ),
+            ],
+            database_operations=[migrations.RunPython(drop_indexes, create_indexes)],
         ),
     ]
