@@ -42,13 +42,16 @@ def token_revoke(*, actor: Person, token: ApiToken) -> ApiToken:
     return token
 
 
+PERSON_FIELDS = tuple(field.attname for field in Person._meta.concrete_fields)
+
+
 def _token_person(shape: None, *, prefix: str):
+    """The live token of ``prefix`` with every field of its person."""
     return ApiToken.objects.filter(prefix=prefix, revoked_at__isnull=True).values(
         "pk", "hashed", "last_used_at", *(f"person__{name}" for name in PERSON_FIELDS)
     )
 
 
-PERSON_FIELDS = tuple(field.attname for field in Person._meta.concrete_fields)
 TOKEN_PERSON = Compiled(_token_person)
 
 

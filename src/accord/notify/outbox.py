@@ -73,9 +73,10 @@ def publish(events: Iterable[Event]) -> int:
     named_departments = {dept.pk for event in events for dept in event.departments}
     channels, muted = [], set()
     if people or named_departments:
+        person_ids = list(people)
         channels = list(
             Channel.objects.filter(enabled=True).filter(
-                AnyOf(F("person_id"), list(people))
+                AnyOf(F("person_id"), person_ids)
                 | Q(department_id__in=named_departments)
                 | Q(department_id__in=department_ids, members_too=True)
             )
@@ -83,7 +84,7 @@ def publish(events: Iterable[Event]) -> int:
         channels = [channel for channel in channels if not channel.events]
         muted = set(
             Channel.muted_by.through.objects.filter(
-                AnyOf(F("person_id"), list(people)),
+                AnyOf(F("person_id"), person_ids),
                 channel__in=[c.pk for c in channels if c.department_id],
             ).values_list("channel_id", "person_id")
         )
