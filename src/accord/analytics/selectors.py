@@ -54,7 +54,7 @@ from accord.actions.models import ActionItem, ActionUpdate, OverdueReason
 from accord.actions.selectors import actions_visible_to, sees_all_departments
 from accord.core import clock
 from accord.core.lookups import AnyOf
-from accord.meetings.models import Meeting
+from accord.meetings.models import HIDDEN_FROM_DIGEST, Meeting
 from accord.meetings.selectors import meetings_visible_to
 from accord.org.models import Department, Person
 
@@ -649,16 +649,12 @@ def digest_open_items(
     # overdue item's place in its list is its place, a coming item's is its place after
     # the overdue ones. (A window per key and list would sort by the list name first.)
     per_key = {"partition_by": [F(field)]}
-    candidates = ActionItem.objects.filter(**{f"{field}__in": list(keys)}, status__in=OPEN)
-    hidden = Meeting.objects.filter(Q(confidential=True) | Q(status=Meeting.Status.CANCELLED))
-    if group == "department":
-        # read from the open items' index alone: the hidden meetings are few, and asking
-        # each item's meeting would join a hundred thousand rows
-        candidates = candidates.exclude(meeting_id__in=hidden.values("pk"))
-    else:  # the organiser comes with the meeting anyway
-        candidates = candidates.filter(meeting__confidential=False).exclude(
-            meeting__status=Meeting.Status.CANCELLED
-        )
+    # The hidden meetings are few and left out by id: a department's items are then read
+    # from the open items' index alone, where asking each item's meeting joined a hundred
+    # thousand rows.
+    candidates = ActionItem.objects.filter(**{f"{field}__in": list(keys)}, status__in=OPEN).exclude(
+        meeting_id__in=Meeting.objects.filter(HIDDEN_FROM_DIGEST).values("pk")
+    )
     firsts = sorted(  # (a handful a key: sorted here, not all of them before the filter)
         candidates.filter(due_date__lte=last)
         .annotate(

@@ -60,13 +60,11 @@ class _Shape:
             slot_of[marker] = (name, False)
             if isinstance(marker, dt.date):
                 slot_of[str(marker)] = (name, True)
-        self.slots = [
-            slot_of.get(param) if isinstance(param, Hashable) else None for param in params
+        # each parameter with its slot (None: a constant, sent as it is)
+        self.parts = [
+            (slot_of.get(param) if isinstance(param, Hashable) else None, param) for param in params
         ]
-        self.fixed = [
-            None if slot else param for slot, param in zip(self.slots, params, strict=True)
-        ]
-        missing = set(markers) - {slot[0] for slot in self.slots if slot}
+        missing = set(markers) - {slot[0] for slot, _param in self.parts if slot}
         if missing:
             raise ValueError(
                 f"{', '.join(sorted(missing))}: not in the SQL as given (a lookup that "
@@ -75,8 +73,8 @@ class _Shape:
 
     def params(self, values: dict) -> list:
         return [
-            fixed if slot is None else str(values[slot[0]]) if slot[1] else values[slot[0]]
-            for slot, fixed in zip(self.slots, self.fixed, strict=True)
+            param if slot is None else str(values[slot[0]]) if slot[1] else values[slot[0]]
+            for slot, param in self.parts
         ]
 
 

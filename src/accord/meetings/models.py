@@ -8,6 +8,9 @@ from accord.core.models import BaseModel
 
 PERSON = settings.AUTH_USER_MODEL
 
+# The meetings the weekly digest leaves out: confidential or cancelled (Meeting.Status).
+HIDDEN_FROM_DIGEST = models.Q(confidential=True) | models.Q(status="cancelled")
+
 
 class Meeting(BaseModel):
     class Kind(models.TextChoices):
@@ -125,9 +128,7 @@ class Meeting(BaseModel):
             models.Index(fields=["series", "starts_at"]),
             # the few meetings the weekly digest leaves out (selectors.digest_open_items)
             models.Index(
-                fields=["id"],
-                condition=models.Q(confidential=True) | models.Q(status="cancelled"),
-                name="meeting_hidden_from_digest",
+                fields=["id"], condition=HIDDEN_FROM_DIGEST, name="meeting_hidden_from_digest"
             ),
         ]
         constraints = [

@@ -44,7 +44,7 @@ from django.utils import timezone
 from accord.actions.models import ActionItem
 from accord.analytics import selectors
 from accord.core import clock
-from accord.core.lookups import AnyOf
+from accord.core.lookups import by_pk
 from accord.meetings.models import Meeting, Participant, PrepAnswer, PrepQuestion
 from accord.minutes.models import Minutes
 from accord.notify.models import Notification
@@ -251,7 +251,7 @@ def minutes_distributed(meeting: Meeting, version: int) -> int:
         )
     ]
     unsigned = _unsigned_by_owner([meeting.pk])
-    owners = Person.objects.in_bulk([owner_id for _m, owner_id in unsigned])
+    owners = by_pk(Person, (owner_id for _m, owner_id in unsigned))
     for (_meeting_id, owner_id), items in unsigned.items():
         events.append(
             Event(
@@ -520,7 +520,7 @@ def sign_reminders(now: dt.datetime) -> list[Event]:
     if not distributed:
         return []
     unsigned = _unsigned_by_owner(distributed)
-    owners = Person.objects.in_bulk({owner for _m, owner in unsigned})
+    owners = by_pk(Person, {owner for _m, owner in unsigned})
     events = []
     for (meeting_id, owner_id), items in unsigned.items():
         offset = (today - timezone.localtime(distributed[meeting_id]).date()).days
@@ -555,8 +555,7 @@ def _action_events(
     items = [
         SimpleNamespace(**row) for row in items.values(*ITEM_FIELDS, *items.query.annotation_select)
     ]
-    ids = {pk for item in items for pk in people(item) if pk}
-    persons = {person.pk: person for person in Person.objects.filter(AnyOf(F("pk"), ids))}
+    persons = by_pk(Person, {pk for item in items for pk in people(item) if pk})
     for item in items:
         item.owner = persons[item.owner_id]
     events = [
