@@ -81,6 +81,7 @@ import dateparser
 from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
 
+from accord.core import limits
 from accord.core.errors import AppError
 
 __all__ = ["VAGUE_WORDS", "parse_due_date"]
@@ -147,7 +148,9 @@ def require_not_before(
     due: dt.date, *, not_before: dt.date, earliest: Literal["meeting", "today"] = "meeting"
 ) -> None:
     """Refuse a due date before ``not_before``: the meeting date for a new item, today for a
-    re-plan. One message for typed phrases and picked dates alike."""
+    re-plan. One message for typed phrases and picked dates alike. A date past the accepted
+    range (``accord.core.limits``) is refused as well."""
+    limits.require_date_in_range(due, field=_FIELD)
     if due >= not_before:
         return
     values = {"due": due.isoformat(), "earliest": not_before.isoformat()}
@@ -194,6 +197,8 @@ def parse_due_date(
         due = _resolve_despite_vague_words(normalized, typed, reference)
     if not_before is not None:
         require_not_before(due, not_before=not_before, earliest=earliest)
+    else:
+        limits.require_date_in_range(due, field=_FIELD)
     return due
 
 

@@ -3,7 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accord.core import clock
-from accord.core.models import BaseModel
+from accord.core.limits import SHORT_TEXT, Line, Text
+from accord.core.models import BaseModel, CheckedTexts
 
 PERSON = settings.AUTH_USER_MODEL
 
@@ -50,7 +51,7 @@ class ActionItem(BaseModel):
         related_name="actions",
         db_index=False,
     )
-    task = models.TextField(_("task"))
+    task = models.TextField(_("task"), validators=[Text(SHORT_TEXT)])
     owner = models.ForeignKey(
         PERSON,
         verbose_name=_("owner"),
@@ -71,8 +72,10 @@ class ActionItem(BaseModel):
     committed_due_date = models.DateField(_("committed due date"), editable=False)
     replan_count = models.PositiveSmallIntegerField(_("re-plans"), default=0, editable=False)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True, editable=False)
-    due_text = models.CharField(_("due date as said"), max_length=100, blank=True)
-    resources = models.TextField(_("required resources"), blank=True)
+    due_text = models.CharField(
+        _("due date as said"), max_length=100, blank=True, validators=[Line()]
+    )
+    resources = models.TextField(_("required resources"), blank=True, validators=[Text(SHORT_TEXT)])
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.OPEN, editable=False
     )
@@ -81,7 +84,9 @@ class ActionItem(BaseModel):
     overdue_reason = models.CharField(
         _("overdue reason"), max_length=16, choices=OverdueReason.choices, blank=True
     )
-    overdue_reason_text = models.TextField(_("overdue reason, in words"), blank=True)
+    overdue_reason_text = models.TextField(
+        _("overdue reason, in words"), blank=True, validators=[Text(SHORT_TEXT)]
+    )
     minutes_version = models.PositiveSmallIntegerField(
         _("added in minutes version"), default=1, editable=False
     )
@@ -133,7 +138,7 @@ class ActionItem(BaseModel):
         super().save(*args, **kwargs)
 
 
-class ActionUpdate(models.Model):
+class ActionUpdate(CheckedTexts, models.Model):
     """The history of an action item: progress notes, status changes, re-plans, overdue reasons."""
 
     class Kind(models.TextChoices):
@@ -151,7 +156,7 @@ class ActionUpdate(models.Model):
     )
     created_at = models.DateTimeField(_("at"), editable=False)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    text = models.TextField(_("note"), blank=True)
+    text = models.TextField(_("note"), blank=True, validators=[Text(SHORT_TEXT)])
     old_status = models.CharField(_("old status"), max_length=16, blank=True)
     new_status = models.CharField(_("new status"), max_length=16, blank=True)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)

@@ -2,10 +2,19 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accord.core import clock
+from accord.core import clock, limits
 
 
-class BaseModel(models.Model):
+class CheckedTexts:
+    """Runs the texts' rules (``accord.core.limits``) before every save, whichever service,
+    form or admin page saves."""
+
+    def save(self, *args, **kwargs):
+        limits.check(self, kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
+
+class BaseModel(CheckedTexts, models.Model):
     created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

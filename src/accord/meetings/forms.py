@@ -9,22 +9,17 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from accord.core import limits
 from accord.meetings.models import AgendaTopic, Meeting, Participant, PrepQuestion
 from accord.org.models import Department, Person
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-# Dates far outside any meeting's life would overflow date arithmetic (a week after
-# 9999-12-31); they are refused as input, like any other malformed value.
-FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 def _in_range(value: dt.date | None) -> None:
-    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise forms.ValidationError(
-            _("Choose a date between the years %(first)d and %(last)d.")
-            % {"first": FIRST_YEAR, "last": LAST_YEAR},
-            code="out_of_range",
-        )
+    """The services' range of dates (``accord.core.limits``), said at once by the form."""
+    if value is not None and not limits.in_range(value):
+        raise forms.ValidationError(limits.date_range_message(), code="out_of_range")
 
 
 class DateField(forms.DateField):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accord.core.limits import LONG_TEXT, MEDIUM_TEXT, SHORT_TEXT, Line, Text
 from accord.core.models import BaseModel
 
 PERSON = settings.AUTH_USER_MODEL
@@ -36,8 +37,8 @@ class Meeting(BaseModel):
     # The minutes are approved (frozen) in these states; items are signed in them.
     APPROVED_STATUSES = (Status.APPROVED, Status.DISTRIBUTED, Status.CLOSED)
 
-    title = models.CharField(_("name"), max_length=200)
-    goal = models.TextField(_("core goal"), blank=True)
+    title = models.CharField(_("name"), max_length=200, validators=[Line()])
+    goal = models.TextField(_("core goal"), blank=True, validators=[Text(SHORT_TEXT)])
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.KICKOFF)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False
@@ -49,9 +50,11 @@ class Meeting(BaseModel):
     )
     starts_at = models.DateTimeField(_("starts at"))
     duration_minutes = models.PositiveSmallIntegerField(_("length (minutes)"), default=90)
-    location = models.CharField(_("place"), max_length=200, blank=True)
+    location = models.CharField(_("place"), max_length=200, blank=True, validators=[Line()])
     online_link = models.URLField(_("online meeting link"), blank=True)
-    online_meeting_number = models.CharField(_("online meeting number"), max_length=64, blank=True)
+    online_meeting_number = models.CharField(
+        _("online meeting number"), max_length=64, blank=True, validators=[Line()]
+    )
     organiser = models.ForeignKey(
         PERSON,
         verbose_name=_("organiser"),
@@ -215,8 +218,8 @@ class AgendaTopic(BaseModel):
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="topics"
     )
     order = models.PositiveSmallIntegerField(_("order"))
-    title = models.CharField(_("topic"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("topic"), max_length=200, validators=[Line()])
+    description = models.TextField(_("description"), blank=True, validators=[Text(SHORT_TEXT)])
     lead_department = models.ForeignKey(
         "org.Department",
         verbose_name=_("lead department"),
@@ -227,7 +230,7 @@ class AgendaTopic(BaseModel):
     )
     planned_minutes = models.PositiveSmallIntegerField(_("planned minutes"))
     actual_minutes = models.PositiveSmallIntegerField(_("actual minutes"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=[Text(LONG_TEXT)])
     carried_from = models.ForeignKey(
         "self",
         verbose_name=_("carried over from"),
@@ -267,7 +270,7 @@ class PrepQuestion(BaseModel):
         on_delete=models.SET_NULL,
         related_name="questions",
     )
-    text = models.TextField(_("question"))
+    text = models.TextField(_("question"), validators=[Text(SHORT_TEXT)])
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -292,7 +295,7 @@ class PrepAnswer(BaseModel):
     author = models.ForeignKey(
         PERSON, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
     )
-    text = models.TextField(_("answer"))
+    text = models.TextField(_("answer"), validators=[Text(LONG_TEXT)])
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -323,7 +326,7 @@ class Material(BaseModel):
         on_delete=models.SET_NULL,
         related_name="materials",
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[Line()])
     file = models.FileField(_("file"), upload_to="materials/%Y/%m/", blank=True)
     url = models.URLField(_("link"), blank=True)
     added_by = models.ForeignKey(
@@ -353,8 +356,8 @@ class Position(BaseModel):
     department = models.ForeignKey(
         "org.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
     )
-    statement = models.TextField(_("position"))
-    evidence = models.TextField(_("data and facts"), blank=True)
+    statement = models.TextField(_("position"), validators=[Text(MEDIUM_TEXT)])
+    evidence = models.TextField(_("data and facts"), blank=True, validators=[Text(MEDIUM_TEXT)])
 
     class Meta:
         verbose_name = _("position")
@@ -382,7 +385,7 @@ class TopicOutcome(BaseModel):
         AgendaTopic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="outcome"
     )
     kind = models.CharField(_("outcome"), max_length=16, choices=Kind.choices)
-    text = models.TextField(_("conclusion"), blank=True)
+    text = models.TextField(_("conclusion"), blank=True, validators=[Text(MEDIUM_TEXT)])
     research_department = models.ForeignKey(
         "org.Department",
         verbose_name=_("researching department"),
@@ -428,8 +431,8 @@ class Objection(BaseModel):
     raised_by = models.ForeignKey(
         PERSON, verbose_name=_("raised by"), on_delete=models.PROTECT, related_name="+"
     )
-    text = models.TextField(_("objection"))
-    resolution = models.TextField(_("resolution"), blank=True)
+    text = models.TextField(_("objection"), validators=[Text(SHORT_TEXT)])
+    resolution = models.TextField(_("resolution"), blank=True, validators=[Text(SHORT_TEXT)])
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, editable=False)
 
     class Meta:

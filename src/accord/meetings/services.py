@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accord.core import clock
+from accord.core import clock, limits
 from accord.core.errors import AppError, PermissionDenied
 from accord.core.services import audit_record
 from accord.meetings import roles
@@ -134,6 +134,7 @@ def _validate_meeting_fields(fields: dict) -> dict:
         starts_at = fields["starts_at"]
         if not isinstance(starts_at, dt.datetime) or starts_at.tzinfo is None:
             raise AppError(_("Give a date and time."), field="starts_at", code="invalid")
+        limits.require_date_in_range(starts_at, field="starts_at")
     for role in ("host", "recorder"):
         require_active_role(fields.get(role), field=role)
     if fields.get("online_link"):

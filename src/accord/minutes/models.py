@@ -2,7 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accord.core.models import BaseModel
+from accord.core.limits import MEDIUM_TEXT, SHORT_TEXT, SUMMARY_TEXT, Line, Text
+from accord.core.models import BaseModel, CheckedTexts
 
 PERSON = settings.AUTH_USER_MODEL
 
@@ -17,12 +18,16 @@ class Minutes(BaseModel):
         on_delete=models.CASCADE,
         related_name="minutes",
     )
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, validators=[Text(SUMMARY_TEXT)])
     due_at = models.DateTimeField(_("due at"))
     version = models.PositiveSmallIntegerField(_("version being written"), default=1)
-    revision_reason = models.TextField(_("reason for this version"), blank=True)
+    revision_reason = models.TextField(
+        _("reason for this version"), blank=True, validators=[Text(SHORT_TEXT)]
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    review_comment = models.TextField(_("review comment"), blank=True)
+    review_comment = models.TextField(
+        _("review comment"), blank=True, validators=[Text(MEDIUM_TEXT)]
+    )
     first_distributed_at = models.DateTimeField(_("first distributed at"), null=True, blank=True)
 
     class Meta:
@@ -35,14 +40,14 @@ class Minutes(BaseModel):
         return str(self.meeting_id)
 
 
-class MinutesVersion(models.Model):
+class MinutesVersion(CheckedTexts, models.Model):
     """A frozen, approved version of the minutes: the snapshot of the record at approval."""
 
     minutes = models.ForeignKey(
         Minutes, verbose_name=_("minutes"), on_delete=models.CASCADE, related_name="versions"
     )
     number = models.PositiveSmallIntegerField(_("version"))
-    reason = models.TextField(_("reason for the change"), blank=True)
+    reason = models.TextField(_("reason for the change"), blank=True, validators=[Text(SHORT_TEXT)])
     record = models.JSONField(_("record"))
     approved_at = models.DateTimeField(_("approved at"))
     approved_by = models.ForeignKey(
@@ -91,7 +96,7 @@ class MinutesTemplate(models.Model):
     Jinja placeholders that ``accord.exports.docx`` fills. At most one is active; while one
     is, the Word download uses it instead of the built-in layout."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[Line()])
     # Under MEDIA_ROOT, never served from a public URL: read only to fill it.
     file = models.FileField(_("file"), upload_to="minutes_templates/")
     uploaded_by = models.ForeignKey(

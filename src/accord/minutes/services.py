@@ -2,11 +2,13 @@
 approves or returns with comments; approval freezes a version; a later change opens a new
 version with a reason."""
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accord.core import clock
-from accord.core.errors import AppError
+from accord.core.errors import AppError, PermissionDenied
+from accord.core.models import AuditEvent
 from accord.core.services import audit_record
 from accord.meetings import roles
 from accord.meetings.models import Meeting
@@ -97,12 +99,36 @@ def minutes_return(*, actor: Person, meeting: Meeting, comment: str) -> Minutes:
     return minutes
 
 
+def _writers(minutes: Minutes, meeting: Meeting) -> set[int]:
+    """The recorder and whoever submitted the version now in review."""
+    submitted_by = (
+        AuditEvent.objects.filter(
+            verb="minutes.submitted", subject_type=minutes._meta.label_lower, subject_id=minutes.pk
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+    return {meeting.recorder_id, submitted_by} - {None}
+
+
 @transaction.atomic
 def minutes_approve(*, actor: Person, meeting: Meeting) -> MinutesVersion:
-    """The host approves: the record is frozen as a numbered version."""
+    """The host approves: the record is frozen as a numbered version.
+
+    Four eyes: whoever recorded or submitted the minutes does not approve them, even as
+    host or administrator, so that no one person records, approves and distributes a record
+    alone. ``ACCORD_ALLOW_SELF_APPROVAL`` lifts this for a small team."""
     minutes = _lock(meeting)
     require(roles.can_review(actor, meeting), _("Only the host approves the minutes."))
     require_status(meeting, (Status.IN_REVIEW,), _("Only minutes in review can be approved."))
+    if not settings.ACCORD_ALLOW_SELF_APPROVAL and actor.pk in _writers(minutes, meeting):
+        raise PermissionDenied(
+            _(
+                "You recorded or submitted these minutes, so someone else must approve them: "
+                "the host, or an administrator who did not write them."
+            )
+        )
     record = minutes_record(meeting=meeting_with_record(pk=meeting.pk))
     record["summary"] = minutes.summary
     version = MinutesVersion.objects.create(

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accord.core import clock
+from accord.core.limits import Line
 from accord.core.models import BaseModel
 
 PERSON = settings.AUTH_USER_MODEL
@@ -22,7 +23,7 @@ class Channel(BaseModel):
         IN_APP = "in_app", _("In the app")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[Line()])
     department = models.ForeignKey(
         "org.Department",
         verbose_name=_("department"),
@@ -39,7 +40,9 @@ class Channel(BaseModel):
         on_delete=models.CASCADE,
         related_name="channels",
     )
-    target = models.CharField(_("address or webhook URL"), max_length=500, blank=True)
+    target = models.CharField(
+        _("address or webhook URL"), max_length=500, blank=True, validators=[Line()]
+    )
     secret = models.CharField(_("signing secret"), max_length=200, blank=True)
     members_too = models.BooleanField(
         _("members' own notices too"),

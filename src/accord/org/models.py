@@ -2,14 +2,15 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accord.core.models import BaseModel
+from accord.core.limits import Line
+from accord.core.models import BaseModel, CheckedTexts
 
 
 class Department(BaseModel):
     """A unit of the organisation. Names are unique organisation-wide: minutes name
     departments bare ("市场部：经理、专员"), so two departments of one name would be ambiguous."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True, validators=[Line()])
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent department"),
@@ -42,7 +43,7 @@ class Department(BaseModel):
         return self.name
 
 
-class Person(AbstractUser):
+class Person(CheckedTexts, AbstractUser):
     """Everyone who takes part: the user model."""
 
     class Locale(models.TextChoices):
@@ -50,7 +51,7 @@ class Person(AbstractUser):
         ZH_HANS = "zh-hans", _("Simplified Chinese")
         EN = "en", _("English")
 
-    name = models.CharField(_("full name"), max_length=100)
+    name = models.CharField(_("full name"), max_length=100, validators=[Line()])
     department = models.ForeignKey(
         Department,
         verbose_name=_("department"),
@@ -59,12 +60,18 @@ class Person(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="members",
     )
-    title = models.CharField(_("job title"), max_length=100, blank=True)
-    mobile = models.CharField(_("mobile"), max_length=32, blank=True)
-    feishu_id = models.CharField(_("Feishu user id"), max_length=64, blank=True)
-    dingtalk_id = models.CharField(_("DingTalk user id"), max_length=64, blank=True)
-    wecom_id = models.CharField(_("WeCom user id"), max_length=64, blank=True)
-    slack_id = models.CharField(_("Slack member id"), max_length=64, blank=True)
+    title = models.CharField(_("job title"), max_length=100, blank=True, validators=[Line()])
+    mobile = models.CharField(_("mobile"), max_length=32, blank=True, validators=[Line()])
+    feishu_id = models.CharField(
+        _("Feishu user id"), max_length=64, blank=True, validators=[Line()]
+    )
+    dingtalk_id = models.CharField(
+        _("DingTalk user id"), max_length=64, blank=True, validators=[Line()]
+    )
+    wecom_id = models.CharField(_("WeCom user id"), max_length=64, blank=True, validators=[Line()])
+    slack_id = models.CharField(
+        _("Slack member id"), max_length=64, blank=True, validators=[Line()]
+    )
     locale = models.CharField(
         _("language"), max_length=8, choices=Locale.choices, default=Locale.BROWSER, blank=True
     )

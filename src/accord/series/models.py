@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accord.core.limits import Line
 from accord.core.models import BaseModel
 from accord.meetings.models import Participant
 
@@ -9,7 +10,7 @@ from accord.meetings.models import Participant
 class MeetingSeries(BaseModel):
     """A recurring meeting (S-REVIEW-1): each occurrence reviews the previous one's plan."""
 
-    title = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("name"), max_length=200, validators=[Line()])
     organiser = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("organiser"),
@@ -22,7 +23,7 @@ class MeetingSeries(BaseModel):
         help_text=_("An RFC 5545 rule, e.g. FREQ=WEEKLY;BYDAY=MO"),
     )
     duration_minutes = models.PositiveSmallIntegerField(_("length (minutes)"), default=30)
-    location = models.CharField(_("place"), max_length=200, blank=True)
+    location = models.CharField(_("place"), max_length=200, blank=True, validators=[Line()])
     standing_topics = models.JSONField(
         _("standing topics"),
         default=list,

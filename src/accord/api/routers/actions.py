@@ -32,6 +32,7 @@ from accord.api.schemas import (
 )
 from accord.core import clock
 from accord.core.errors import AppError
+from accord.core.limits import SHORT_TEXT
 from accord.meetings import roles
 from accord.meetings.models import AgendaTopic
 from accord.meetings.selectors import meeting_get_for_write
@@ -155,35 +156,35 @@ DUE = Field(
 
 
 class ActionIn(Schema):
-    task: Text = Field(..., max_length=5000, examples=["输出技术方案"])
+    task: Text = Field(..., max_length=SHORT_TEXT, examples=["输出技术方案"])
     owner_id: int = Field(..., examples=[5])
     due: Text = DUE
     department_id: int | None = Field(None, description="the owner's department if left out")
-    resources: Text = Field("", max_length=5000, examples=["2名后端工程师"])
+    resources: Text = Field("", max_length=SHORT_TEXT, examples=["2名后端工程师"])
     topic_id: int | None = None
 
 
 class ActionPatch(Schema):
-    task: Text | None = Field(None, max_length=5000, examples=["输出技术方案（含接口设计）"])
+    task: Text | None = Field(None, max_length=SHORT_TEXT, examples=["输出技术方案（含接口设计）"])
     owner_id: int | None = None
     due: Text | None = Field(None, max_length=100, examples=["9月18日前"])
     department_id: int | None = None
-    resources: Text | None = Field(None, max_length=5000)
+    resources: Text | None = Field(None, max_length=SHORT_TEXT)
 
 
 class StatusIn(Schema):
     status: ActionStatus = Field(..., examples=["done"])
-    note: Text = Field("", max_length=5000, examples=["方案已评审通过"])
+    note: Text = Field("", max_length=SHORT_TEXT, examples=["方案已评审通过"])
 
 
 class ProgressIn(Schema):
     progress: int = Field(..., ge=0, le=100, examples=[60])
-    note: Text = Field("", max_length=5000, examples=["研发部已提交技术方案，符合需求"])
+    note: Text = Field("", max_length=SHORT_TEXT, examples=["研发部已提交技术方案，符合需求"])
 
 
 class OverdueReasonIn(Schema):
     reason: OverdueReasonChoice = Field(..., examples=["dependency"])
-    text: Text = Field("", max_length=5000, examples=["等待设计稿"])
+    text: Text = Field("", max_length=SHORT_TEXT, examples=["等待设计稿"])
 
 
 class ReplanIn(Schema):
@@ -193,13 +194,13 @@ class ReplanIn(Schema):
         description="The new due date, a date or a phrase read from today.",
         examples=["9月30日前"],
     )
-    reason: Text = Field(..., max_length=2000, examples=["设计资源调整，延后两周"])
+    reason: Text = Field(..., max_length=SHORT_TEXT, examples=["设计资源调整，延后两周"])
 
 
 class EscalateIn(Schema):
     note: Text = Field(
         ...,
-        max_length=5000,
+        max_length=SHORT_TEXT,
         description="what help is needed, for the owner's department head and the PMO",
         examples=["供应商接口延期，需要研发部负责人协调资源"],
     )

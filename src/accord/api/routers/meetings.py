@@ -24,6 +24,7 @@ from accord.api.schemas import (
     Text,
 )
 from accord.core.errors import AppError, PermissionDenied
+from accord.core.limits import LONG_TEXT, MEDIUM_TEXT, SHORT_TEXT
 from accord.meetings import roles, services
 from accord.meetings.models import (
     AgendaTopic,
@@ -155,7 +156,7 @@ class MeetingIn(Schema):
     title: Text = Field(..., max_length=200, examples=["Q3产品上线跨部门协作启动会"])
     starts_at: dt.datetime = Field(..., examples=["2026-09-09T14:00:00+08:00"])
     duration_minutes: int = Field(90, ge=1, le=24 * 60)
-    goal: Text = Field("", max_length=5000, examples=["确定Q3产品上线分工"])
+    goal: Text = Field("", max_length=SHORT_TEXT, examples=["确定Q3产品上线分工"])
     kind: MeetingKind = Meeting.Kind.KICKOFF
     location: Text = Field("", max_length=200, examples=["3号会议室"])
     online_link: Text = Field("", max_length=200)
@@ -170,7 +171,7 @@ class MeetingPatch(Schema):
     title: Text | None = Field(None, max_length=200, examples=["Q3产品上线跨部门协作启动会"])
     starts_at: dt.datetime | None = None
     duration_minutes: int | None = Field(None, ge=1, le=24 * 60)
-    goal: Text | None = Field(None, max_length=5000)
+    goal: Text | None = Field(None, max_length=SHORT_TEXT)
     kind: MeetingKind | None = None
     location: Text | None = Field(None, max_length=200, examples=["5号会议室"])
     online_link: Text | None = Field(None, max_length=200)
@@ -182,7 +183,7 @@ class MeetingPatch(Schema):
 
 
 class CancelIn(Schema):
-    reason: Text = Field(..., max_length=2000, examples=["客户需求变更，延期讨论"])
+    reason: Text = Field(..., max_length=SHORT_TEXT, examples=["客户需求变更，延期讨论"])
 
 
 LIST_RELATIONS = (
@@ -523,14 +524,14 @@ class TopicIn(Schema):
     title: Text = Field(..., max_length=200, examples=["产品需求优先级确认"])
     planned_minutes: int = Field(..., ge=1, le=24 * 60, examples=[30])
     lead_department_id: int | None = Field(None, examples=[1])
-    description: Text = Field("", max_length=5000)
+    description: Text = Field("", max_length=SHORT_TEXT)
 
 
 class TopicPatch(Schema):
     title: Text | None = Field(None, max_length=200, examples=["责任部门划分"])
     planned_minutes: int | None = Field(None, ge=1, le=24 * 60, examples=[25])
     lead_department_id: int | None = None
-    description: Text | None = Field(None, max_length=5000)
+    description: Text | None = Field(None, max_length=SHORT_TEXT)
 
 
 class ReorderIn(Schema):
@@ -602,7 +603,7 @@ def topic_remove(request, meeting_id: int, topic_id: int):
 
 
 class QuestionIn(Schema):
-    text: Text = Field(..., max_length=5000, examples=["贵部门在Q3上线中需要哪些资源支持？"])
+    text: Text = Field(..., max_length=SHORT_TEXT, examples=["贵部门在Q3上线中需要哪些资源支持？"])
     topic_id: int | None = None
 
 
@@ -616,7 +617,7 @@ class QuestionOut(Schema):
 class AnswerIn(Schema):
     question_id: int = Field(..., examples=[1])
     department_id: int = Field(..., examples=[2])
-    text: Text = Field(..., max_length=20_000, examples=["需要2名前端开发支援，9月15日前到位"])
+    text: Text = Field(..., max_length=LONG_TEXT, examples=["需要2名前端开发支援，9月15日前到位"])
 
 
 class AnswerOut(Schema):
@@ -807,13 +808,13 @@ def materials_send_at(request, meeting_id: int, payload: SendAtIn):
 
 class PositionIn(Schema):
     department_id: int = Field(..., examples=[2])
-    statement: Text = Field(..., max_length=20_000, examples=["研发资源紧张，需延后两周"])
-    evidence: Text = Field("", max_length=20_000, examples=["当前排期已满"])
+    statement: Text = Field(..., max_length=MEDIUM_TEXT, examples=["研发资源紧张，需延后两周"])
+    evidence: Text = Field("", max_length=MEDIUM_TEXT, examples=["当前排期已满"])
 
 
 class OutcomeIn(Schema):
     kind: OutcomeKind = Field(..., examples=["consensus"])
-    text: Text = Field("", max_length=20_000, examples=["需求优先级按市场部方案执行"])
+    text: Text = Field("", max_length=MEDIUM_TEXT, examples=["需求优先级按市场部方案执行"])
     research_department_id: int | None = Field(None, description="for research")
     research_owner_id: int | None = Field(None, description="for research")
     research_due: Text | None = Field(
@@ -825,12 +826,12 @@ class OutcomeIn(Schema):
 
 
 class ObjectionIn(Schema):
-    text: Text = Field(..., max_length=20_000, examples=["设计部认为时间不足"])
+    text: Text = Field(..., max_length=SHORT_TEXT, examples=["设计部认为时间不足"])
     topic_id: int | None = None
 
 
 class ResolveIn(Schema):
-    resolution: Text = Field(..., max_length=20_000, examples=["设计稿截止日延后至9月20日"])
+    resolution: Text = Field(..., max_length=SHORT_TEXT, examples=["设计稿截止日延后至9月20日"])
 
 
 class TimeIn(Schema):
@@ -838,7 +839,7 @@ class TimeIn(Schema):
 
 
 class NotesIn(Schema):
-    notes: Text = Field(..., max_length=50_000, examples=["市场部补充了竞品数据"])
+    notes: Text = Field(..., max_length=LONG_TEXT, examples=["市场部补充了竞品数据"])
 
 
 class TopicTimeOut(Schema):
