@@ -2,6 +2,7 @@
 each stage of the loop. Tests get these and go on with the services themselves."""
 
 import datetime as dt
+import ipaddress
 from dataclasses import dataclass
 
 import pytest
@@ -28,6 +29,16 @@ def no_weekly_digest(settings):
     """NOW is a Monday 09:00, when the weekly digest goes out; tests of other notices would
     count it. tests/analytics/test_digest.py switches it on."""
     settings.ACCORD_DIGEST_ENABLED = False
+
+
+# The receivers of the delivery tests listen on loopback, where Accord refuses to send
+# unless told otherwise (accord.core.outgoing); tests/security/test_ssrf.py tells it not to.
+LOOPBACK_NETWORKS = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
+
+
+@pytest.fixture(autouse=True)
+def loopback_receivers(settings):
+    settings.ACCORD_OUTGOING_ALLOWED_NETWORKS = LOOPBACK_NETWORKS
 
 
 @pytest.fixture(autouse=True)

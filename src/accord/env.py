@@ -5,6 +5,7 @@ an ``ImproperlyConfigured`` that names the variable and says what it accepts; a 
 ignored typo in production is worse than a refusal to start.
 """
 
+import ipaddress
 import os
 import zoneinfo
 
@@ -113,3 +114,20 @@ def env_database(name: str, default: str) -> dict:
     else:
         raise ImproperlyConfigured(f"{name}: Accord runs on SQLite or PostgreSQL only.")
     return config
+
+
+def env_networks(
+    name: str, default: tuple[str, ...] = ()
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated networks in CIDR notation (``10.20.0.0/16, fd00:1::/64``); a single
+    address stands for itself. A network written with host bits set (``10.20.1.5/16``) is
+    refused rather than widened: it is more likely a typo than a wish."""
+    networks = []
+    for item in env_list(name, list(default)):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=True))
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not a network such as 10.20.0.0/16 ({exc})."
+            ) from None
+    return tuple(networks)

@@ -11,7 +11,6 @@ import email
 import email.policy
 import hashlib
 import hmac
-import json
 import threading
 import urllib.parse
 
@@ -28,6 +27,7 @@ from notify.receivers import Answer, HttpReceiver, free_port
 
 from accord.core import clock
 from accord.meetings import services as meetings
+from accord.meetings.models import Meeting
 from accord.notify import services as notify
 from accord.notify.models import Channel, Notification
 from accord.notify.outbox import Event, publish
@@ -185,14 +185,21 @@ def test_feishu_card_is_signed_and_opens_the_meeting(people, draft_meeting):
     assert row.status == Status.SENT
     assert row.attempts == 1
     assert row.last_error == ""
-    assert json.loads(row.response) == FEISHU_OK
+    assert row.response == "HTTP 200, code 0: success"
     assert row.sent_at == NOW
     assert_still_on(channel)
 
 
+def long_goal(meeting, goal: str) -> None:
+    """A goal longer than the service takes today, as a row stored before the limit was set
+    would hold: the transports still cut what they send to each channel's size."""
+    Meeting.objects.filter(pk=meeting.pk).update(goal=goal)
+    meeting.refresh_from_db()
+
+
 def test_feishu_long_text_is_cut_to_20_kb_keeping_button_and_mentions(people, draft_meeting):
     org = people
-    meetings.meeting_update(actor=org.sun, meeting=draft_meeting, goal="确定分工。" * 3000)
+    long_goal(draft_meeting, "确定分工。" * 3000)
     with HttpReceiver(feishu_bot("s")) as bot:
         channel = group_bot(org, "feishu", bot.url + "/hook", secret="s")
         schedule(org, draft_meeting)
@@ -221,7 +228,7 @@ def test_text_full_of_quotes_and_line_breaks_is_cut_to_fit_on_the_wire(
     """JSON escapes make such a text longer on the wire than in UTF-8; it is cut further
     rather than refused."""
     org = people
-    meetings.meeting_update(actor=org.sun, meeting=draft_meeting, goal='第"1"项\n' * 2500)
+    long_goal(draft_meeting, '第"1"项\n' * 2500)
     with HttpReceiver(lambda r: ok if len(r.body) <= limit else Answer(413, "too large")) as bot:
         channel = group_bot(org, kind, bot.url + "/hook", secret="SECs" if kind != "teams" else "")
         schedule(org, draft_meeting)
@@ -265,7 +272,10 @@ def test_feishu_wrong_secret_fails_and_switches_the_channel_off(people, schedule
     assert first.status == Status.FAILED
     assert first.attempts == 1
     assert first.last_error == reason
-    assert json.loads(first.response) == FEISHU_SIGN_FAIL
+    assert first.response == (
+        "HTTP 200, code 19021: "
+        "sign match fail or timestamp is not within one hour from current time"
+    )
     assert first.sent_at is None
     assert second.status == Status.FAILED
     assert second.last_error == f"the channel is switched off: {reason}"
@@ -387,7 +397,7 @@ def test_dingtalk_signs_in_the_query_encoded_once_with_markdown_and_mobiles(peop
 
     row = the_row(channel)
     assert row.status == Status.SENT
-    assert json.loads(row.response) == DINGTALK_OK
+    assert row.response == "HTTP 200, errcode 0: ok"
     assert_still_on(channel)
 
 
@@ -410,7 +420,7 @@ def test_dingtalk_broken_bot_fails_and_switches_off(people, draft_meeting, code,
     row = the_row(channel)
     assert row.status == Status.FAILED
     assert row.last_error == f"DingTalk {code}: {reason} ({message})"
-    assert json.loads(row.response) == {"errcode": code, "errmsg": message}
+    assert row.response == f"HTTP 200, errcode {code}: {message}"
     assert_switched_off(channel, row.last_error, org)
 
 
@@ -448,7 +458,7 @@ def wecom_bot(request):
 
 def test_wecom_markdown_is_cut_to_4096_bytes_keeping_link_and_mentions(people, draft_meeting):
     org = people
-    meetings.meeting_update(actor=org.sun, meeting=draft_meeting, goal="确定第三季度分工" * 400)
+    long_goal(draft_meeting, "确定第三季度分工" * 400)
     with HttpReceiver(wecom_bot) as bot:
         channel = group_bot(org, "wecom", bot.url + "/cgi-bin/webhook/send?key=good-key")
         schedule(org, draft_meeting)
@@ -467,7 +477,7 @@ def test_wecom_markdown_is_cut_to_4096_bytes_keeping_link_and_mentions(people, d
     )
     row = the_row(channel)
     assert row.status == Status.SENT
-    assert json.loads(row.response) == {"errcode": 0, "errmsg": "ok"}
+    assert row.response == "HTTP 200, errcode 0: ok"
 
 
 def test_wecom_invalid_key_switches_the_channel_off(people, draft_meeting):
@@ -505,7 +515,7 @@ def test_slack_posts_text_and_records_ok(people, draft_meeting):
     )
     row = the_row(channel)
     assert row.status == Status.SENT
-    assert row.response == "ok"
+    assert row.response == "HTTP 200: ok"
 
 
 def test_slack_429_waits_exactly_retry_after_and_is_no_failure(people, draft_meeting):
@@ -523,7 +533,7 @@ def test_slack_429_waits_exactly_retry_after_and_is_no_failure(people, draft_mee
     assert row.send_after == NOW + dt.timedelta(seconds=120)
     assert row.attempts == 0  # asked to slow down: not a failed try
     assert row.last_error == "HTTP 429: too many requests"
-    assert row.response == "rate_limited"
+    assert row.response == "HTTP 429: rate_limited"
     assert row.sent_at is None
     assert_still_on(channel)
 
@@ -538,7 +548,7 @@ def test_slack_channel_not_found_switches_off(people, draft_meeting):
     row = the_row(channel)
     assert row.status == Status.FAILED
     assert row.last_error == "HTTP 404: channel_not_found"
-    assert row.response == "channel_not_found"
+    assert row.response == "HTTP 404: channel_not_found"
     channel.refresh_from_db()
     assert channel.enabled is False
     assert channel.disabled_reason == "HTTP 404: channel_not_found"
@@ -650,7 +660,7 @@ def test_webhook_is_signed_and_a_repeat_keeps_its_delivery_id(people, draft_meet
     row.refresh_from_db()
     assert row.status == Status.SENT
     assert row.attempts == 2
-    assert row.response == "received"
+    assert row.response == "HTTP 200"  # the receiver's body is not kept
 
 
 def test_webhook_with_a_wrong_secret_is_refused_and_switched_off(people, draft_meeting):
@@ -663,7 +673,7 @@ def test_webhook_with_a_wrong_secret_is_refused_and_switched_off(people, draft_m
     row = the_row(channel)
     assert row.status == Status.FAILED
     assert row.last_error == "HTTP 401"
-    assert row.response == "bad signature"
+    assert row.response == "HTTP 401"  # not the receiver's "bad signature"
     channel.refresh_from_db()
     assert channel.enabled is False
 
@@ -926,7 +936,7 @@ def test_send_test_returns_the_row_with_the_channels_answer(people):
     assert row.kind == "channel.test"
     assert row.channel == channel
     assert row.recipient == org.sun
-    assert json.loads(row.response) == DINGTALK_OK
+    assert row.response == "HTTP 200, errcode 0: ok"
     [request] = bot.requests
     body = request.json()
     assert body["markdown"]["title"] == "Accord test message"
@@ -940,6 +950,6 @@ def test_send_test_shows_what_a_broken_channel_answered(people):
         row = notify.channel_send_test(actor=org.li, channel=channel)
 
     assert row.status == Status.FAILED
-    assert row.response == "channel_not_found"
+    assert row.response == "HTTP 404: channel_not_found"
     assert row.last_error == "HTTP 404: channel_not_found"
     assert len(hook.requests) == 1

@@ -843,7 +843,7 @@ def test_send_a_test_message_shows_what_the_channel_answered(client, org: Org):
         re.S,
     )
     assert text_of(result.group(1)) == (
-        'The test message was sent. The channel answered: {"errcode": 0, "errmsg": "ok"}'
+        "The test message was sent. The channel answered: HTTP 200, errcode 0: ok"
     )
     [request] = bot.requests
     assert request.query["access_token"] == [TOKEN]
@@ -859,7 +859,7 @@ def test_send_a_test_message_shows_what_the_channel_answered(client, org: Org):
         channel,
         Kind.DINGTALK,
     )
-    assert row.response == '{"errcode": 0, "errmsg": "ok"}'
+    assert row.response == "HTTP 200, errcode 0: ok"
 
 
 def test_a_failed_test_message_shows_the_error_and_why_the_channel_stopped(client, org: Org):
@@ -884,7 +884,7 @@ def test_a_failed_test_message_shows_the_error_and_why_the_channel_stopped(clien
     shown = text_of(page(response))
     assert (
         f"The test message failed: {reason} The channel answered: "
-        '{"errcode": 310000, "errmsg": "sign not match"}'
+        "HTTP 200, errcode 310000: sign not match"
     ) in shown
     assert (
         f"Accord switched it off because the channel answered: {reason}. Fix the address or "

@@ -94,6 +94,7 @@ class WorkerProcess:
             "ACCORD_WORKER_LEASE_SECONDS": str(lease),
             "ACCORD_WORKER_INTERVAL": "1",
             "ACCORD_NOTIFY_EMAIL": "false",
+            "ACCORD_OUTGOING_ALLOWED_NETWORKS": "127.0.0.0/8",  # the receiver's
             "ACCORD_LOG_LEVEL": "INFO",
             "PYTHONUNBUFFERED": "1",
         }

@@ -111,10 +111,16 @@ def minutes_html(record: dict[str, Any], *, language: str) -> str:
         return render_to_string(TEMPLATE, _context(record))
 
 
+def _fetch_nothing(url: str, *args: Any, **kwargs: Any) -> dict:
+    """WeasyPrint's URL fetcher: the minutes' layout needs no file, image or style from
+    anywhere, so a URL in the record (escaped as it is) can never make the server fetch it."""
+    raise ValueError(f"Accord's PDF fetches nothing ({url[:40]})")
+
+
 def minutes_pdf(record: dict[str, Any], *, language: str) -> bytes:
     """The minutes (``minutes_record`` or a frozen ``MinutesVersion.record``) as PDF bytes,
     labels in ``language`` (``zh-hans`` or ``en``)."""
     from weasyprint import HTML  # here: loading pango and fontconfig takes a while
 
     html = minutes_html(record, language=language)
-    return HTML(string=html).write_pdf()
+    return HTML(string=html, url_fetcher=_fetch_nothing).write_pdf()

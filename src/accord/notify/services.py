@@ -8,7 +8,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accord.core import clock
+from accord.core import clock, outgoing
 from accord.core.errors import AppError, PermissionDenied
 from accord.core.services import audit_record
 from accord.notify.models import Channel, Notification
@@ -33,7 +33,17 @@ def can_manage_department_channels(person: Person, department: Department) -> bo
     return person.is_superuser or person.is_pmo or department.head_id == person.pk
 
 
-def _clean(kind: str, name: str, target: str, secret: str) -> tuple[str, str, str]:
+def _clean(
+    kind: str, name: str, target: str, secret: str, *, stored_target: str | None = None
+) -> tuple[str, str, str]:
+    """The channel's fields, cleaned, or an error on the first wrong one.
+
+    A webhook URL whose host is ``localhost`` or an address in a private or local network
+    is refused here, so that whoever types it learns at once; a name that resolves there is
+    refused when Accord connects (``accord.core.outgoing``). ``stored_target`` is the
+    channel's address before an edit: a stored address left as it is (set in the admin
+    site, or kept from an older version) does not stop a rename or switching the channel
+    off; its deliveries are refused all the same."""
     if kind not in Kind.values or kind == Kind.IN_APP:
         raise AppError(_("Choose a kind of channel."), field="kind", code="required")
     name = (name or "").strip()
@@ -59,6 +69,15 @@ def _clean(kind: str, name: str, target: str, secret: str) -> tuple[str, str, st
         raise AppError(
             _("Paste the bot's webhook URL; it starts with https://."), field="target"
         ) from None
+    if target != stored_target and not outgoing.url_allowed(target):
+        raise AppError(
+            _(
+                "Accord does not send to this address: it points into a private or local "
+                "network. Paste the bot's public webhook URL."
+            ),
+            field="target",
+            code="address_not_allowed",
+        )
     if len(secret) > 200:
         raise AppError(_("The secret is too long (200 characters at most)."), field="secret")
     if kind == Kind.WEBHOOK and not secret:
@@ -127,7 +146,7 @@ def channel_update(
     switching a channel on again clears why it stopped."""
     _require_manager(actor, channel)
     name, target, secret = _clean(
-        channel.kind, name, target, secret or channel.secret
+        channel.kind, name, target, secret or channel.secret, stored_target=channel.target
     )
     channel.name, channel.target, channel.secret = name, target, secret
     if members_too is not None:

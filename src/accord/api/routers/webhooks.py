@@ -5,7 +5,8 @@ A webhook subscribes to API events — ``action.created``, ``action.due_soon``,
 receives each as a signed ``POST`` through the same outbox as the notifications (retries,
 backoff, the delivery log). The body and the signature are those of the signed webhook
 channel (README "Signed webhook"); ``event`` names the API event and ``data`` carries the
-object."""
+object. A URL into a private or local network is refused (422, ``address_not_allowed``),
+and so is, at delivery, a name that resolves there (``accord.core.outgoing``)."""
 
 import datetime as dt
 from typing import Literal

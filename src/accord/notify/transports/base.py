@@ -1,11 +1,19 @@
 """What every transport shares: the rendered message, the target, the two kinds of failure,
-and the HTTP plumbing (timeouts, 429 with ``Retry-After``, 5xx, size limits in bytes)."""
+and the HTTP plumbing (timeouts, 429 with ``Retry-After``, 5xx, size limits in bytes).
+
+What a channel answered is kept and shown as its HTTP status and, where the platform has
+one, its own error code and message (``HTTP 200, errcode 310000: sign not match``), never
+as the body itself: the address is typed by a person, and the body of whatever answers
+there is not theirs to read. For the same reason every failure to connect or to get an
+answer reads the same (:data:`UNREACHABLE`); the server's log has the detail."""
 
 import contextlib
 import dataclasses
 import email.utils
 import hashlib
 import json
+import logging
+import re
 import threading
 from collections.abc import Callable
 
@@ -15,7 +23,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
 
-from accord.core import clock
+from accord.core import clock, outgoing
+
+log = logging.getLogger("accord.notify")
+
+# Whatever went wrong on the way (refused, reset, timed out, a TLS failure), shown alike:
+# the difference would map the ports of the address.
+UNREACHABLE = "could not connect, or no answer in time"
+# Slack answers an error as a bare token (invalid_payload, channel_not_found).
+ERROR_TOKEN = re.compile(r"[a-z][a-z0-9_]{0,99}")
 
 
 class TransientError(Exception):
@@ -76,6 +92,11 @@ class Attachment:
 class Message:
     """One notification, rendered in its reader's language.
 
+    ``subject``, ``text`` and the people's names are plain text, with what people wrote (a
+    meeting's title, a task, a reason) in them as written: each transport escapes them for
+    its own format (:mod:`~.escape`) before it adds its own markup, so that what people
+    wrote can neither mention anyone nor add a link.
+
     ``key`` is the notification's idempotency key; every transport passes it on (a header,
     the e-mail ``Message-ID``) so that a receiver can drop a repeat."""
 
@@ -92,15 +113,6 @@ class Message:
     calendar: Attachment | None = None
     kind: str = ""
     data: dict = dataclasses.field(default_factory=dict)
-
-    def markdown(self, *, mention: Callable[[Mention], str] | None = None) -> str:
-        """Title, text, link and mentions in the Markdown subset every bot understands."""
-        parts = [f"**{self.subject}**", self.text]
-        if self.link:
-            parts.append(f"[{self.link_label or self.link}]({self.link})")
-        if mention and self.mentions:
-            parts.append(" ".join(mention(person) for person in self.mentions))
-        return "\n\n".join(part for part in parts if part)
 
     def plain(self) -> str:
         parts = [self.subject, self.text]
@@ -172,6 +184,27 @@ def short(text: str, limit: int = 500) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+def status_line(response: httpx.Response) -> str:
+    """What is kept of an answer by default: its status."""
+    return f"HTTP {response.status_code}"
+
+
+def error_token(response: httpx.Response) -> str:
+    """The body when it is one short lower-case token, as Slack answers; otherwise ""."""
+    if len(response.content) > 100:
+        return ""
+    text = response.text.strip()
+    return text if ERROR_TOKEN.fullmatch(text) else ""
+
+
+def _platform_text(value: object, limit: int = 200) -> str:
+    """A message field of a platform's JSON answer, on one line and at most ``limit``
+    characters."""
+    if not isinstance(value, str):
+        return ""
+    return short(" ".join(value.split()), limit)
+
+
 def check_address(url: str) -> None:
     """Refuse an address that cannot be a webhook URL (one stored past the form's checks)
     before any connection or name lookup is tried: no retry can fix it."""
@@ -193,11 +226,14 @@ def post(
     headers: dict[str, str] | None = None,
     params: dict[str, str] | None = None,
     max_bytes: int | None = None,
+    describe: Callable[[httpx.Response], str] = status_line,
 ) -> httpx.Response:
     """POST and sort the transport-level failures into transient and permanent ones.
 
     Returns the response for any status below 400 (and for 4xx other than 429, which the
-    caller interprets); the body is checked against ``max_bytes`` before sending."""
+    caller interprets); the body is checked against ``max_bytes`` before sending.
+    ``describe`` says what is kept of a 429 or 5xx answer. An address that the outgoing
+    policy refuses (``accord.core.outgoing``) is a permanent error of the channel."""
     check_address(url)
     if content is None:
         content = encode(body)
@@ -209,26 +245,65 @@ def post(
     all_headers = {"Content-Type": "application/json; charset=utf-8"}
     all_headers.update(headers or {})
     try:
-        response = client.post(url, content=content, headers=all_headers, params=params)
+        response = _send_capped(
+            client,
+            client.build_request("POST", url, content=content, headers=all_headers, params=params),
+        )
+    except outgoing.AddressNotAllowed as exc:
+        raise PermanentError(outgoing.REFUSED) from exc
     except httpx.InvalidURL as exc:
         raise PermanentError(f"malformed address: {exc}") from exc
     except httpx.UnsupportedProtocol as exc:
         raise PermanentError(f"malformed address: {exc}") from exc
-    except httpx.TimeoutException as exc:
-        raise TransientError(f"timed out: {type(exc).__name__}") from exc
     except httpx.TransportError as exc:
-        raise TransientError(f"could not connect: {exc}") from exc
-    text = short(response.text)
+        log.warning("no answer from %s: %s: %s", _host(url), type(exc).__name__, exc)
+        raise TransientError(UNREACHABLE) from exc
     if response.status_code == 429:
         raise TransientError(
             "HTTP 429: too many requests",
             retry_after=_retry_after(response),
-            response=text,
+            response=describe(response),
             throttled=True,
         )
     if response.status_code >= 500:
-        raise TransientError(f"HTTP {response.status_code}", response=text)
+        raise TransientError(f"HTTP {response.status_code}", response=describe(response))
     return response
+
+
+# What is read of an answer: a bot's JSON answer is a few hundred bytes; a server that
+# answers with gigabytes (or a small compressed bomb) must not fill the worker's memory.
+ANSWER_MAX_BYTES = 64 * 1024
+
+
+def _send_capped(client: httpx.Client, request: httpx.Request) -> httpx.Response:
+    """Send ``request`` and read at most ``ANSWER_MAX_BYTES`` of the (decoded) answer; the
+    rest is never read. The answer comes back whole up to that size, cut beyond it."""
+    response = client.send(request, stream=True)
+    try:
+        kept = bytearray()
+        for chunk in response.iter_bytes():
+            kept += chunk
+            if len(kept) > ANSWER_MAX_BYTES:
+                del kept[ANSWER_MAX_BYTES:]
+                break
+    finally:
+        response.close()
+    headers = [
+        (name, value)
+        for name, value in response.headers.raw
+        if name.lower() not in (b"content-encoding", b"content-length", b"transfer-encoding")
+    ]
+    return httpx.Response(
+        response.status_code, headers=headers, content=bytes(kept), request=request
+    )
+
+
+def _host(url: str) -> str:
+    """The host of a webhook URL, for the log: its path and query carry the credential."""
+    try:
+        return httpx.URL(url).host
+    except httpx.InvalidURL:
+        return "?"
 
 
 class Session:
@@ -249,9 +324,8 @@ class Session:
     @property
     def http(self) -> httpx.Client:
         if self._http is None:
-            self._http = httpx.Client(
+            self._http = outgoing.client(
                 timeout=httpx.Timeout(settings.ACCORD_NOTIFY_TIMEOUT, connect=5.0),
-                follow_redirects=False,
                 headers={"User-Agent": "Accord"},
             )
         return self._http
@@ -303,11 +377,11 @@ def json_answer(response: httpx.Response) -> dict:
         data = response.json()
     except ValueError as exc:
         raise PermanentError(
-            f"HTTP {response.status_code}: not a JSON answer", response=short(response.text)
+            f"HTTP {response.status_code}: not a JSON answer", response=status_line(response)
         ) from exc
     if not isinstance(data, dict):
         raise PermanentError(
-            f"HTTP {response.status_code}: unexpected answer", response=short(response.text)
+            f"HTTP {response.status_code}: unexpected answer", response=status_line(response)
         )
     return data
 
@@ -323,15 +397,25 @@ def bot_answer(
 ) -> str:
     """Judge a chat bot's JSON answer, where errors come back as HTTP 200 with a code
     (Feishu, DingTalk, WeCom): 0 is success, ``too_fast`` waits a minute, ``broken`` means
-    the channel itself is wrong, any other code fails this message."""
-    answer = short(response.text)
+    the channel itself is wrong, any other code fails this message.
+
+    What is kept is the status and the platform's code and message, e.g.
+    ``HTTP 200, errcode 0: ok``; a code that is not a whole number is no bot's answer."""
     if response.status_code >= 400:
-        raise PermanentError(f"HTTP {response.status_code}", response=answer)
+        raise PermanentError(f"HTTP {response.status_code}", response=status_line(response))
     data = json_answer(response)
-    code = next((data[field] for field in code_fields if field in data), 0)
+    field = next((name for name in code_fields if data.get(name) is not None), None)
+    code = data[field] if field is not None else None
+    if field is not None and (isinstance(code, bool) or not isinstance(code, int)):
+        raise PermanentError(
+            f"HTTP {response.status_code}: unexpected answer", response=status_line(response)
+        )
+    msg = _platform_text(next((data[name] for name in message_fields if name in data), ""))
+    answer = status_line(response)
+    if field is not None:
+        answer += f", {field} {code}" + (f": {msg}" if msg else "")
     if code in (0, None):
         return answer
-    msg = str(next((data[field] for field in message_fields if field in data), ""))
     if code in too_fast:
         raise TransientError(
             f"{platform} {code}: {msg}", retry_after=60, response=answer, throttled=True

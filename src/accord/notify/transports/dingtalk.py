@@ -10,6 +10,7 @@ import hmac
 from urllib.parse import quote_plus
 
 from accord.core import clock
+from accord.notify.transports import escape
 from accord.notify.transports.base import (
     Message,
     Session,
@@ -17,7 +18,6 @@ from accord.notify.transports.base import (
     bot_answer,
     delivery_headers,
     fit_body,
-    fit_bytes,
     post,
 )
 
@@ -46,34 +46,47 @@ def signed_url(target: Target) -> str:
     )
 
 
+def mentions(message: Message) -> tuple[list[str], list[str], str]:
+    """The mobiles and user ids to mention, and the ``@…`` that show them in the text.
+
+    Only ids from people's profiles that :func:`~.escape.mention_id` accepts are listed:
+    DingTalk mentions whom ``at`` lists, never what the text says. A person without a
+    usable id is named as plain ``@name``."""
+    mobiles, user_ids, shown = [], [], []
+    for person in message.mentions:
+        mobile = escape.mention_id(person.mobile, escape.MOBILE)
+        user_id = "" if mobile else escape.mention_id(person.dingtalk_id, escape.DINGTALK_ID)
+        if mobile:
+            mobiles.append(mobile)
+            # The @mobile must be in the text too, or DingTalk does not render the mention.
+            shown.append(f"@{mobile}")
+        elif user_id:
+            user_ids.append(user_id)
+            shown.append(f"@{user_id}")
+        else:
+            shown.append(f"@{escape.dingtalk(person.name)}")
+    return mobiles, user_ids, " ".join(shown)
+
+
 def body(message: Message) -> dict:
-    mobiles = [person.mobile for person in message.mentions if person.mobile]
-    user_ids = [
-        person.dingtalk_id
-        for person in message.mentions
-        if person.dingtalk_id and not person.mobile
-    ]
-    # The @mobile must be in the text too, or DingTalk does not render the mention.
-    names = " ".join(
-        f"@{person.mobile}" if person.mobile else f"@{person.dingtalk_id or person.name}"
-        for person in message.mentions
-    )
-    parts = [f"#### {message.subject}", "{text}"]
+    mobiles, user_ids, names = mentions(message)
+    head = f"#### {escape.dingtalk(message.subject)}\n\n"
+    tail = ""
     if message.link:
-        parts.append(f"[{message.link_label or message.link}]({message.link})")
+        label = escape.dingtalk(message.link_label or message.link)
+        tail += f"\n\n[{label}]({message.link})"
     if names:
-        parts.append(names)
-    frame = "\n\n".join(parts)
+        tail += f"\n\n{names}"
 
     def build(room: int) -> dict:
-        text = frame.replace("{text}", fit_bytes(message.text, room))
+        text = head + escape.fit_escaped(message.text, room, escape.dingtalk) + tail
         return {
             "msgtype": "markdown",
             "markdown": {"title": message.subject, "text": text},
             "at": {"atMobiles": mobiles, "atUserIds": user_ids, "isAtAll": False},
         }
 
-    return fit_body(build, MAX_BYTES, MAX_BYTES - len(frame.encode()) - 512)
+    return fit_body(build, MAX_BYTES, MAX_BYTES - len((head + tail).encode()) - 512)
 
 
 def send(target: Target, message: Message, session: Session) -> str:

@@ -8,6 +8,7 @@ import base64
 import hashlib
 import hmac
 
+from accord.notify.transports import escape
 from accord.notify.transports.base import (
     Mention,
     Message,
@@ -16,7 +17,6 @@ from accord.notify.transports.base import (
     bot_answer,
     delivery_headers,
     fit_body,
-    fit_bytes,
     now_seconds,
     post,
 )
@@ -38,10 +38,13 @@ def sign(timestamp: int, secret: str) -> str:
 
 
 def _mention(person: Mention) -> str:
-    return f"<at id={person.feishu_id}></at>" if person.feishu_id else f"@{person.name}"
+    feishu_id = escape.mention_id(person.feishu_id, escape.FEISHU_ID)
+    return f"<at id={feishu_id}></at>" if feishu_id else f"@{escape.feishu(person.name)}"
 
 
 def card(message: Message, text: str) -> dict:
+    """The card around ``text``, the message's text already in ``lark_md``. The header and
+    the button are ``plain_text``: they show the subject and label as they are."""
     elements: list[dict] = [{"tag": "div", "text": {"tag": "lark_md", "content": text}}]
     if message.link:
         elements.append(
@@ -76,7 +79,7 @@ def body(target: Target, message: Message) -> dict:
         signature = {"timestamp": str(timestamp), "sign": sign(timestamp, target.secret)}
 
     def build(room: int) -> dict:
-        text = fit_bytes(message.text, room, keep_tail=tail)
+        text = escape.fit_escaped(message.text, room, escape.feishu, keep_tail=tail)
         return {**signature, "msg_type": "interactive", "card": card(message, text)}
 
     # The card's text gets what is left of the 20 KB once the rest is in place.

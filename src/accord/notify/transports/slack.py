@@ -1,15 +1,19 @@
 """Slack incoming webhook: ``{"text": …}`` in Slack's mrkdwn (channels.md §4).
-Success is HTTP 200 with the body ``ok``; errors are plain text with a 4xx status."""
+Success is HTTP 200 with the body ``ok``; errors are a plain-text token with a 4xx status
+(``invalid_payload``), kept beside the status; any other body is not kept."""
 
+import httpx
+
+from accord.notify.transports import escape
 from accord.notify.transports.base import (
+    Mention,
     Message,
     PermanentError,
     Session,
     Target,
     delivery_headers,
-    fit_bytes,
+    error_token,
     post,
-    short,
 )
 
 MAX_BYTES = 40_000
@@ -18,22 +22,27 @@ BROKEN_STATUS = {403, 404, 410}
 BROKEN_BODY = {"invalid_token", "channel_not_found", "channel_is_archived", "no_service"}
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _mention(person: Mention) -> str:
+    slack_id = escape.mention_id(person.slack_id, escape.SLACK_ID)
+    return f"<@{slack_id}>" if slack_id else f"@{escape.slack(person.name)}"
 
 
 def text(message: Message) -> str:
     tail = ""
     if message.link:
-        tail += f"\n\n<{message.link}|{_escape(message.link_label or message.link)}>"
-    mentions = " ".join(
-        f"<@{person.slack_id}>" if person.slack_id else f"@{_escape(person.name)}"
-        for person in message.mentions
-    )
+        tail += f"\n\n<{message.link}|{escape.slack(message.link_label or message.link)}>"
+    mentions = " ".join(_mention(person) for person in message.mentions)
     if mentions:
         tail += f"\n\n{mentions}"
-    head = f"*{_escape(message.subject)}*\n\n"
-    return head + fit_bytes(_escape(message.text), MAX_BYTES - len(head.encode()), keep_tail=tail)
+    head = f"*{escape.slack(message.subject)}*\n\n"
+    room = MAX_BYTES - len(head.encode())
+    return head + escape.fit_escaped(message.text, room, escape.slack, keep_tail=tail)
+
+
+def answer(response: httpx.Response) -> str:
+    """``HTTP 404: channel_not_found``, or the status alone."""
+    token = error_token(response)
+    return f"HTTP {response.status_code}: {token}" if token else f"HTTP {response.status_code}"
 
 
 def send(target: Target, message: Message, session: Session) -> str:
@@ -42,14 +51,10 @@ def send(target: Target, message: Message, session: Session) -> str:
         target.address,
         body={"text": text(message)},
         headers=delivery_headers(message),
+        describe=answer,
     )
-    answer = short(response.text)
+    said = answer(response)
     if response.status_code < 300:
-        return answer
-    problem = response.text.strip()
-    broken = response.status_code in BROKEN_STATUS or problem in BROKEN_BODY
-    raise PermanentError(
-        f"HTTP {response.status_code}: {short(problem, 100)}",
-        channel_broken=broken,
-        response=answer,
-    )
+        return said
+    broken = response.status_code in BROKEN_STATUS or error_token(response) in BROKEN_BODY
+    raise PermanentError(said, channel_broken=broken, response=said)

@@ -1,6 +1,8 @@
 """Microsoft Teams through a Workflows webhook: an Adaptive Card in a ``message``
-attachment (channels.md §5). A plain ``{"text": …}`` fails the flow. 202 is success."""
+attachment (channels.md §5). A plain ``{"text": …}`` fails the flow. 202 is success; the
+answer kept is the status."""
 
+from accord.notify.transports import escape
 from accord.notify.transports.base import (
     Message,
     PermanentError,
@@ -8,9 +10,8 @@ from accord.notify.transports.base import (
     Target,
     delivery_headers,
     fit_body,
-    fit_bytes,
     post,
-    short,
+    status_line,
 )
 
 MAX_BYTES = 28 * 1024
@@ -24,19 +25,24 @@ def body(message: Message) -> dict:
 
 
 def card(message: Message, room: int) -> dict:
-    """The message with at most ``room`` bytes of its text."""
+    """The message with at most ``room`` bytes of its text. A ``TextBlock`` is Markdown, so
+    subject, text and names are escaped; the button's title is plain text."""
     blocks: list[dict] = [
         {
             "type": "TextBlock",
-            "text": message.subject,
+            "text": escape.teams(message.subject),
             "weight": "Bolder",
             "size": "Medium",
             "wrap": True,
         },
-        {"type": "TextBlock", "text": fit_bytes(message.text, room), "wrap": True},
+        {
+            "type": "TextBlock",
+            "text": escape.fit_escaped(message.text, room, escape.teams),
+            "wrap": True,
+        },
     ]
     if message.mentions:
-        names = ", ".join(person.name for person in message.mentions)
+        names = ", ".join(escape.teams(person.name) for person in message.mentions)
         blocks.append({"type": "TextBlock", "text": names, "wrap": True, "isSubtle": True})
     content: dict = {
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
@@ -72,11 +78,7 @@ def send(target: Target, message: Message, session: Session) -> str:
         headers=delivery_headers(message),
         max_bytes=MAX_BYTES,
     )
-    answer = short(response.text)
+    said = status_line(response)
     if response.status_code in SUCCESS:
-        return answer or f"HTTP {response.status_code}"
-    raise PermanentError(
-        f"HTTP {response.status_code}",
-        channel_broken=response.status_code in BROKEN_STATUS,
-        response=answer,
-    )
+        return said
+    raise PermanentError(said, channel_broken=response.status_code in BROKEN_STATUS, response=said)

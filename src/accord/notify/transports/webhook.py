@@ -7,7 +7,8 @@
 - ``X-Accord-Signature``: ``sha256=`` + hex HMAC-SHA256 with the channel's secret as key
   over ``f"{timestamp}.{body}"`` (the raw body bytes).
 
-Any 2xx is success; 408, 429 and 5xx are tried again; any other status is permanent.
+Any 2xx is success; 408, 429 and 5xx are tried again; any other status is permanent. The
+receiver can be anything, so its answer is kept as the status alone, never the body.
 The README ("Signed webhook") documents the body and shows a verifier."""
 
 import hashlib
@@ -23,7 +24,7 @@ from accord.notify.transports.base import (
     delivery_headers,
     now_seconds,
     post,
-    short,
+    status_line,
 )
 
 MAX_BYTES = 256 * 1024
@@ -57,13 +58,9 @@ def send(target: Target, message: Message, session: Session) -> str:
     if target.secret:
         headers["X-Accord-Signature"] = signature(target.secret, timestamp, raw)
     response = post(session.http, target.address, content=raw, headers=headers, max_bytes=MAX_BYTES)
-    answer = short(response.text)
+    said = status_line(response)
     if 200 <= response.status_code < 300:
-        return answer or f"HTTP {response.status_code}"
+        return said
     if response.status_code == 408:
-        raise TransientError("HTTP 408", response=answer)
-    raise PermanentError(
-        f"HTTP {response.status_code}",
-        channel_broken=response.status_code in BROKEN_STATUS,
-        response=answer,
-    )
+        raise TransientError("HTTP 408", response=said)
+    raise PermanentError(said, channel_broken=response.status_code in BROKEN_STATUS, response=said)

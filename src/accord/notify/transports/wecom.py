@@ -1,13 +1,14 @@
 """WeCom (企业微信) group robot: markdown of at most 4096 bytes of UTF-8 (channels.md §3).
 The ``key`` in the URL is the credential; there is no signature."""
 
+from accord.notify.transports import escape
 from accord.notify.transports.base import (
+    Mention,
     Message,
     Session,
     Target,
     bot_answer,
     delivery_headers,
-    fit_bytes,
     post,
 )
 
@@ -17,18 +18,21 @@ BROKEN = {93000: "invalid webhook URL"}
 TOO_FAST = {45009}
 
 
+def _mention(person: Mention) -> str:
+    wecom_id = escape.mention_id(person.wecom_id, escape.WECOM_ID)
+    return f"<@{wecom_id}>" if wecom_id else f"@{escape.wecom(person.name)}"
+
+
 def content(message: Message) -> str:
-    head = f"**{message.subject}**\n\n"
+    head = f"**{escape.wecom(message.subject)}**\n\n"
     tail = ""
     if message.link:
-        tail += f"\n\n[{message.link_label or message.link}]({message.link})"
-    mentions = " ".join(
-        f"<@{person.wecom_id}>" if person.wecom_id else f"@{person.name}"
-        for person in message.mentions
-    )
+        tail += f"\n\n[{escape.wecom(message.link_label or message.link)}]({message.link})"
+    mentions = " ".join(_mention(person) for person in message.mentions)
     if mentions:
         tail += f"\n\n{mentions}"
-    return head + fit_bytes(message.text, MAX_BYTES - len(head.encode()), keep_tail=tail)
+    room = MAX_BYTES - len(head.encode())
+    return head + escape.fit_escaped(message.text, room, escape.wecom, keep_tail=tail)
 
 
 def body(message: Message) -> dict:
