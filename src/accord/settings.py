@@ -1,6 +1,7 @@
 """Django settings for Accord. Every deploy-specific value comes from ``ACCORD_*``
 environment variables (see README "Configuration"); ``accord.env`` parses them strictly."""
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -14,6 +15,7 @@ from accord.env import (
     env_database,
     env_int,
     env_list,
+    env_networks,
     env_str,
     env_time_zone,
 )
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    "axes",  # failed sign-ins, in its own tables
     "accord.core",
     "accord.org",
     "accord.meetings",
@@ -86,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a refused sign-in into the paused page
 ]
 
 ROOT_URLCONF = "accord.urls"
@@ -122,6 +126,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# AxesStandaloneBackend first: it refuses a paused sign-in before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
@@ -193,6 +202,10 @@ ACCORD_SIGN_REMINDERS = env_int("ACCORD_SIGN_REMINDERS", 3, minimum=0, maximum=3
 ACCORD_NOTIFY_TIMEOUT = env_int("ACCORD_NOTIFY_TIMEOUT", 10, minimum=1, maximum=120)
 ACCORD_NOTIFY_MAX_ATTEMPTS = env_int("ACCORD_NOTIFY_MAX_ATTEMPTS", 8, minimum=1, maximum=50)
 ACCORD_NOTIFY_RETRY_SECONDS = env_int("ACCORD_NOTIFY_RETRY_SECONDS", 30, minimum=1)
+# Outgoing requests (channels, integrations' webhooks) never reach loopback, private,
+# link-local, shared, multicast or reserved addresses, except inside these networks: for an
+# on-premises chat server, e.g. "10.20.0.0/16" (accord.core.outgoing).
+ACCORD_OUTGOING_ALLOWED_NETWORKS = env_networks("ACCORD_OUTGOING_ALLOWED_NETWORKS")
 ACCORD_WORKER_BATCH = env_int("ACCORD_WORKER_BATCH", 100, minimum=1, maximum=10000)
 ACCORD_WORKER_LEASE_SECONDS = env_int("ACCORD_WORKER_LEASE_SECONDS", 120, minimum=1)
 ACCORD_WORKER_INTERVAL = env_int("ACCORD_WORKER_INTERVAL", 5, minimum=1)
@@ -201,6 +214,9 @@ ACCORD_WORKER_SMTP_CONNECTIONS = env_int(
     "ACCORD_WORKER_SMTP_CONNECTIONS", 4, minimum=1, maximum=32
 )
 ACCORD_EMBEDDED_WORKER = env_bool("ACCORD_EMBEDDED_WORKER", True)
+# Whoever recorded or submitted the minutes may approve them too: for a team too small for
+# four eyes. Off, the host (or an administrator) who did not write them approves.
+ACCORD_ALLOW_SELF_APPROVAL = env_bool("ACCORD_ALLOW_SELF_APPROVAL", False)
 
 # Agenda bounds (S-PREP-1, S-PREP-5): outside them the organiser sees a warning.
 ACCORD_AGENDA_MIN_TOPICS = env_int("ACCORD_AGENDA_MIN_TOPICS", 3, minimum=1)
@@ -215,6 +231,12 @@ ACCORD_EXPORT_KEEP_DAYS = 7
 
 # Uploads (materials): larger request bodies are refused before they are read.
 ACCORD_MAX_UPLOAD_MB = env_int("ACCORD_MAX_UPLOAD_MB", 25, minimum=1, maximum=2048)
+
+# The budget of one filling of a company minutes template (upload check and each Word
+# download): processor seconds and megabytes of memory of its child process. At most 25 s,
+# so that the answer comes before gunicorn's 30 s worker timeout.
+ACCORD_TEMPLATE_SECONDS = env_int("ACCORD_TEMPLATE_SECONDS", 5, minimum=1, maximum=25)
+ACCORD_TEMPLATE_MEMORY_MB = env_int("ACCORD_TEMPLATE_MEMORY_MB", 512, minimum=128, maximum=65536)
 
 # accord serve
 ACCORD_SERVE_BIND = env_str("ACCORD_SERVE_BIND", "127.0.0.1:8000")
@@ -238,6 +260,36 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("ACCORD_BEHIND_PROXY", False) else None
 )
+# Password guessing (django-axes, counts in the database so that every process sees them):
+# after ACCORD_LOGIN_FAILURE_LIMIT failures for one user name, or
+# ACCORD_LOGIN_ADDRESS_FAILURE_LIMIT failures (passwords and API tokens) from one client
+# address, sign-in is paused for ACCORD_LOGIN_COOLOFF_MINUTES (accord.org.sign_in).
+ACCORD_LOGIN_FAILURE_LIMIT = env_int("ACCORD_LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=1000)
+ACCORD_LOGIN_ADDRESS_FAILURE_LIMIT = env_int(
+    "ACCORD_LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1, maximum=100000
+)
+ACCORD_LOGIN_COOLOFF_MINUTES = env_int(
+    "ACCORD_LOGIN_COOLOFF_MINUTES", 15, minimum=1, maximum=7 * 24 * 60
+)
+AXES_HANDLER = "accord.org.sign_in.SignInThrottle"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = ACCORD_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = dt.timedelta(minutes=ACCORD_LOGIN_COOLOFF_MINUTES)
+# The pause runs from the last counted failure; attempts refused while paused do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accord.web.sign_in.sign_in_paused"
+AXES_VERBOSE = False  # no banner on every `accord` command
+if env_bool("ACCORD_BEHIND_PROXY", False):
+    # The client is the address the proxy appended last to X-Forwarded-For; whatever the
+    # client sent before it is not believed. In ipware's terms: no proxy left in the chain
+    # (count 0) and a chain of any length accepted (not strict); without the header, the
+    # connection's own address.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    AXES_IPWARE_PROXY_COUNT = 0
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 # Scripts only from Accord's own static files (htmx included); no inline script anywhere.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -259,6 +311,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("ACCORD_LOG_LEVEL", "INFO")},
-    # WeasyPrint logs every layout step of every PDF at INFO.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    # WeasyPrint logs every layout step of every PDF at INFO; httpx and httpcore log every
+    # request's whole URL, and a webhook's URL carries its credential (access_token, key).
+    "loggers": {
+        "weasyprint.progress": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+    },
 }

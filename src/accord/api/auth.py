@@ -2,9 +2,19 @@
 session. Session calls that change anything need the CSRF token, as the web forms do."""
 
 from django.utils import translation
+from ninja.errors import Throttled
 from ninja.security import HttpBearer, SessionAuth
 
 from accord.api.services import token_authenticate
+from accord.org.sign_in import Pause, token_failed, token_pause
+
+
+class TokenThrottled(Throttled):
+    """Tokens from this address are refused for now; answered 429 with Retry-After."""
+
+    def __init__(self, pause: Pause) -> None:
+        super().__init__(wait=pause.minutes * 60)
+        self.pause = pause
 
 
 def _speak_their_language(request, person) -> None:
@@ -14,11 +24,23 @@ def _speak_their_language(request, person) -> None:
 
 
 class TokenAuth(HttpBearer):
+    """A token from an address paused for too many failed sign-ins is refused (429) before
+    it is looked at, a right one too; a wrong one counts against the address
+    (``accord.org.sign_in``). That costs one query on every token call: the price of
+    telling a guesser nothing while the pause lasts."""
+
     def authenticate(self, request, token: str):
+        pause = token_pause(request)
+        if pause is not None:
+            raise TokenThrottled(pause)
         person = token_authenticate(token)
-        if person is not None:
-            request.user = person
-            _speak_their_language(request, person)
+        if person is None:
+            pause = token_failed(request)
+            if pause is not None:
+                raise TokenThrottled(pause)
+            return None
+        request.user = person
+        _speak_their_language(request, person)
         return person
 
 
@@ -32,4 +54,4 @@ class SessionAuthActive(SessionAuth):
 
 AUTH = [TokenAuth(), SessionAuthActive()]
 
-__all__ = ["AUTH", "SessionAuthActive", "TokenAuth"]
+__all__ = ["AUTH", "SessionAuthActive", "TokenAuth", "TokenThrottled"]

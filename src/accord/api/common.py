@@ -69,8 +69,11 @@ def require_if_match(request, obj: models.Model) -> None:
         )
 
 
-# Responses every operation may give, for the OpenAPI description.
+# Responses every operation may give, for the OpenAPI description. One that needs a caller
+# (401) may also refuse a token from an address paused for failed sign-ins (429).
 def errors(*codes: int) -> dict[int, Any]:
     from accord.api.errors import Error
 
+    if 401 in codes:
+        codes = (*codes, 429)
     return {code: Error for code in codes}

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from accord.api.auth import TokenThrottled
 from accord.core.errors import AppError, PermissionDenied
 
 # Refusals about the object's state (409) rather than about the input (422).
@@ -145,6 +146,12 @@ def install(api: NinjaAPI) -> None:
         # An id or filter beyond the database's integers (SQLite raises; PostgreSQL matches
         # nothing): invalid input, never a 500.
         return error(api, request, 422, _("A number in the request is too large."), None, "invalid")
+
+    @api.exception_handler(TokenThrottled)
+    def throttled(request, exc: TokenThrottled):
+        response = error(api, request, 429, exc.pause.api_message(), None, "throttled")
+        response["Retry-After"] = str(exc.wait)
+        return response
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):

@@ -4,15 +4,17 @@ Administrators only (``actor=None`` is the system itself: the demo loader, a mig
 each service runs in one transaction and writes an AuditEvent.
 """
 
+import datetime as dt
 import enum
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from accord.core.errors import AppError, PermissionDenied
+from accord.core.models import AuditEvent
 from accord.core.services import audit_record
 from accord.org.models import Department, Person
 
@@ -368,3 +370,35 @@ def person_set_password(*, actor: Person, person: Person, password: str) -> Pers
     person.save(update_fields=["password"])
     audit_record(actor=actor, verb="person.password_set", subject=person)
     return person
+
+
+@transaction.atomic
+def sign_in_paused(
+    *,
+    username: str | None,
+    ip_address: str | None,
+    limit: str,
+    failures: int,
+    until: dt.datetime,
+    path: str,
+    attempt: models.Model,
+) -> AuditEvent:
+    """Record that sign-in was paused after too many failures (``accord.org.sign_in``).
+
+    The subject is the account the name belongs to, so that its history shows the attack;
+    a name that belongs to no one, or none at all (a bad API token), is recorded against
+    the failed attempt that django-axes counted. No one is signed in: the actor is None."""
+    person = Person.objects.filter(username=username).first() if username else None
+    return audit_record(
+        actor=None,
+        verb="sign_in.paused",
+        subject=person or attempt,
+        data={
+            "username": username,
+            "ip_address": ip_address,
+            "limit": limit,
+            "failures": failures,
+            "until": until,
+            "path": path,
+        },
+    )
