@@ -164,6 +164,11 @@ def test_company_template_is_filled(record):
         (b"not a zip", "not_docx"),
         (_template("{{ title "), "syntax"),
         (_template("{{ meeting.titel }}"), "unknown"),
+        (_template("{{ 'A' * 200000000 }}"), "text_too_long"),
+        (
+            _template("{% for i in range(100000) %}{{ title * 10 }}{% endfor %}"),
+            "document_too_long",
+        ),
     ],
 )
 def test_company_template_refusals(record, content, kind):

@@ -12,7 +12,8 @@ Chinese.
 ``minutes_docx_from_template`` fills an organisation's own template (its official 纪要
 format) with docxtpl. Its placeholders are Jinja expressions; a name Accord does not know is
 an error (``StrictUndefined``), so a typo is caught when the template is uploaded rather
-than printed as nothing. The placeholders:
+than printed as nothing. It is filled in a sandbox, in a child process with a time and a
+memory budget (``accord.exports.docx_sandbox``). The placeholders:
 
 ``{{ title }}``
     the meeting name. Also ``{{ goal }}``, ``{{ time }}`` (``2026-09-09 14:00–15:25``),
@@ -55,6 +56,9 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from accord.exports import minutes_text as text
+from accord.exports.docx_sandbox import TemplateError, fill
+
+__all__ = ["TemplateError", "minutes_docx", "minutes_docx_from_template", "template_context"]
 
 # Word and WPS on Windows have YaHei; elsewhere the font table's alternative name and the
 # GB2312 charset lead LibreOffice and the Mac to a Chinese font (Noto CJK when installed).
@@ -63,18 +67,6 @@ CJK_FALLBACK = "Noto Sans CJK SC"
 LATIN_FONT = "Calibri"
 
 STYLES = ["Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "List Number", "Header"]
-
-
-class TemplateError(Exception):
-    """A company template that cannot be filled. ``kind`` is ``"not_docx"``, ``"syntax"``
-    (a placeholder that does not parse) or ``"unknown"`` (a name Accord does not fill);
-    ``detail`` is the parser's message and ``near`` the template text around it."""
-
-    def __init__(self, kind: str, detail: str = "", near: str = ""):
-        super().__init__(f"{kind}: {detail}")
-        self.kind = kind
-        self.detail = detail
-        self.near = near
 
 
 # -- fonts, fields, tables ---------------------------------------------------------------------
@@ -402,43 +394,24 @@ def template_context(record: dict[str, Any], *, language: str) -> dict[str, Any]
         }
 
 
-def minutes_docx_from_template(record: dict[str, Any], *, language: str, template: bytes) -> bytes:
-    """The record poured into a company's DOCX template. ``TemplateError`` says what is wrong
-    with a template that is not a DOCX or whose placeholders do not work."""
-    import zipfile
+def minutes_docx_from_template(
+    record: dict[str, Any],
+    *,
+    language: str,
+    template: bytes,
+    seconds: int | None = None,
+    memory_mb: int | None = None,
+) -> bytes:
+    """The record poured into a company's DOCX template. The template runs in Jinja's
+    sandbox inside a child process that may use ``seconds`` of time and ``memory_mb`` of
+    memory (``ACCORD_TEMPLATE_SECONDS``, ``ACCORD_TEMPLATE_MEMORY_MB`` by default; see
+    ``accord.exports.docx_sandbox``). ``TemplateError`` says what is wrong with a template
+    that is not a DOCX, whose placeholders do not work, or that exceeds its budget."""
+    from django.conf import settings
 
-    import jinja2
-    import jinja2.sandbox
-    from docxtpl import DocxTemplate
-    from lxml import etree
-
-    context = template_context(record, language=language)
-    try:
-        document = DocxTemplate(io.BytesIO(template))
-        # A template is code written by whoever uploads it: it runs in Jinja's sandbox, so
-        # it reaches the record and nothing of the server. Autoescape: a "&" or "<" in the
-        # record must not break the document's XML.
-        document.render(
-            context,
-            jinja_env=jinja2.sandbox.ImmutableSandboxedEnvironment(
-                undefined=jinja2.StrictUndefined, autoescape=True
-            ),
-        )
-        out = io.BytesIO()
-        document.save(out)
-    except jinja2.TemplateSyntaxError as error:
-        raise TemplateError("syntax", error.message or "", _near(error)) from error
-    except jinja2.UndefinedError as error:
-        raise TemplateError("unknown", error.message or "", _near(error)) from error
-    except jinja2.TemplateError as error:
-        raise TemplateError("syntax", str(error), _near(error)) from error
-    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as error:
-        raise TemplateError("not_docx", str(error)) from error
-    except Exception as error:  # a placeholder that fails on this record (1/0, a bad call …)
-        raise TemplateError("syntax", f"{type(error).__name__}: {error}", _near(error)) from error
-    return out.getvalue()
-
-
-def _near(error: Exception) -> str:
-    lines = getattr(error, "docx_context", None) or []
-    return " ".join(" ".join(line.split()) for line in lines if line.strip())[:200]
+    return fill(
+        template,
+        template_context(record, language=language),
+        seconds=settings.ACCORD_TEMPLATE_SECONDS if seconds is None else seconds,
+        memory_mb=settings.ACCORD_TEMPLATE_MEMORY_MB if memory_mb is None else memory_mb,
+    )

@@ -3,8 +3,16 @@ format) with placeholders, and the Word download fills it (``accord.exports.docx
 placeholders). Administrators and the PMO manage them; at most one is active.
 
 A template is accepted only if it is a real .docx under ``ACCORD_MAX_UPLOAD_MB`` that fills
-without error with a sample record; otherwise the refusal names the field ``file`` and
-nothing is saved."""
+without error with a sample record, within the budget of ``ACCORD_TEMPLATE_SECONDS`` and
+``ACCORD_TEMPLATE_MEMORY_MB``; otherwise the refusal names the field ``file`` and the cause,
+and nothing is saved.
+
+A template that passed with the sample may still fail on a real record (a meeting with many
+more items than the sample). The Word download then refuses, naming the template and the
+cause, rather than quietly handing out the built-in layout: the organisation chose its
+official format, and a document in another layout that looks like a success would go out
+unnoticed. The refusal is written to the audit log (``minutes_template.failed``) so that an
+administrator learns of it, and the same page offers the built-in layout meanwhile."""
 
 import io
 import logging
@@ -17,11 +25,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accord.core import clock
 from accord.core.errors import AppError, PermissionDenied
 from accord.core.services import audit_record
 from accord.exports.docx import TemplateError, minutes_docx_from_template
+from accord.meetings.models import Meeting
 from accord.minutes.models import MinutesTemplate
 from accord.org.models import Person
 
@@ -117,38 +127,112 @@ def minutes_template_active() -> MinutesTemplate | None:
 
 
 def minutes_docx_with_active_template(
-    record: dict[str, Any], *, language: str, template: MinutesTemplate
-) -> bytes | None:
-    """The record in the active company template, or ``None`` when its file cannot be read
-    or filled any more (the caller falls back to the built-in layout)."""
+    record: dict[str, Any],
+    *,
+    language: str,
+    template: MinutesTemplate,
+    actor: Person,
+    meeting: Meeting,
+) -> bytes:
+    """The record in the active company template. A template whose file cannot be read or
+    that cannot fill this record within its budget is refused with an ``AppError`` that
+    names the template and the cause (``code="template_failed"``), and the failure is
+    audited; the caller offers the built-in layout instead."""
     try:
         with template.file.open("rb") as handle:
             content = handle.read()
         return minutes_docx_from_template(record, language=language, template=content)
-    except (OSError, TemplateError):
-        logger.exception("minutes template %s could not be filled", template.pk)
-        return None
+    except OSError as error:
+        cause, kind = _("The template's file could not be read."), "unreadable"
+        detail = str(error)
+    except TemplateError as error:
+        cause, kind, detail = template_problem(error), error.kind, error.detail
+    logger.warning(
+        "minutes template %s could not fill meeting %s: %s %s",
+        template.pk,
+        meeting.pk,
+        kind,
+        detail,
+    )
+    audit_record(
+        actor=actor,
+        verb="minutes_template.failed",
+        subject=template,
+        meeting=meeting,
+        data={"name": template.name, "cause": kind, "detail": detail[:300]},
+    )
+    raise AppError(
+        _(
+            "The Word template “%(name)s” could not be filled with these minutes. %(cause)s "
+            "An administrator can fix the template or stop using it under Minutes templates; "
+            "meanwhile, download the minutes in the built-in layout."
+        )
+        % {"name": template.name, "cause": cause},
+        code="template_failed",
+    )
 
 
 # -- services ----------------------------------------------------------------------------------
 
 
-def _refusal(error: TemplateError) -> AppError:
+def template_problem(error: TemplateError) -> str:
+    """What is wrong with a template, said for the person who maintains it."""
+    limit = f"{error.limit:,}"
     if error.kind == "not_docx":
-        return AppError(
-            _("The file is not a Word document (.docx)."), field="file", code="not_docx"
-        )
-    if error.kind == "unknown":
+        return _("The file is not a Word document (.docx).")
+    if error.kind == "time":
+        message = ngettext(
+            "The template took longer than %(seconds)d second to fill.",
+            "The template took longer than %(seconds)d seconds to fill.",
+            error.limit,
+        ) % {"seconds": error.limit}
+    elif error.kind == "memory":
+        message = _("The template needed more than %(size)d MB of memory to fill.") % {
+            "size": error.limit
+        }
+    elif error.kind == "text_too_long":
+        message = _("The template makes a text longer than %(limit)s characters.") % {
+            "limit": limit
+        }
+    elif error.kind == "number_too_long":
+        message = _("The template makes a number longer than %(limit)s digits.") % {"limit": limit}
+    elif error.kind == "document_too_long":
+        message = _("The template makes a document longer than %(limit)s characters.") % {
+            "limit": limit
+        }
+    elif error.kind == "crashed":
+        message = _("The template could not be filled: the filling stopped (%(detail)s).") % {
+            "detail": error.detail
+        }
+    elif error.kind == "unknown":
         message = _(
             "The template uses a placeholder Accord does not fill (%(detail)s). "
             "See the list of placeholders."
-        )
+        ) % {"detail": error.detail}
     else:
-        message = _("A placeholder in the template is broken (%(detail)s).")
-    message = message % {"detail": error.detail}
+        message = _("A placeholder in the template is broken (%(detail)s).") % {
+            "detail": error.detail
+        }
     if error.near:
         message += " " + _("Near: “%(text)s”.") % {"text": error.near}
-    return AppError(message, field="file", code="template")
+    return message
+
+
+# The refusal's code at upload, by the kind of TemplateError; "template" for the rest.
+UPLOAD_CODES = {
+    "not_docx": "not_docx",
+    "time": "too_slow",
+    "memory": "too_much_memory",
+    "text_too_long": "too_long",
+    "number_too_long": "too_long",
+    "document_too_long": "too_long",
+}
+
+
+def _refusal(error: TemplateError) -> AppError:
+    return AppError(
+        template_problem(error), field="file", code=UPLOAD_CODES.get(error.kind, "template")
+    )
 
 
 def _check(file) -> tuple[str, bytes]:

@@ -372,12 +372,31 @@ def _document(request: HttpRequest, meeting_pk: int) -> tuple[Meeting, dict[str,
 @login_required
 @require_safe
 def download_docx(request: HttpRequest, meeting_pk: int) -> HttpResponse:
-    """The minutes as Word: the organisation's active template when there is one, else the
-    built-in layout."""
-    from accord.web.downloads import minutes_docx_content
+    """The minutes as Word: the organisation's active template when there is one, else (or
+    with ``?layout=builtin``) the built-in layout. When the template cannot fill these
+    minutes, a page says why (422) and links the built-in layout."""
+    from accord.minutes.company_templates import can_manage_templates
+    from accord.web.downloads import BUILT_IN_LAYOUT, minutes_docx_content
 
     meeting, record = _document(request, meeting_pk)
-    content = minutes_docx_content(record, language=translation.get_language())
+    try:
+        content = minutes_docx_content(
+            record,
+            language=translation.get_language(),
+            actor=request.user,
+            meeting=meeting,
+            layout=request.GET.get("layout", ""),
+        )
+    except AppError as error:
+        context = {
+            "nav": "meetings",
+            "meeting": meeting,
+            "message": error.message,
+            "built_in": f"{reverse('minutes:download_docx', args=[meeting.pk])}"
+            f"?layout={BUILT_IN_LAYOUT}",
+            "manages_templates": can_manage_templates(request.user),
+        }
+        return render(request, "minutes/docx_refused.html", context, status=422)
     return attachment(
         content,
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",

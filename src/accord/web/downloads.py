@@ -2,10 +2,15 @@
 attachment response (RFC 6266)."""
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from accord.meetings.models import Meeting
+    from accord.org.models import Person
 
 
 def document_filename(title: str, extension: str, *, fallback: str) -> str:
@@ -29,19 +34,27 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 MARKDOWN_TYPE = "text/markdown; charset=utf-8"
 
 
-def minutes_docx_content(record: dict, *, language: str) -> bytes:
-    """The minutes as Word: the organisation's active template when there is one (and it
-    renders), else the built-in layout."""
+# ``?layout=builtin`` asks for the built-in layout even while a company template is active:
+# the way out when that template cannot fill a meeting's minutes.
+BUILT_IN_LAYOUT = "builtin"
+
+
+def minutes_docx_content(
+    record: dict, *, language: str, actor: "Person", meeting: "Meeting", layout: str = ""
+) -> bytes:
+    """The minutes as Word: the organisation's active template when there is one, else (or
+    with ``layout=BUILT_IN_LAYOUT``) the built-in layout. When the active template cannot
+    fill these minutes, ``AppError`` (``code="template_failed"``) names the template and the
+    cause; nothing falls back silently."""
     from accord.exports.docx import minutes_docx
     from accord.minutes.company_templates import (
         minutes_docx_with_active_template,
         minutes_template_active,
     )
 
-    template = minutes_template_active()
-    content = None
+    template = minutes_template_active() if layout != BUILT_IN_LAYOUT else None
     if template is not None:
-        content = minutes_docx_with_active_template(record, language=language, template=template)
-    if content is None:
-        content = minutes_docx(record, language=language)
-    return content
+        return minutes_docx_with_active_template(
+            record, language=language, template=template, actor=actor, meeting=meeting
+        )
+    return minutes_docx(record, language=language)

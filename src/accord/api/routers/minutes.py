@@ -3,7 +3,7 @@ S-POST-2). A meeting has one Minutes row from the moment it ends, so every path 
 meeting: ``/meetings/{meeting_id}/minutes/...``."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpResponse
 from django.utils import translation
@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema
 from accord.api.common import errors, require_if_match, set_etag
 from accord.api.schemas import Done, Text
 from accord.core import clock
+from accord.core.limits import MEDIUM_TEXT, SHORT_TEXT, SUMMARY_TEXT
 from accord.meetings.models import Meeting
 from accord.meetings.selectors import meeting_get_visible, meeting_with_record
 from accord.minutes import services
@@ -74,15 +75,17 @@ class VersionRecordOut(Schema):
 
 
 class SummaryIn(Schema):
-    summary: Text = Field(..., max_length=50_000, examples=["会议确定了Q3上线的分工与时间节点。"])
+    summary: Text = Field(
+        ..., max_length=SUMMARY_TEXT, examples=["会议确定了Q3上线的分工与时间节点。"]
+    )
 
 
 class ReturnIn(Schema):
-    comment: Text = Field(..., max_length=5000, examples=["请补充研发部的资源需求"])
+    comment: Text = Field(..., max_length=MEDIUM_TEXT, examples=["请补充研发部的资源需求"])
 
 
 class ReviseIn(Schema):
-    reason: Text = Field(..., max_length=5000, examples=["销售部的截止日期记录有误"])
+    reason: Text = Field(..., max_length=SHORT_TEXT, examples=["销售部的截止日期记录有误"])
 
 
 def _meeting(request, meeting_id: int) -> Meeting:
@@ -230,23 +233,32 @@ def _binary(content_type: str, description: str) -> dict:
 
 @router.get(
     "/meetings/{meeting_id}/minutes.docx",
-    response=errors(401, 404),
+    response=errors(401, 404, 422),
     summary="The minutes as Word (the approved version once approved, else the live record)",
     description="In the organisation's active minutes template when there is one, else the "
-    "built-in layout; labels in the caller's language (Accept-Language or their profile). "
-    "Answers the file as an attachment with its name in `filename*` (RFC 6266).",
+    "built-in layout; `layout=builtin` asks for the built-in layout in any case. Labels in the "
+    "caller's language (Accept-Language or their profile). Answers the file as an attachment "
+    "with its name in `filename*` (RFC 6266). When the active template cannot fill these "
+    "minutes (it breaks on this record, or exceeds its time or memory budget), answers 422 "
+    "with `code` `template_failed` and a message naming the template and the cause.",
     openapi_extra=_binary(
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "The minutes document",
     ),
 )
-def minutes_docx_download(request, meeting_id: int):
+def minutes_docx_download(
+    request, meeting_id: int, layout: Literal["template", "builtin"] = "template"
+):
     from accord.web.downloads import DOCX_TYPE, attachment, document_filename, minutes_docx_content
 
     meeting = _meeting(request, meeting_id)
     _minutes(meeting)
     content = minutes_docx_content(
-        minutes_document_record(meeting=meeting), language=translation.get_language()
+        minutes_document_record(meeting=meeting),
+        language=translation.get_language(),
+        actor=request.user,
+        meeting=meeting,
+        layout=layout,
     )
     return attachment(
         content,
