@@ -1,9 +1,19 @@
 """Every figure of the analytics page, each computed in the database (grouped aggregates, no
 loop over rows in Python), for a period, an optional department and what the person may see.
 
-**Scope.** PMO and administrators count every item and meeting; anyone else counts the items
-of the meetings ``meetings_visible_to`` lets them see (``actions_visible_to``) and those
-meetings. Cancelled items and cancelled meetings are never counted.
+**Scope.** A person counts the meetings ``meetings_visible_to`` lets them see and those
+meetings' items (``actions_visible_to``): PMO every meeting but the confidential ones it
+takes no part in, administrators every meeting, anyone else what they take part in or
+relate to. Cancelled items and cancelled meetings are never counted.
+
+**Confidential meetings.** A confidential meeting — its topics, action items, minutes and
+signatures — counts only for the people who may see it: those who take part in it
+(organiser, host, recorder, participants, owners of its items) and administrators. For
+everyone else, PMO and department heads who take part in nothing included, every figure
+here, each table's CSV and Excel, the weekly digest and the boards are as if the meeting
+did not exist. The digest asks the same rule for its reader (a department's head, a
+meeting's organiser), and its delivery-log row is then kept from the PMO like a notice
+about the meeting. (README, "Design": Visibility.)
 
 **Which items a period holds.** An item belongs to the period when its *committed due date*
 falls within ``start``..``end`` (both days included). The committed due date is the due
@@ -55,7 +65,11 @@ from accord.actions.selectors import actions_visible_to, sees_all_departments
 from accord.core import clock
 from accord.core.lookups import AnyOf
 from accord.meetings.models import HIDDEN_FROM_DIGEST, Meeting
-from accord.meetings.selectors import meetings_visible_to
+from accord.meetings.selectors import (
+    confidential_meetings_hidden_from,
+    meetings_visible_to,
+    seen_if_confidential,
+)
 from accord.org.models import Department, Person
 
 Status = ActionItem.Status
@@ -94,14 +108,31 @@ def _rate(part: int, whole: int) -> float | None:
 FIRST_DUE = F("committed_due_date")
 
 
+def _seen_items(person: Person) -> QuerySet[ActionItem]:
+    """The items the person may count (**Scope**). For PMO and administrators, who see
+    nearly everything, the few confidential meetings they may not see are left out by id,
+    rather than asking the visibility rule of each meeting of a hundred thousand."""
+    if not sees_all_departments(person):
+        return actions_visible_to(person)
+    return ActionItem.objects.exclude(
+        meeting_id__in=confidential_meetings_hidden_from(person).values("pk")
+    )
+
+
+def _seen_meetings(person: Person) -> QuerySet[Meeting]:
+    """The meetings the person may count, as ``_seen_items``."""
+    if not sees_all_departments(person):
+        return meetings_visible_to(person)
+    return Meeting.objects.exclude(pk__in=confidential_meetings_hidden_from(person).values("pk"))
+
+
 def _items(
     person: Person, period: Period, department: Department | None, *, either_side: bool = False
 ) -> QuerySet[ActionItem]:
     """The period's items the person may count, with ``first_due`` (committed due date) and
     ``done_day`` (local day of completion). ``either_side``: the department gave the work
     (its meeting) or was given it, for the matrix."""
-    items = ActionItem.objects.all() if sees_all_departments(person) else actions_visible_to(person)
-    items = _counted(items, period)
+    items = _counted(_seen_items(person), period)
     if department is not None:
         side = Q(department=department)
         if either_side:
@@ -132,11 +163,12 @@ def _counted(items: QuerySet[ActionItem], period: Period) -> QuerySet[ActionItem
 
 def _meetings(person: Person, period: Period, department: Department | None) -> QuerySet[Meeting]:
     meetings = (
-        Meeting.objects.all() if sees_all_departments(person) else meetings_visible_to(person)
-    )
-    meetings = meetings.exclude(status=Meeting.Status.CANCELLED).filter(
-        starts_at__gte=_midnight(period.start),
-        starts_at__lt=_midnight(period.end + dt.timedelta(days=1)),
+        _seen_meetings(person)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .filter(
+            starts_at__gte=_midnight(period.start),
+            starts_at__lt=_midnight(period.end + dt.timedelta(days=1)),
+        )
     )
     if department is not None:
         meetings = meetings.filter(organiser_department=department)
@@ -412,7 +444,7 @@ def sign_off_latency(
     *, person: Person, period: Period, department: Department | None = None
 ) -> list[SignOff]:
     """One query."""
-    items = ActionItem.objects.all() if sees_all_departments(person) else actions_visible_to(person)
+    items = _seen_items(person)
     meetings = _meetings(person, period, None)
     items = items.filter(
         meeting__in=meetings.values("pk"), meeting__minutes__first_distributed_at__isnull=False
@@ -589,32 +621,74 @@ def cross_department_matrix(
 
 # -- the weekly digest -----------------------------------------------------------------------
 #
-# The digest counts for the whole installation (no reader's scope: it goes to the heads and
-# organisers themselves), grouped by department given the work or by the meeting's organiser.
+# The digest counts a department's or an organiser's work whoever's meetings it came from (it
+# goes to the heads and organisers themselves, not through a reader's scope), grouped by
+# department given the work or by the meeting's organiser. A confidential meeting is the
+# exception (**Confidential meetings**): its items count only in the digest of a reader who
+# may see it.
 
 DIGEST_GROUPS = {"department": "department_id", "organiser": "meeting__organiser_id"}
+# Who reads each group's digest, as a column of the item.
+DIGEST_READERS = {"department": "department__head_id", "organiser": "meeting__organiser_id"}
 DIGEST_LIST_LENGTH = 10
+
+
+def _hidden_from_digest() -> QuerySet[Meeting]:
+    """The meetings the digest leaves out but for readers who may see them: confidential
+    or cancelled; few, and read by id from their partial index."""
+    return Meeting.objects.filter(HIDDEN_FROM_DIGEST).values("pk")
+
+
+def _in_digest(group: str) -> Q:
+    """An item counts in its reader's digest unless its meeting is hidden from the digest;
+    an item of a confidential meeting (not cancelled) still counts when the reader may see
+    that meeting. The test of the reader runs only for the items of hidden meetings."""
+    seen = (
+        Meeting.objects.filter(pk=OuterRef("meeting_id"), confidential=True)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .filter(seen_if_confidential(DIGEST_READERS[group]))
+    )
+    return ~Q(meeting_id__in=_hidden_from_digest()) | Q(Exists(seen))
+
+
+def _of_confidential_meeting() -> Q:
+    """The item's meeting is confidential (by id, as ``_hidden_from_digest``)."""
+    return Q(meeting_id__in=Meeting.objects.filter(confidential=True).values("pk"))
+
+
+@dataclasses.dataclass(frozen=True)
+class DigestCompletion(Completion):
+    """A key's completion in the digest, and how many of its items come from confidential
+    meetings (which its reader may see: the digest is then as confidential as they are)."""
+
+    confidential: int = 0
 
 
 def digest_completion(
     *, group: str, keys: Iterable[int], period: Period, today: dt.date
-) -> dict[int, Completion]:
+) -> dict[int, DigestCompletion]:
     """Completion of the period's items per department (``group="department"``) or per
     organiser of their meeting (``"organiser"``), for those ``keys`` only (one query); a key
-    without items in the period is left out. Items of confidential meetings stay out of the
-    digest: it goes to heads who may not take part in them."""
+    without items in the period is left out. An item of a confidential meeting counts only
+    when the digest's reader (the department's head, the organiser) may see that meeting."""
     field = DIGEST_GROUPS[group]
     rows = (
-        _counted(
-            ActionItem.objects.filter(**{f"{field}__in": list(keys)}, meeting__confidential=False),
-            period,
-        )
+        _counted(ActionItem.objects.filter(**{f"{field}__in": list(keys)}), period)
+        .filter(_in_digest(group))
         .values(field)
-        .annotate(**_completion_counts(today))
+        .annotate(
+            **_completion_counts(today),
+            confidential=Count("pk", filter=_of_confidential_meeting()),
+        )
         .order_by(field)
     )
     return {
-        row[field]: Completion(key=row[field], label="", **{f: row[f] for f in COUNT_FIELDS})
+        row[field]: DigestCompletion(
+            key=row[field],
+            label="",
+            confidential=row["confidential"],
+            **{f: row[f] for f in COUNT_FIELDS},
+        )
         for row in rows
     }
 
@@ -628,10 +702,12 @@ class DigestItem:
 
 @dataclasses.dataclass(frozen=True)
 class DigestList:
-    """How many items there are, and the first ``DIGEST_LIST_LENGTH`` by due date."""
+    """How many items there are, and the first ``DIGEST_LIST_LENGTH`` by due date; whether
+    any of them comes from a confidential meeting (one the reader may see)."""
 
     count: int
     items: list[DigestItem]
+    confidential: bool = False
 
 
 def digest_open_items(
@@ -642,7 +718,8 @@ def digest_open_items(
     days after it): the count and the first items by due date, in two queries however many
     keys. The first numbers the items with a window over narrow rows (key, due date, id: a
     million items leave a hundred thousand such rows) and keeps the first ten of each list;
-    the second reads those items' task and owner."""
+    the second reads those items' task and owner. An item of a confidential meeting is
+    listed and counted only for a reader who may see that meeting (``digest_completion``)."""
     field = DIGEST_GROUPS[group]
     last = today + dt.timedelta(days=days_ahead - 1)
     # One window per key in due-date order, where the overdue items come first: an
@@ -650,17 +727,20 @@ def digest_open_items(
     # the overdue ones. (A window per key and list would sort by the list name first.)
     per_key = {"partition_by": [F(field)]}
     # The hidden meetings are few and left out by id: a department's items are then read
-    # from the open items' index alone, where asking each item's meeting joined a hundred
-    # thousand rows.
-    candidates = ActionItem.objects.filter(**{f"{field}__in": list(keys)}, status__in=OPEN).exclude(
-        meeting_id__in=Meeting.objects.filter(HIDDEN_FROM_DIGEST).values("pk")
+    # from the open items' index alone (with their department, for its head), where asking
+    # each item's meeting joined a hundred thousand rows.
+    candidates = ActionItem.objects.filter(
+        _in_digest(group), **{f"{field}__in": list(keys)}, status__in=OPEN
     )
+    secret = _of_confidential_meeting()
     firsts = sorted(  # (a handful a key: sorted here, not all of them before the filter)
         candidates.filter(due_date__lte=last)
         .annotate(
             place=Window(RowNumber(), order_by=[F("due_date"), F("pk")], **per_key),
             overdue=Window(Count("pk", filter=Q(due_date__lt=today)), **per_key),
             total=Window(Count("pk"), **per_key),
+            secret_overdue=Window(Count("pk", filter=secret & Q(due_date__lt=today)), **per_key),
+            secret_total=Window(Count("pk", filter=secret), **per_key),
         )
         .annotate(
             place_in_list=Case(
@@ -669,9 +749,9 @@ def digest_open_items(
             )
         )
         .filter(place_in_list__lte=DIGEST_LIST_LENGTH)
-        .values_list(field, "due_date", "overdue", "total", "pk")
+        .values_list(field, "due_date", "overdue", "total", "secret_overdue", "secret_total", "pk")
         .order_by(),
-        key=lambda row: (row[0], row[1], row[4]),  # key, due date, id
+        key=lambda row: (row[0], row[1], row[-1]),  # key, due date, id
     )
     items = {
         pk: DigestItem(task=task, owner=name or username, due=due)
@@ -680,9 +760,14 @@ def digest_open_items(
         ).values_list("pk", "task", "owner__name", "owner__username", "due_date")
     }
     lists: dict[tuple[int, str], DigestList] = {}
-    for key, due, overdue, total, pk in firsts:
-        bucket, count = ("overdue", overdue) if due < today else ("next", total - overdue)
-        found = lists.setdefault((key, bucket), DigestList(count=count, items=[]))
+    for key, due, overdue, total, secret_overdue, secret_total, pk in firsts:
+        if due < today:
+            bucket, count, secret_count = "overdue", overdue, secret_overdue
+        else:
+            bucket, count, secret_count = "next", total - overdue, secret_total - secret_overdue
+        found = lists.setdefault(
+            (key, bucket), DigestList(count=count, items=[], confidential=secret_count > 0)
+        )
         if pk in items:  # (deleted between the two queries: left out)
             found.items.append(items[pk])
     return lists

@@ -22,6 +22,21 @@ from accord.meetings.models import (
 from accord.org.models import Department, Person
 
 
+def _takes_part(person, among) -> Q:
+    """Who takes part in a meeting: its organiser, host or recorder, a participant, or the
+    owner of one of its action items. ``among(model, person_field=person)`` spells "a row of
+    ``model`` of this meeting names the person" for the caller's kind of query."""
+    from accord.actions.models import ActionItem
+
+    return (
+        Q(organiser=person)
+        | Q(host=person)
+        | Q(recorder=person)
+        | among(Participant, person=person)
+        | among(ActionItem, owner=person)
+    )
+
+
 def _visibility(person: Person, *, one: bool) -> Q | None:
     """The visibility rule as a filter on meetings; ``None``: every meeting (administrators),
     an empty ``IN``: none (signed out or inactive).
@@ -31,8 +46,6 @@ def _visibility(person: Person, *, one: bool) -> Q | None:
     (PostgreSQL: a hashed subplan) rather than probing it for every meeting. For one meeting
     (``one``) each test is a correlated ``EXISTS``: a few index probes for that meeting,
     rather than building the person's whole lists."""
-    from accord.actions.models import ActionItem
-
     if not person.is_authenticated or not person.is_active:
         return Q(pk__in=[])
     if person.is_superuser:
@@ -43,13 +56,7 @@ def _visibility(person: Person, *, one: bool) -> Q | None:
             return Q(Exists(model.objects.filter(meeting=OuterRef("pk"), **match)))
         return Q(pk__in=model.objects.filter(**match).values("meeting_id"))
 
-    takes_part = (
-        Q(organiser=person)
-        | Q(host=person)
-        | Q(recorder=person)
-        | among(Participant, person=person)
-        | among(ActionItem, owner=person)
-    )
+    takes_part = _takes_part(person, among)
     if person.is_pmo:
         return takes_part | Q(confidential=False)
     related = among(Participant, department__head=person)
@@ -65,6 +72,35 @@ def meetings_visible_to(person: Person) -> QuerySet[Meeting]:
     people who take part and administrators."""
     rule = _visibility(person, one=False)
     return Meeting.objects.all() if rule is None else Meeting.objects.filter(rule)
+
+
+def confidential_meetings_hidden_from(person: Person) -> QuerySet[Meeting]:
+    """The confidential meetings ``person`` may not see (none for administrators): all that
+    ``meetings_visible_to`` keeps from PMO, who sees every other meeting. They are few, so a
+    figure over many action items leaves them out by id (``meeting_id NOT IN …``) rather
+    than asking each item's meeting."""
+    rule = _visibility(person, one=False)
+    confidential = Meeting.objects.filter(confidential=True)
+    return confidential.none() if rule is None else confidential.exclude(rule)
+
+
+def seen_if_confidential(person_field: str) -> Q:
+    """On meetings, in a subquery: the active person whose id is in the column
+    ``person_field`` of the outer query may see the meeting even if it is confidential —
+    they take part in it or are an administrator (the rule of ``meetings_visible_to``).
+    For counting in one query for many readers, each named by a row (the weekly digest: a
+    department's head, a meeting's organiser), where ``meetings_visible_to`` needs the
+    person in Python."""
+    reader = OuterRef(person_field)
+
+    def among(model, **match) -> Q:
+        deeper = {field: OuterRef(value) for field, value in match.items()}
+        return Q(Exists(model.objects.filter(meeting=OuterRef("pk"), **deeper)))
+
+    def person(**flags) -> Q:
+        return Q(Exists(Person.objects.filter(pk=OuterRef(reader), is_active=True, **flags)))
+
+    return person() & (_takes_part(reader, among) | person(is_superuser=True))
 
 
 def meeting_visible_filter(person: Person) -> Q:

@@ -673,7 +673,12 @@ def weekly_digest(now: dt.datetime) -> list[Event]:
     analytics page counts them), what is overdue now and what is due in the seven days
     from today (counts and the first ten by due date). Each organiser of a meeting of the
     last 90 days who heads no department gets the same for the items of their meetings.
-    The figures travel in the payload. Nine queries at most, however many departments."""
+    The figures travel in the payload. Nine queries at most, however many departments.
+
+    Items of a confidential meeting count only in the digest of a reader who may see that
+    meeting (``analytics.selectors``, "Confidential meetings"). Such a digest carries
+    ``"confidential": true`` in its payload, and the delivery log keeps it from the PMO as
+    it keeps a notice about a confidential meeting."""
     today = rule_day(now)
     if not settings.ACCORD_DIGEST_ENABLED or today.weekday() != settings.ACCORD_DIGEST_WEEKDAY:
         return []
@@ -717,27 +722,34 @@ def weekly_digest(now: dt.datetime) -> list[Event]:
     events = []
     for key, group, pk, person, name in wanted:
         done = completion[group].get(pk)
+        overdue = lists[group].get((pk, "overdue"))
+        coming = lists[group].get((pk, "next"))
+        payload = {
+            "week": stamp,
+            "scope": group,
+            "id": pk,
+            "name": name,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "next_end": next_end.isoformat(),
+            "due": done.due if done else 0,
+            "on_time": done.on_time if done else 0,
+            "late": done.late if done else 0,
+            "rate": done.on_time_rate if done else None,
+            "overdue": _digest_list(overdue),
+            "next": _digest_list(coming),
+        }
+        if (done and done.confidential) or any(
+            found.confidential for found in (overdue, coming) if found
+        ):
+            payload["confidential"] = True
         events.append(
             Event(
                 key=key,
                 kind="digest.weekly",
                 people=[person],
                 to_group_bots=False,  # a head's or organiser's own numbers
-                payload={
-                    "week": stamp,
-                    "scope": group,
-                    "id": pk,
-                    "name": name,
-                    "start": period.start.isoformat(),
-                    "end": period.end.isoformat(),
-                    "next_end": next_end.isoformat(),
-                    "due": done.due if done else 0,
-                    "on_time": done.on_time if done else 0,
-                    "late": done.late if done else 0,
-                    "rate": done.on_time_rate if done else None,
-                    "overdue": _digest_list(lists[group].get((pk, "overdue"))),
-                    "next": _digest_list(lists[group].get((pk, "next"))),
-                },
+                payload=payload,
             )
         )
     return events

@@ -175,14 +175,19 @@ def target_shown(channel: Channel) -> str:
 
 def deliveries_visible_to(person: Person) -> QuerySet[Notification]:
     """The rows of the delivery log a person may see: every row for admins; for the PMO
-    every row but those about confidential meetings addressed to others; otherwise the rows
-    addressed to them and the rows of the channels they look after (their own; the group
-    bots of the departments they head, kept after a bot is deleted)."""
+    every row but those about confidential meetings addressed to others, and those that
+    tell of one without being about it (a weekly digest counting a confidential meeting's
+    items for a reader who takes part: ``"confidential"`` in its payload); otherwise the
+    rows addressed to them and the rows of the channels they look after (their own; the
+    group bots of the departments they head, kept after a bot is deleted)."""
     rows = Notification.objects.all()
     if person.is_superuser:
         return rows
     if manages_all_departments(person):
-        return rows.exclude(Q(meeting__confidential=True) & ~Q(recipient=person))
+        # (has_key first: a payload without the key then reads false, not NULL)
+        told = Q(payload__has_key="confidential") & Q(payload__confidential=True)
+        secret = Q(meeting__confidential=True) | told
+        return rows.exclude(secret & ~Q(recipient=person))
     return rows.filter(Q(recipient=person) | Q(channel__person=person) | Q(department__head=person))
 
 
