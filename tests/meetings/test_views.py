@@ -2352,15 +2352,15 @@ def test_dates_out_of_range_are_refused_on_pages(client, org, name, data, field_
 
     assert response.status_code == 422
     assert page(response).find("ul", id=f"{field_id}_error").text == (
-        "Choose a date between the years 1900 and 2999."
+        "Choose a date between 2000-01-01 and 2099-12-31."
     )
 
 
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("9999-12-31T23:59", "Choose a date between the years 1900 and 2999."),
-        ("0001-01-01T00:00", "Choose a date between the years 1900 and 2999."),
+        ("9999-12-31T23:59", "Choose a date between 2000-01-01 and 2099-12-31."),
+        ("0001-01-01T00:00", "Choose a date between 2000-01-01 and 2099-12-31."),
     ],
 )
 def test_meeting_times_out_of_range_are_refused(client, org, draft_meeting, typed, message):
