@@ -635,7 +635,7 @@ def test_answers_matrix_query_count_is_constant(org, draft_meeting, django_asser
 
     add(1)
     client.get(url(draft_meeting, "/answers"))  # the token's first use is recorded once
-    with django_assert_num_queries(6) as few:  # the address's pause first
+    with django_assert_num_queries(5) as few:
         assert len(client.get(url(draft_meeting, "/answers")).json()["rows"]) == 1
     add(6)
     with django_assert_num_queries(len(few.captured_queries)):
@@ -707,7 +707,7 @@ def test_materials_list_query_count_is_constant(org, draft_meeting, django_asser
 
     add(1)
     client.get(url(draft_meeting, "/materials"))  # the token's first use is recorded once
-    with django_assert_num_queries(4) as few:  # the address's pause first
+    with django_assert_num_queries(3) as few:
         assert len(client.get(url(draft_meeting, "/materials")).json()) == 1
     add(8)
     with django_assert_num_queries(len(few.captured_queries)):

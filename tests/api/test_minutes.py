@@ -287,7 +287,7 @@ def test_versions_list_query_count_is_constant(org, approved, django_assert_num_
         minutes.minutes_approve(actor=org.wang, meeting=approved)
 
     client.get(url(approved, "/versions"))  # the token's first use is recorded once
-    with django_assert_num_queries(5) as few:  # the address's pause first
+    with django_assert_num_queries(4) as few:
         assert len(client.get(url(approved, "/versions")).json()) == 1
     for number in range(2, 7):
         another_version(f"第{number}版")
@@ -302,7 +302,7 @@ def test_versions_list_query_count_is_constant(org, approved, django_assert_num_
 def test_minutes_read_query_count_is_constant(org, approved, django_assert_num_queries):
     client = api(org.zhou)
     client.get(url(approved))
-    with django_assert_num_queries(10) as few:  # the address's pause first
+    with django_assert_num_queries(9) as few:
         client.get(url(approved))
     minutes.minutes_open_revision(actor=org.zhao, meeting=approved, reason="改")
     minutes.minutes_submit(actor=org.zhao, meeting=approved)

@@ -94,7 +94,7 @@ def test_department_tree_query_count(world, tokens, django_assert_num_queries, e
         org_services.department_create(actor=world.org.admin, name=f"部门{i}")
     client = bearer(tokens["participant"])
     client.get("/api/v1/me")
-    with django_assert_num_queries(3):  # the address's pause, token, the tree
+    with django_assert_num_queries(2):  # token, the tree
         response = client.get("/api/v1/departments")
     assert len(response.json()) == Department.objects.count() == 7 + extra
 
@@ -281,7 +281,7 @@ def test_people_query_count(world, tokens, django_assert_num_queries, extra):
         )
     client = bearer(tokens["participant"])
     client.get("/api/v1/me")
-    with django_assert_num_queries(4):  # the address's pause, token, count, page
+    with django_assert_num_queries(3):  # token, count, page with departments
         response = client.get("/api/v1/people?page_size=100")
     assert response.json()["count"] == 11 + extra
 

@@ -24,18 +24,16 @@ def _speak_their_language(request, person) -> None:
 
 
 class TokenAuth(HttpBearer):
-    """A token from an address paused for too many failed sign-ins is refused (429) before
-    it is looked at, a right one too; a wrong one counts against the address
-    (``accord.org.sign_in``). That costs one query on every token call: the price of
-    telling a guesser nothing while the pause lasts."""
+    """A wrong token counts against the client address (``accord.org.sign_in``); once the
+    address has failed too often, each wrong token from it is answered 429 with
+    Retry-After, uncounted, until the pause ends. A valid token is looked up first and never
+    slowed: it is 256 random bits that nobody guesses, so the pause is there to stop a flood
+    of wrong ones, and token calls keep the queries they had."""
 
     def authenticate(self, request, token: str):
-        pause = token_pause(request)
-        if pause is not None:
-            raise TokenThrottled(pause)
         person = token_authenticate(token)
         if person is None:
-            pause = token_failed(request)
+            pause = token_pause(request) or token_failed(request)
             if pause is not None:
                 raise TokenThrottled(pause)
             return None

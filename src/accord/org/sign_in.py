@@ -211,11 +211,10 @@ def _token_credentials() -> dict:
 
 
 def token_pause(request: HttpRequest) -> Pause | None:
-    """The pause of this request's address for API tokens, or None. Asked before the token
-    is looked at, so that a paused address learns nothing from a right guess either.
-
-    Asked on every token call, so in one query written once (``_ADDRESS_FAILURES``): the
-    ORM would spend more time building it than the database running it."""
+    """The pause of this request's address for API tokens, or None. Asked for each wrong
+    token, possibly thousands a second from a guesser, so in one query written once
+    (``_ADDRESS_FAILURES``): the ORM would spend more time building it than the database
+    running it."""
     if not settings.AXES_ENABLED:
         return None
     AxesProxyHandler.update_request(request)
