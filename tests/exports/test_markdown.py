@@ -2,7 +2,7 @@
 
 import pytest
 
-from accord.exports.markdown import cell, minutes_markdown
+from accord.exports.markdown import cell, escape, minutes_markdown
 from accord.minutes.company_templates import SAMPLE_RECORD
 
 
@@ -24,7 +24,7 @@ def test_markdown_exact_lines():
         "| Copied departments | 财务部 |",
         "### Topic 1：产品需求优先级确认",
         "| 市场部 | 核心需求为A、B、C，建议优先开发A。 | 用户需求占比60% |",
-        "**Notes：** A & B < C",
+        "**Notes：** A & B &lt; C",
         "**Outcome：** Consensus：优先开发A。",
         "1. **产品需求优先级确认：** 优先开发A。",
         "| No. | Task | Owner | Department | Due date | Required resources | Status |",
@@ -48,7 +48,43 @@ def test_markdown_in_chinese_and_empty_sections():
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"), [("a|b", "a\\|b"), ("a\\b", "a\\\\b"), ("x\r\ny", "x<br>y"), (None, "")]
+    ("value", "expected"),
+    [
+        ("a|b", "a\\|b"),
+        ("a\\b", "a\\\\b"),
+        ("x\r\ny", "x<br>y"),
+        (None, ""),
+        (1, "1"),
+        ("<b>x</b>", "&lt;b&gt;x&lt;/b&gt;"),
+        ("- a", "\\- a"),
+    ],
 )
 def test_cells_are_escaped(value, expected):
     assert cell(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("A & B", "A & B"),
+        ("&lt; &#60; &#x3c;", "&amp;lt; &amp;#60; &amp;#x3c;"),
+        ("*a* _b_ `c` ~~d~~", "\\*a\\* \\_b\\_ \\`c\\` \\~\\~d\\~\\~"),
+        ("[x](javascript:alert(1))", "\\[x\\]\\(javascript:alert\\(1\\)\\)"),
+        ("# h", "\\# h"),
+        ("  ## h", "\\## h"),
+        ("+ a", "\\+ a"),
+        ("===", "\\==="),
+        ("1. a", "1\\. a"),
+        ("2026. a", "2026\\. a"),
+        ("3.5 days", "3.5 days"),
+        ("1) a", "1\\) a"),
+        ("> q", "&gt; q"),
+        ("issue #", "issue \\#"),
+        ("#3 of 5", "\\#3 of 5"),
+        ("a\n\n---\n```", "a<br><br>\\---<br>\\`\\`\\`"),
+        ("www.example.com 9.5", "www.example.com 9.5"),
+        ("优先开发A。", "优先开发A。"),
+    ],
+)
+def test_text_is_escaped_only_where_markdown_would_read_it(value, expected):
+    assert escape(value) == expected

@@ -1,19 +1,67 @@
 """The minutes as Markdown (GitHub-style tables), to paste into Feishu docs, wikis and chat.
 
 The same sections and words as the Word document (``accord.exports.minutes_text``). Pure:
-the record in, text out."""
+the record in, text out.
 
+Everything the record says — titles, names, notes, positions, tasks, objections, and the
+labels too, which are text like any other — goes through ``escape`` (in a table, ``cell``,
+the same rule), so the only Markdown in the file is Accord's own: its headings, its tables,
+its bold labels, its numbered consensus. The rule, CommonMark's with GitHub's tables:
+
+- ``\\ ` * _ ~ [ ] ( ) |`` are escaped with a backslash wherever they are: no emphasis, code,
+  strike-through, link, image, reference or table cell can be formed, and no ``](javascript:``
+  is left to find.
+- ``<`` and ``>`` become ``&lt;`` and ``&gt;``: no raw HTML, comment or autolink survives, and
+  no line can open a quote. ``&`` becomes ``&amp;`` only where it would start a character
+  reference (``&lt;``, ``&#60;``), so "A & B" stays as written.
+- A line of a value cannot open a block: a leading ``#``, ``-``, ``+`` or ``=`` (heading,
+  list, thematic break, setext underline) and the ``.`` of a leading ``1.`` (ordered list) are
+  escaped, leading spaces (indented code) dropped; no fence can open, its backticks and
+  tildes being escaped. A trailing ``#``, which a heading would drop, is escaped.
+- A value of several lines stays one line of Markdown, its lines joined by ``<br>`` as in the
+  table cells, so it stays inside its section and paragraph whatever it says; each of those
+  lines is escaped as above all the same, for renderers that turn ``<br>`` back into line
+  breaks before reading the rest.
+"""
+
+import re
 from typing import Any
 
 from django.utils import translation
 
 from accord.exports import minutes_text as text
 
+_INLINE = str.maketrans(
+    {
+        **{char: "\\" + char for char in "\\`*_~[]()|"},
+        "<": "&lt;",
+        ">": "&gt;",
+    }
+)
+_REFERENCE = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
+_BLOCK_START = re.compile(r"^(?:[#+=-]|(?=\d{1,9}\.(?:\s|$)))")
+_LIST_NUMBER = re.compile(r"^(\d{1,9})\.")
+
+
+def _escape_line(line: str) -> str:
+    line = _REFERENCE.sub("&amp;", line.strip()).translate(_INLINE)
+    if _BLOCK_START.match(line):
+        line = _LIST_NUMBER.sub(r"\1\\.", line) if line[0].isdigit() else "\\" + line
+    if line.endswith("#") and not line.endswith("\\#"):
+        line = line[:-1] + "\\#"
+    return line
+
+
+def escape(value: Any) -> str:
+    """``value`` as Markdown text that renders as itself, on one line (see the module's
+    docstring for the rule)."""
+    lines = str(value if value is not None else "").replace("\r\n", "\n").replace("\r", "\n")
+    return "<br>".join(_escape_line(line) for line in lines.strip().split("\n"))
+
 
 def cell(value: Any) -> str:
-    """A table cell: pipes and backslashes escaped, line breaks as ``<br>``."""
-    value = str(value or "").replace("\\", "\\\\").replace("|", "\\|")
-    return "<br>".join(line.strip() for line in value.replace("\r\n", "\n").split("\n"))
+    """A table cell: the value escaped as everywhere else, line breaks as ``<br>``."""
+    return escape(value)
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
@@ -33,19 +81,20 @@ def minutes_markdown(record: dict[str, Any], *, language: str) -> str:
 
 def _lines(record: dict[str, Any]) -> list[str]:
     labels = text.labels()
+    said = {key: escape(label) for key, label in labels.items()}  # outside the tables
     meeting = record["meeting"]
-    lines = [f"# {meeting['title']}", "", f"*{labels['document']}*", ""]
+    lines = [f"# {escape(meeting['title'])}", "", f"*{said['document']}*", ""]
 
-    lines += [f"## {labels['basic']}", ""]
+    lines += [f"## {said['basic']}", ""]
     lines += _table([labels["item"], labels["details"]], text.basic_rows(meeting, labels))
-    if record.get("summary"):
-        lines += [f"### {labels['summary']}", "", record["summary"].strip(), ""]
+    if (record.get("summary") or "").strip():
+        lines += [f"### {said['summary']}", "", escape(record["summary"]), ""]
 
-    lines += [f"## {labels['topics']}", ""]
+    lines += [f"## {said['topics']}", ""]
     for number, topic in enumerate(record.get("topics", []), start=1):
-        lines += [f"### {labels['topic']} {number}：{topic['title']}", ""]
+        lines += [f"### {said['topic']} {number}：{escape(topic['title'])}", ""]
         if topic.get("lead_department"):
-            lines += [f"{labels['lead']}：{topic['lead_department']}", ""]
+            lines += [f"{said['lead']}：{escape(topic['lead_department'])}", ""]
         if topic.get("positions"):
             lines += _table(
                 [labels["department"], labels["position"], labels["evidence"]],
@@ -55,23 +104,23 @@ def _lines(record: dict[str, Any]) -> list[str]:
                 ],
             )
         else:
-            lines += [labels["no_positions"], ""]
-        if topic.get("notes"):
-            lines += [f"**{labels['notes']}：** {topic['notes'].strip()}", ""]
+            lines += [said["no_positions"], ""]
+        if (topic.get("notes") or "").strip():
+            lines += [f"**{said['notes']}：** {escape(topic['notes'])}", ""]
         outcome = text.outcome(topic.get("outcome")) or labels["no_outcome"]
-        lines += [f"**{labels['outcome']}：** {outcome}", ""]
+        lines += [f"**{said['outcome']}：** {escape(outcome)}", ""]
 
-    lines += [f"## {labels['consensus']}", ""]
+    lines += [f"## {said['consensus']}", ""]
     if record.get("consensus"):
         lines += [
-            f"{number}. **{entry['topic']}：** {entry['text']}"
+            f"{number}. **{escape(entry['topic'])}：** {escape(entry['text'])}"
             for number, entry in enumerate(record["consensus"], start=1)
         ]
         lines.append("")
     else:
-        lines += [labels["none"], ""]
+        lines += [said["none"], ""]
 
-    lines += [f"## {labels['actions']}", ""]
+    lines += [f"## {said['actions']}", ""]
     lines += _table(
         [
             labels["number"],
@@ -96,16 +145,16 @@ def _lines(record: dict[str, Any]) -> list[str]:
         ],
     )
 
-    lines += [f"## {labels['objections']}", ""]
+    lines += [f"## {said['objections']}", ""]
     if record.get("objections"):
         lines += _table(
             [labels["objection"], labels["raised_by"], labels["resolution"]],
             [[o["text"], o["raised_by"], o.get("resolution", "")] for o in record["objections"]],
         )
     else:
-        lines += [labels["none"], ""]
+        lines += [said["none"], ""]
 
-    lines += [f"## {labels['signatures']}", ""]
+    lines += [f"## {said['signatures']}", ""]
     lines += _table(
         [labels["owner"], labels["task"], labels["signed_at"]],
         [
