@@ -38,7 +38,7 @@ ADDRESS_PAUSED = (
     "pause sooner."
 )
 TOKENS_PAUSED = (
-    "Too many failed sign-ins from your network address: every token from it is refused "
+    "Too many failed sign-ins from your network address: a wrong token from it is refused "
     "for 15 minutes."
 )
 

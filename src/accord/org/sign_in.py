@@ -95,9 +95,9 @@ class Pause:
     def api_message(self) -> str:
         """What the API says; only an address pauses tokens (a token names no account)."""
         return ngettext(
-            "Too many failed sign-ins from your network address: every token from it is "
+            "Too many failed sign-ins from your network address: a wrong token from it is "
             "refused for %(minutes)s minute.",
-            "Too many failed sign-ins from your network address: every token from it is "
+            "Too many failed sign-ins from your network address: a wrong token from it is "
             "refused for %(minutes)s minutes.",
             self.minutes,
         ) % {"minutes": self.minutes}
