@@ -42,6 +42,14 @@ def loopback_receivers(settings):
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache (a template's remembered failure, for one)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def english():
     """Messages are asserted in English; the zh-hans catalog is tested on its own."""
     with translation.override("en"):

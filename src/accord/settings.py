@@ -279,6 +279,7 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=ACCORD_LOGIN_COOLOFF_MINUTES)
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "accord.web.sign_in.sign_in_paused"
 AXES_VERBOSE = False  # no banner on every `accord` command
+AXES_CLIENT_IP_CALLABLE = "accord.org.sign_in.client_address"  # IPv6 counted per /64
 if env_bool("ACCORD_BEHIND_PROXY", False):
     # The client is the address the proxy appended last to X-Forwarded-For; whatever the
     # client sent before it is not believed. In ipware's terms: no proxy left in the chain

@@ -13,9 +13,9 @@ import time
 import docx
 import pytest
 from conftest import STARTS, close_topics
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from minutes.test_templates import _docx, _upload
 
 from accord.actions import services as actions
 from accord.api.services import token_create
@@ -39,19 +39,6 @@ MARGIN = 3.0
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-def _docx(*paragraphs: str) -> bytes:
-    document = docx.Document()
-    for text in paragraphs:
-        document.add_paragraph(text)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-def _upload(content: bytes, name: str = "纪要模板.docx") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
 
 def _nothing_kept(media) -> None:
@@ -244,6 +231,25 @@ def test_download_refuses_a_template_past_its_budget_and_offers_the_built_in_lay
         f'attachment; filename="minutes-{busy_meeting.pk}.docx"'
     )
     assert _built_in_tasks(built_in.content) == TASKS
+    assert AuditEvent.objects.filter(verb="minutes_template.failed").count() == 1
+
+
+def test_reloading_a_refused_download_answers_at_once_without_a_second_audit_row(
+    client, org, busy_meeting, deep_template, settings
+):
+    """Anyone in the meeting may reload the page: the failure is remembered, so no second
+    filling process runs and the audit trail records it once."""
+    settings.ACCORD_TEMPLATE_SECONDS = 1
+    client.force_login(org.zhang)
+    url = reverse("minutes:download_docx", args=[busy_meeting.pk])
+    first = client.get(url)
+    started = time.monotonic()
+    again = [client.get(url) for _ in range(5)]
+    elapsed = time.monotonic() - started
+
+    assert [r.status_code for r in [first, *again]] == [422] * 6
+    assert {r.context["message"] for r in again} == {_refusal(deep_template)}
+    assert elapsed < 1  # five answers without a filling process
     assert AuditEvent.objects.filter(verb="minutes_template.failed").count() == 1
 
 

@@ -327,3 +327,77 @@ def test_the_approve_button_refuses_the_recorder_over_http(org, ended_meeting, b
     assert "someone else must approve them" in html.unescape(response.text)
     ended_meeting.refresh_from_db()
     assert ended_meeting.status == Meeting.Status.IN_REVIEW
+
+
+# --- what goes around save(): bulk copies, phrases, rows stored before a limit -------------
+
+
+def test_a_standing_topic_title_is_held_to_the_topics_rule(org, api_as):
+    """Planning copies standing topics with bulk_create, past the topics' save: the series
+    refuses them when they are given."""
+    from accord.series.models import MeetingSeries
+
+    api = api_as(org.sun)
+    for title, message in [
+        ("周\u202e报", "text-direction marks (found U+202E)."),
+        ("议" * 201, "Keep it to 200 characters."),
+    ]:
+        response = api.post(
+            "/series",
+            json={
+                "title": "Q3上线周例会",
+                "recurrence": "FREQ=WEEKLY;BYDAY=MO",
+                "duration_minutes": 30,
+                "standing_topics": [{"title": title, "minutes": 10}],
+            },
+        )
+        assert response.status_code == 422
+        assert response.json()["field"].startswith("standing_topics")
+        assert response.json()["message"].endswith(message)
+    assert not MeetingSeries.objects.exists()
+
+
+def test_a_due_phrase_with_a_direction_mark_is_refused_naming_the_due_date(
+    org, running_meeting, live_clock, api_as
+):
+    response = api_as(org.zhao).post(
+        f"/meetings/{running_meeting.pk}/actions",
+        json={"task": "输出技术方案", "owner_id": org.li.pk, "due": "9月18日前\u202e"},
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "due"  # the API's name of the due date
+    assert response.json()["code"] == "bad_characters"
+    assert not ActionItem.objects.filter(task="输出技术方案").exists()
+
+
+def test_a_text_stored_before_its_limit_keeps_the_rest_of_its_row_editable(
+    org, running_meeting, live_clock
+):
+    item = actions.action_create(
+        actor=org.zhao, meeting=running_meeting, task="输出技术方案", owner=org.li, due="2026-09-20"
+    )
+    old_task = "旧" * 3000  # stored when tasks could be longer
+    ActionItem.objects.filter(pk=item.pk).update(task=old_task)
+    item = ActionItem.objects.get(pk=item.pk)
+
+    actions.action_update(actor=org.zhao, action=item, resources="2名后端工程师")
+    item.refresh_from_db()
+    assert (item.task, item.resources) == (old_task, "2名后端工程师")
+
+    item = ActionItem.objects.get(pk=item.pk)
+    with pytest.raises(AppError) as refused:
+        actions.action_update(actor=org.zhao, action=item, task=old_task + "。")
+    assert (refused.value.field, refused.value.code) == ("task", "too_long")
+    assert ActionItem.objects.get(pk=item.pk).task == old_task
+
+
+def test_the_host_who_wrote_the_summary_cannot_approve_it(org, ended_meeting):
+    """Four eyes count whoever wrote the minutes, not only who was named recorder."""
+    minutes_services.minutes_update_summary(
+        actor=org.wang, meeting=ended_meeting, summary="会议确定了Q3上线的分工。"
+    )
+    minutes_services.minutes_submit(actor=org.zhao, meeting=ended_meeting)
+    with pytest.raises(PermissionDenied):
+        minutes_services.minutes_approve(actor=org.wang, meeting=ended_meeting)
+    version = minutes_services.minutes_approve(actor=org.admin, meeting=ended_meeting)
+    assert (version.number, version.approved_by) == (1, org.admin)

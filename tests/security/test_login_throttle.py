@@ -195,6 +195,20 @@ def test_many_names_from_one_address_pause_the_address(zhou, li):
     )
 
 
+def test_an_ipv6_guesser_cannot_dodge_the_address_limit_within_its_64(zhou):
+    """A provider hands one line a whole /64: each address of it counts as the same client.
+    Another /64 is another client."""
+    for n in range(1, 20):
+        response = sign_in(browser(f"2001:db8:5:7::{n:x}"), f"user{n}", "123456")
+        assert (response.status_code, alert(response)) == (200, WRONG)
+
+    twentieth = sign_in(browser("2001:db8:5:7:ffff::1"), "user20", "123456")
+
+    assert (twentieth.status_code, alert(twentieth)) == (429, ADDRESS_PAUSED.format(15))
+    assert sign_in(browser("2001:db8:5:8::1"), "zhou", PASSWORD)["Location"] == "/"
+    assert AccessAttempt.objects.filter(ip_address="2001:db8:5:7::").count() == 20
+
+
 def test_a_forged_forwarded_for_does_not_dodge_the_address_limit(zhou):
     """Not behind a proxy, X-Forwarded-For is the client's own say and is not believed."""
     for n in range(20):

@@ -608,21 +608,26 @@ def test_links_people_type_are_stored_never_fetched(settings, client, org, sched
     assert recorder.paths == []
 
 
-@pytest.mark.parametrize("compressed", [False, True])
-def test_an_answer_of_gigabytes_is_read_no_further_than_64_kb(settings, org, compressed):
-    """A server that answers a webhook with an endless body, or with a small gzip that
-    inflates to 200 MB, costs the worker 64 KB: the rest is never read."""
+@pytest.mark.parametrize("encoding", ["identity", "gzip", "br"])
+def test_an_answer_of_gigabytes_is_read_no_further_than_64_kb(settings, org, encoding):
+    """A server that answers a webhook with an endless body, or with a small gzip or brotli
+    answer that inflates to 200 MB, costs the worker 64 KB at most: the rest is never read
+    (and a brotli answer, which has no bounded decoder, is not inflated at all)."""
     import gzip
     import resource
     import time
 
+    import brotli
+
     settings.ACCORD_OUTGOING_ALLOWED_NETWORKS = (ipaddress.ip_network("127.0.0.0/8"),)
-    if compressed:
-        body = gzip.compress(b"0" * 200_000_000, compresslevel=9)
-        answer = Answer(200, body, headers={"Content-Encoding": "gzip"})
-        assert len(body) < 250_000
+    zeros = b"ok" + b"0" * 200_000_000
+    if encoding == "gzip":
+        answer = Answer(200, gzip.compress(zeros, compresslevel=9), {"Content-Encoding": "gzip"})
+    elif encoding == "br":
+        answer = Answer(200, brotli.compress(zeros, quality=1), {"Content-Encoding": "br"})
     else:
-        answer = Answer(200, b"ok" + b"0" * 50_000_000)
+        answer = Answer(200, zeros[:50_000_000])
+    assert encoding == "identity" or len(answer.body) < 250_000
     with HttpReceiver(lambda request: answer) as service:
         channel = stored_channel(org, "slack", service.url + "/hook")
         peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -638,15 +643,15 @@ def test_an_answer_of_gigabytes_is_read_no_further_than_64_kb(settings, org, com
 
 
 def test_answers_recorded_before_the_policy_are_forgotten_by_the_migration(org):
-    """The migration that comes with the policy clears the bodies older rows kept and leaves
-    the statuses rows keep now."""
+    """The migration that comes with the policy clears the bodies and connection details
+    older rows kept, and leaves what rows keep now."""
     from importlib import import_module
 
     from django.apps import apps
     from django.utils import timezone
 
     forget = import_module("accord.notify.migrations.0008_forget_answer_bodies").forget
-    old, new, empty = (
+    rows = [
         Notification.objects.create(
             key=f"before-policy:{n}",
             kind="channel.test",
@@ -654,14 +659,29 @@ def test_answers_recorded_before_the_policy_are_forgotten_by_the_migration(org):
             recipient=org.sun,
             send_after=timezone.now(),
             response=response,
+            last_error=error,
         )
-        for n, response in enumerate(
-            [f"<h1>Admin</h1> {MARKER}", "HTTP 404: channel_not_found", ""]
+        for n, (response, error) in enumerate(
+            [
+                (f"<h1>Admin</h1> {MARKER}", f"HTTP 404: {MARKER}"),
+                ("HTTP 404: channel_not_found", "HTTP 404"),
+                ("", "could not connect: [Errno 111] Connection refused"),
+                ("", "timed out: ReadTimeout"),
+            ]
         )
+    ]
+    channel = stored_channel(org, "slack", "https://hooks.example.com/x")
+    Channel.objects.filter(pk=channel.pk).update(
+        enabled=False, disabled_reason=f"HTTP 403: {MARKER}"
     )
     forget(apps, None)
-    assert [Notification.objects.get(pk=row.pk).response for row in (old, new, empty)] == [
-        "",
-        "HTTP 404: channel_not_found",
-        "",
+    assert [
+        (row.response, row.last_error)
+        for row in Notification.objects.filter(pk__in=[r.pk for r in rows]).order_by("pk")
+    ] == [
+        ("", "HTTP 404"),
+        ("HTTP 404: channel_not_found", "HTTP 404"),
+        ("", UNREACHABLE),
+        ("", UNREACHABLE),
     ]
+    assert Channel.objects.get(pk=channel.pk).disabled_reason == "HTTP 403"

@@ -334,6 +334,7 @@ def actions_import(
                     raise AppError(
                         _("Keep the due date to %(max)s characters.") % {"max": DUE_TEXT_MAX}
                     )
+                due = limits.require_line(due, field="due_date", max_length=DUE_TEXT_MAX)
                 due_date = parse_due_date(due, reference=day, not_before=day)
             else:
                 refuse(

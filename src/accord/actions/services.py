@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accord.actions.deadlines import parse_due_date, require_not_before
 from accord.actions.models import ActionItem, ActionUpdate, OverdueReason
-from accord.core import clock
+from accord.core import clock, limits
 from accord.core.errors import AppError, PermissionDenied
 from accord.core.services import audit_record
 from accord.meetings import roles
@@ -36,7 +36,10 @@ def _resolve_due(
     if isinstance(due, dt.date):
         require_not_before(due, not_before=not_before, earliest=earliest)
         return due, ""
-    text = (due or "").strip()
+    # The phrase is kept as said (``due_text``): one line, as the field's rule has it.
+    text = limits.require_line(
+        due or "", field="due_date", max_length=limits.limit(ActionItem, "due_text")
+    )
     due_date = parse_due_date(text, reference=reference, not_before=not_before, earliest=earliest)
     return due_date, text
 

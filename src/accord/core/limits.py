@@ -139,20 +139,35 @@ def _checked_fields(model: type[models.Model]) -> list[tuple[models.Field, bool,
 _FIELDS: dict[type[models.Model], list] = {}
 
 
+def _loaded(instance: models.Model, attname: str) -> object:
+    """The value ``attname`` had when ``instance`` was read from the database, or a marker
+    that equals nothing when it was not read (a new row, a deferred field)."""
+    names, values = instance.__dict__.get("_loaded_row", ((), ()))
+    try:
+        return values[names.index(attname)]
+    except ValueError:
+        return _NOT_READ
+
+
+_NOT_READ = object()
+
+
 def check(instance: models.Model, update_fields=None) -> None:
     """Refuse the first text of ``instance`` that breaks its field's rule, as an ``AppError``
-    naming the field; normalise the line breaks of texts on the way."""
+    naming the field; normalise the line breaks of texts on the way. A text unchanged since
+    the row was read is left as it is: whoever edits that text must bring it within today's
+    rule, whoever edits another field need not."""
     for field, is_text, max_length in _checked_fields(type(instance)):
         if update_fields is not None and field.name not in update_fields:
             continue
         value = getattr(instance, field.attname)
-        if not isinstance(value, str) or not value:
+        if not isinstance(value, str) or not value or value == _loaded(instance, field.attname):
             continue
         if is_text:
             value = normalise_newlines(value)
             setattr(instance, field.attname, value)
         try:
-            if max_length is not None and len(value) > max_length:
+            if not is_text and len(value) > max_length:
                 raise ValidationError(too_long_message(max_length, len(value)), code="too_long")
             for validator in field.validators:
                 if isinstance(validator, Line | Text):

@@ -7,7 +7,15 @@ from accord.core import clock, limits
 
 class CheckedTexts:
     """Runs the texts' rules (``accord.core.limits``) before every save, whichever service,
-    form or admin page saves."""
+    form or admin page saves. What was read from the database is remembered (a reference
+    to the row's values, nothing copied), so that a text unchanged since is not judged
+    again: a row stored before a limit was lowered keeps its other fields editable."""
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        instance = super().from_db(db, field_names, values, *args, **kwargs)
+        instance._loaded_row = (field_names, values)
+        return instance
 
     def save(self, *args, **kwargs):
         limits.check(self, kwargs.get("update_fields"))

@@ -80,7 +80,14 @@ def _embedded_ipv4(address: Address) -> ipaddress.IPv4Address | None:
 
 
 def _public(address: Address) -> bool:
-    return address.is_global and not address.is_multicast and not address.is_reserved
+    """Globally reachable, and none of the ranges older Pythons' ``is_global`` still lets
+    through (IPv6 site-local ``fec0::/10``, deprecated but routed inside some networks)."""
+    return (
+        address.is_global
+        and not address.is_multicast
+        and not address.is_reserved
+        and not (address.version == 6 and address.is_site_local)
+    )
 
 
 def address_allowed(address: Address | str) -> bool:
@@ -180,6 +187,8 @@ def client(*, timeout: httpx.Timeout, headers: dict[str, str] | None = None) -> 
         transport=GuardedTransport(),
         timeout=timeout,
         follow_redirects=False,
-        headers=headers,
+        # Answers come as they are: a compressed answer could inflate a thousandfold in one
+        # read (``notify.transports.base`` reads at most 64 KB of what arrives).
+        headers={"Accept-Encoding": "identity", **(headers or {})},
         trust_env=False,
     )

@@ -235,11 +235,16 @@ def fill(template: bytes, context: dict[str, Any], *, seconds: int, memory_mb: i
         )
     except subprocess.TimeoutExpired as error:
         raise TemplateError("time", limit=seconds) from error
+    except OSError as error:  # no process could be started (no memory, no PIDs left)
+        raise TemplateError("crashed", f"could not start: {error}"[:300]) from error
     if child.returncode == 0:
         return child.stdout
     if child.returncode == REFUSED:
-        refusal = json.loads(child.stdout)
-        error = TemplateError(refusal["kind"], refusal["detail"], refusal["near"])
+        try:
+            refusal = json.loads(child.stdout)
+            error = TemplateError(refusal["kind"], refusal["detail"], refusal["near"])
+        except (ValueError, KeyError, TypeError) as unreadable:
+            raise TemplateError("crashed", "an unreadable refusal") from unreadable
         error.limit = {"time": seconds, "memory": memory_mb}.get(error.kind, refusal["limit"])
         raise error
     if child.returncode in (-signal.SIGXCPU, -signal.SIGKILL):

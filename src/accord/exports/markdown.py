@@ -29,6 +29,7 @@ from typing import Any
 
 from django.utils import translation
 
+from accord.core.limits import normalise_newlines
 from accord.exports import minutes_text as text
 
 _INLINE = str.maketrans(
@@ -55,7 +56,7 @@ def _escape_line(line: str) -> str:
 def escape(value: Any) -> str:
     """``value`` as Markdown text that renders as itself, on one line (see the module's
     docstring for the rule)."""
-    lines = str(value if value is not None else "").replace("\r\n", "\n").replace("\r", "\n")
+    lines = normalise_newlines(str(value if value is not None else ""))
     return "<br>".join(_escape_line(line) for line in lines.strip().split("\n"))
 
 

@@ -14,13 +14,16 @@ official format, and a document in another layout that looks like a success woul
 unnoticed. The refusal is written to the audit log (``minutes_template.failed``) so that an
 administrator learns of it, and the same page offers the built-in layout meanwhile."""
 
+import hashlib
 import io
+import json
 import logging
 import zipfile
 from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
@@ -137,16 +140,26 @@ def minutes_docx_with_active_template(
     """The record in the active company template. A template whose file cannot be read or
     that cannot fill this record within its budget is refused with an ``AppError`` that
     names the template and the cause (``code="template_failed"``), and the failure is
-    audited; the caller offers the built-in layout instead."""
+    audited; the caller offers the built-in layout instead.
+
+    A failure is remembered for an hour for this template, record and language: reloading
+    the download answers at once, without another filling process and another audit row."""
+    remembered = _failure_key(template, record, language)
+    known = cache.get(remembered)
+    if known is not None:
+        raise _download_refusal(template, template_problem(TemplateError(**known)))
     try:
         with template.file.open("rb") as handle:
             content = handle.read()
-        return minutes_docx_from_template(record, language=language, template=content)
     except OSError as error:
         cause, kind = _("The template's file could not be read."), "unreadable"
         detail = str(error)
-    except TemplateError as error:
-        cause, kind, detail = template_problem(error), error.kind, error.detail
+    else:
+        try:
+            return minutes_docx_from_template(record, language=language, template=content)
+        except TemplateError as error:
+            cause, kind, detail = template_problem(error), error.kind, error.detail
+            cache.set(remembered, error.as_dict(), FAILURE_REMEMBERED_SECONDS)
     logger.warning(
         "minutes template %s could not fill meeting %s: %s %s",
         template.pk,
@@ -161,7 +174,22 @@ def minutes_docx_with_active_template(
         meeting=meeting,
         data={"name": template.name, "cause": kind, "detail": detail[:300]},
     )
-    raise AppError(
+    raise _download_refusal(template, cause)
+
+
+FAILURE_REMEMBERED_SECONDS = 3600
+
+
+def _failure_key(template: MinutesTemplate, record: dict[str, Any], language: str) -> str:
+    digest = hashlib.sha256(
+        json.dumps(record, sort_keys=True, default=str).encode() + language.encode()
+    ).hexdigest()
+    budget = f"{settings.ACCORD_TEMPLATE_SECONDS}s{settings.ACCORD_TEMPLATE_MEMORY_MB}mb"
+    return f"accord:template-failed:{template.pk}:{template.file.name}:{budget}:{digest}"
+
+
+def _download_refusal(template: MinutesTemplate, cause: str) -> AppError:
+    return AppError(
         _(
             "The Word template “%(name)s” could not be filled with these minutes. %(cause)s "
             "An administrator can fix the template or stop using it under Minutes templates; "

@@ -4,6 +4,7 @@ version with a reason."""
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils.translation import gettext as _
 
 from accord.core import clock
@@ -99,30 +100,47 @@ def minutes_return(*, actor: Person, meeting: Meeting, comment: str) -> Minutes:
     return minutes
 
 
-def _writers(minutes: Minutes, meeting: Meeting) -> set[int]:
-    """The recorder and whoever submitted the version now in review."""
-    submitted_by = (
+# What writes the minutes while they are being written: the record's verbs.
+WRITING_VERBS = (
+    "minutes.summary",
+    "minutes.submitted",
+    "position.recorded",
+    "outcome.recorded",
+    "topic.notes",
+    "topic.timed",
+    "action.created",
+    "action.updated",
+    "action.removed",
+)
+
+
+def _writers(meeting: Meeting) -> set[int]:
+    """The recorder, and whoever wrote or submitted the version now in review: every actor
+    of a writing verb on this meeting since it ended or since this version was opened."""
+    opened = (
         AuditEvent.objects.filter(
-            verb="minutes.submitted", subject_type=minutes._meta.label_lower, subject_id=minutes.pk
+            meeting=meeting, verb__in=("meeting.ended", "minutes.revision_opened")
         )
-        .order_by("-created_at", "-pk")
-        .values_list("actor_id", flat=True)
-        .first()
+        .order_by("-pk")
+        .values("pk")[:1]
     )
-    return {meeting.recorder_id, submitted_by} - {None}
+    writers = AuditEvent.objects.filter(
+        meeting=meeting, verb__in=WRITING_VERBS, pk__gt=Subquery(opened)
+    ).values_list("actor_id", flat=True)
+    return {meeting.recorder_id, *writers} - {None}
 
 
 @transaction.atomic
 def minutes_approve(*, actor: Person, meeting: Meeting) -> MinutesVersion:
     """The host approves: the record is frozen as a numbered version.
 
-    Four eyes: whoever recorded or submitted the minutes does not approve them, even as
-    host or administrator, so that no one person records, approves and distributes a record
+    Four eyes: whoever recorded, wrote or submitted the minutes does not approve them, even
+    as host or administrator, so that no one person records, approves and distributes a record
     alone. ``ACCORD_ALLOW_SELF_APPROVAL`` lifts this for a small team."""
     minutes = _lock(meeting)
     require(roles.can_review(actor, meeting), _("Only the host approves the minutes."))
     require_status(meeting, (Status.IN_REVIEW,), _("Only minutes in review can be approved."))
-    if not settings.ACCORD_ALLOW_SELF_APPROVAL and actor.pk in _writers(minutes, meeting):
+    if not settings.ACCORD_ALLOW_SELF_APPROVAL and actor.pk in _writers(meeting):
         raise PermissionDenied(
             _(
                 "You recorded or submitted these minutes, so someone else must approve them: "

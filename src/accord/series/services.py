@@ -10,7 +10,7 @@ from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accord.core import clock
+from accord.core import clock, limits
 from accord.core.errors import AppError
 from accord.core.services import audit_record
 from accord.meetings import roles
@@ -125,6 +125,10 @@ def _standing_topics(standing_topics: list[dict] | None) -> list[dict]:
                 field="standing_topics",
             )
         require_minutes(minutes, field="standing_topics")
+        # Planning copies these with bulk_create, past the topics' own check on save.
+        topic_title = limits.require_line(
+            topic_title, field="standing_topics", max_length=limits.limit(AgendaTopic, "title")
+        )
         topics.append({"title": topic_title, "minutes": minutes})
     return topics
 

@@ -15,6 +15,7 @@ import json
 import logging
 import re
 import threading
+import zlib
 from collections.abc import Callable
 
 import httpx
@@ -132,17 +133,6 @@ class Target:
     kind: str
     address: str
     secret: str = ""
-
-
-def fit_bytes(text: str, limit: int, *, keep_tail: str = "") -> str:
-    """``text`` cut so that ``text + keep_tail`` is at most ``limit`` bytes of UTF-8,
-    on a character boundary, with an ellipsis where it was cut."""
-    whole = text + keep_tail
-    if len(whole.encode()) <= limit:
-        return whole
-    room = limit - len(keep_tail.encode()) - len("…".encode())
-    cut = text.encode()[: max(room, 0)].decode(errors="ignore")
-    return cut + "…" + keep_tail
 
 
 def encode(body: dict) -> bytes:
@@ -271,31 +261,51 @@ def post(
 
 
 # What is read of an answer: a bot's JSON answer is a few hundred bytes; a server that
-# answers with gigabytes (or a small compressed bomb) must not fill the worker's memory.
+# answers with gigabytes must not fill the worker's memory.
 ANSWER_MAX_BYTES = 64 * 1024
 
 
 def _send_capped(client: httpx.Client, request: httpx.Request) -> httpx.Response:
-    """Send ``request`` and read at most ``ANSWER_MAX_BYTES`` of the (decoded) answer; the
-    rest is never read. The answer comes back whole up to that size, cut beyond it."""
+    """Send ``request`` and read at most ``ANSWER_MAX_BYTES`` of the answer as it arrives
+    on the wire; the rest is never read. Accord asks for no compression; an answer that is
+    compressed all the same (gzip, deflate) is inflated at most to the same size, and one
+    in any other encoding (brotli, zstd: no bounded decoder here) is kept empty, so that a
+    small answer cannot inflate a thousandfold in memory."""
     response = client.send(request, stream=True)
     try:
+        encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+        inflate = _bounded_inflater(encoding)
         kept = bytearray()
-        for chunk in response.iter_bytes():
-            kept += chunk
-            if len(kept) > ANSWER_MAX_BYTES:
-                del kept[ANSWER_MAX_BYTES:]
+        for chunk in response.iter_raw():
+            kept += inflate(chunk, ANSWER_MAX_BYTES - len(kept)) if inflate else chunk
+            if len(kept) >= ANSWER_MAX_BYTES or (inflate is None and encoding != "identity"):
                 break
     finally:
         response.close()
+    if inflate is None and encoding != "identity":
+        kept.clear()
     headers = [
         (name, value)
         for name, value in response.headers.raw
         if name.lower() not in (b"content-encoding", b"content-length", b"transfer-encoding")
     ]
     return httpx.Response(
-        response.status_code, headers=headers, content=bytes(kept), request=request
+        response.status_code,
+        headers=headers,
+        content=bytes(kept[:ANSWER_MAX_BYTES]),
+        request=request,
     )
+
+
+def _bounded_inflater(encoding: str) -> Callable[[bytes, int], bytes] | None:
+    """``inflate(chunk, room)`` for gzip or deflate, giving at most ``room`` bytes a call."""
+    if encoding in ("gzip", "x-gzip"):
+        decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    elif encoding == "deflate":
+        decoder = zlib.decompressobj()
+    else:
+        return None
+    return lambda chunk, room: decoder.decompress(chunk, max(room, 1))
 
 
 def _host(url: str) -> str:

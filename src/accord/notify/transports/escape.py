@@ -71,9 +71,8 @@ def feishu(text: str) -> str:
     return _html_markdown(text, _HTML_MARKDOWN)
 
 
-def wecom(text: str) -> str:
-    """``text`` for WeCom's markdown: the same rules as Feishu's."""
-    return _html_markdown(text, _HTML_MARKDOWN)
+# WeCom's markdown takes the same rules as Feishu's.
+wecom = feishu
 
 
 def dingtalk(text: str) -> str:
@@ -114,7 +113,7 @@ def fit_escaped(text: str, limit: int, escape: Callable[[str], str], *, keep_tai
 # (userid: letters, digits and ``_-@.``, starting with a letter or digit) as documented;
 # DingTalk's userId likewise without ``@``; Slack member ids are ``U…`` or ``W…``.
 FEISHU_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}")
-WECOM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}")
+WECOM_ID = FEISHU_ID  # the same shape of id
 DINGTALK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 SLACK_ID = re.compile(r"[UW][A-Z0-9]{1,31}")
 MOBILE = re.compile(r"\+?[0-9][0-9-]{4,31}")
