@@ -289,7 +289,7 @@ def test_the_recorder_who_is_also_host_cannot_approve_their_own_minutes(org, end
     with pytest.raises(PermissionDenied) as refused:
         minutes_services.minutes_approve(actor=org.zhao, meeting=ended_meeting)
     assert refused.value.message == (
-        "You recorded or submitted these minutes, so someone else must approve them: "
+        "You wrote or submitted these minutes, so someone else must approve them: "
         "the host, or an administrator who did not write them."
     )
     ended_meeting.refresh_from_db()

@@ -143,7 +143,7 @@ def minutes_approve(*, actor: Person, meeting: Meeting) -> MinutesVersion:
     if not settings.ACCORD_ALLOW_SELF_APPROVAL and actor.pk in _writers(meeting):
         raise PermissionDenied(
             _(
-                "You recorded or submitted these minutes, so someone else must approve them: "
+                "You wrote or submitted these minutes, so someone else must approve them: "
                 "the host, or an administrator who did not write them."
             )
         )
