@@ -604,3 +604,14 @@ def test_an_organiser_heading_nothing_gets_their_confidential_meetings_items(
         True,
     )
     assert digest_of(o.wang).payload["overdue"]["count"] == 1  # still without e3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_over_http_a_pmo_who_takes_part_in_nothing_sees_the_page_without_e(secret, browser_as):
+    """The same attack against the live server: wu, a PMO in nothing, reads the analytics
+    page and its Excel over HTTP."""
+    browser = browser_as(secret.wu)
+    response = browser.get(URL, params=Q3)
+    assert response.status_code == 200
+    assert {key: table(response, key) for key in TABLES} == WITHOUT_E
+    assert secret.meeting.title not in response.text

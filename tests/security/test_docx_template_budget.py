@@ -302,3 +302,24 @@ def test_the_template_still_fills_a_meeting_within_its_budget(
     paragraphs = [p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs]
     assert paragraphs[0] == "纪要：Q3产品上线跨部门协作启动会"
     assert not AuditEvent.objects.filter(verb="minutes_template.failed").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_over_http_a_template_past_its_budget_is_refused_and_the_site_answers(
+    org, busy_meeting, deep_template, settings, browser_as
+):
+    """The attack against the live server: the Word download answers within the budget
+    with the refusal, and the built-in layout still downloads."""
+    settings.ACCORD_TEMPLATE_SECONDS = 1
+    browser = browser_as(org.zhang)
+    url = reverse("minutes:download_docx", args=[busy_meeting.pk])
+    started = time.monotonic()
+    refused = browser.get(url)
+    elapsed = time.monotonic() - started
+    built_in = browser.get(url, params={"layout": "builtin"})
+
+    assert refused.status_code == 422
+    assert "The template took longer than 1 second to fill." in refused.text
+    assert elapsed < 1 + MARGIN
+    assert built_in.status_code == 200
+    assert _built_in_tasks(built_in.content) == TASKS

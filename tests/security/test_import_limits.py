@@ -425,3 +425,21 @@ def test_what_is_no_workbook_gets_a_field_error(recorder_page, data):
 
     assert_refused(response, seconds, NOT_A_WORKBOOK)
     assert ActionItem.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_over_http_the_issues_file_is_answered_at_once(org, running_meeting, browser_as):
+    """The issue's 5 KB file posted to the live server's import page: the report comes back
+    within the limit, naming row 502, and nothing is imported."""
+    hostile = package(sheet_xml(row(1, HEADER) + row(20_000_000, VALID), dimension="A1:E20000000"))
+    browser = browser_as(org.zhao)
+    url = reverse("actions:import", args=[running_meeting.pk])
+    assert browser.get(url).status_code == 200
+    started = time.perf_counter()
+    response = browser.post(url, {}, files={"file": ("plan.xlsx", hostile)})
+    elapsed = time.perf_counter() - started
+
+    assert response.status_code == 200
+    assert elapsed < WITHIN
+    assert error_rows(response.text) == [("502", "", PAST_LIMIT)]
+    assert ActionItem.objects.count() == 0

@@ -189,3 +189,17 @@ def test_the_api_gives_the_same_file(client, org, hostile_meeting, markdown):
 
     assert response.status_code == 200
     assert response.content.decode() == markdown
+
+
+@pytest.mark.django_db(transaction=True)
+def test_over_http_the_download_is_the_same_escaped_file(org, hostile_meeting, browser_as):
+    """The attack against the live server: the file a participant downloads has only the
+    real headings and no raw markup."""
+    response = browser_as(org.zhang).get(
+        reverse("minutes:download_markdown", args=[hostile_meeting.pk])
+    )
+    assert response.status_code == 200
+    lines = response.text.split("\n")
+    assert [line for line in lines if line.startswith("#")] == HEADINGS
+    assert SCRIPT not in response.text
+    assert "](javascript:" not in response.text
