@@ -323,3 +323,20 @@ def test_over_http_a_template_past_its_budget_is_refused_and_the_site_answers(
     assert elapsed < 1 + MARGIN
     assert built_in.status_code == 200
     assert _built_in_tasks(built_in.content) == TASKS
+
+
+def test_the_django_admin_cannot_slip_a_template_past_its_check(client, org, deep_template):
+    """The admin site lists templates but neither adds one nor swaps a file: both would skip
+    the sample filling and its budget."""
+    client.force_login(org.admin)
+    stored = (deep_template.name, deep_template.active, deep_template.file.name)
+    add = client.get(reverse("admin:minutes_minutestemplate_add"))
+    change = reverse("admin:minutes_minutestemplate_change", args=[deep_template.pk])
+    swapped = client.post(
+        change, {"name": "换掉", "active": "", "file": _upload(_docx("{{ 'A' * 200000000 }}"))}
+    )
+
+    assert add.status_code == 403
+    assert swapped.status_code == 302  # the page of read-only fields saves nothing of this
+    deep_template.refresh_from_db()
+    assert (deep_template.name, deep_template.active, deep_template.file.name) == stored

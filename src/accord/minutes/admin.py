@@ -34,7 +34,17 @@ class SignatureAdmin(admin.ModelAdmin):
 
 @admin.register(MinutesTemplate)
 class MinutesTemplateAdmin(admin.ModelAdmin):
+    """A list to look at: a template is uploaded, tried on a sample record within its
+    budget and switched on under Administration → Minutes templates, never here, where a
+    file would skip those checks."""
+
     list_display = ["name", "active", "uploaded_by", "uploaded_at"]
     list_filter = ["active"]
     list_select_related = ["uploaded_by"]
     raw_id_fields = ["uploaded_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in MinutesTemplate._meta.fields]
