@@ -54,7 +54,7 @@ from accord.meetings.models import Meeting
 from accord.org.models import Department, Person
 
 COLUMNS = ("task", "owner", "department", "due_date", "resources")
-DUE_TEXT_MAX = 100  # ActionItem.due_text keeps the phrase as said
+DUE_TEXT_MAX = ActionItem._meta.get_field("due_text").max_length  # the phrase as said
 MAX_ROWS = 500
 MAX_UNPACKED_BYTES = 2 * 1024 * 1024
 MAX_PARTS = 1000

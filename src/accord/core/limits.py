@@ -166,36 +166,35 @@ def check(instance: models.Model, update_fields=None) -> None:
         if is_text:
             value = normalise_newlines(value)
             setattr(instance, field.attname, value)
-        try:
-            if not is_text and len(value) > max_length:
+        _judge(value, max_length=max_length, is_text=is_text, field=field.name)
+
+
+def _judge(value: str, *, max_length: int, is_text: bool, field: str) -> None:
+    """Refuse ``value`` as an ``AppError`` naming ``field`` when it breaks the rule of a text
+    (``is_text``) or a line of at most ``max_length`` characters."""
+    try:
+        if is_text:
+            Text(max_length)(value)
+        else:
+            if len(value) > max_length:
                 raise ValidationError(too_long_message(max_length, len(value)), code="too_long")
-            for validator in field.validators:
-                if isinstance(validator, Line | Text):
-                    validator(value)
-        except ValidationError as error:
-            raise AppError(error.messages[0], field=field.name, code=error.code) from None
+            Line()(value)
+    except ValidationError as error:
+        raise AppError(error.messages[0], field=field, code=error.code) from None
 
 
 def require_line(value: str, *, field: str, max_length: int) -> str:
     """``value`` stripped and checked as a line of at most ``max_length`` characters, for
     inputs that are not a model field of their own (a search text, a reason)."""
     value = (value or "").strip()
-    if len(value) > max_length:
-        raise AppError(too_long_message(max_length, len(value)), field=field, code="too_long")
-    try:
-        Line()(value)
-    except ValidationError as error:
-        raise AppError(error.messages[0], field=field, code=error.code) from None
+    _judge(value, max_length=max_length, is_text=False, field=field)
     return value
 
 
 def require_text(value: str, *, field: str, max_length: int) -> str:
     """``value`` with its line breaks normalised, checked as a text of ``max_length``."""
     value = normalise_newlines(value or "")
-    try:
-        Text(max_length)(value)
-    except ValidationError as error:
-        raise AppError(error.messages[0], field=field, code=error.code) from None
+    _judge(value, max_length=max_length, is_text=True, field=field)
     return value
 
 

@@ -276,14 +276,13 @@ def _send_capped(client: httpx.Client, request: httpx.Request) -> httpx.Response
         encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
         inflate = _bounded_inflater(encoding)
         kept = bytearray()
-        for chunk in response.iter_raw():
-            kept += inflate(chunk, ANSWER_MAX_BYTES - len(kept)) if inflate else chunk
-            if len(kept) >= ANSWER_MAX_BYTES or (inflate is None and encoding != "identity"):
-                break
+        if inflate is not None or encoding == "identity":
+            for chunk in response.iter_raw():
+                kept += inflate(chunk, ANSWER_MAX_BYTES - len(kept)) if inflate else chunk
+                if len(kept) >= ANSWER_MAX_BYTES:
+                    break
     finally:
         response.close()
-    if inflate is None and encoding != "identity":
-        kept.clear()
     headers = [
         (name, value)
         for name, value in response.headers.raw
