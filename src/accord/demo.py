@@ -261,6 +261,7 @@ def demo_load(*, today: dt.date | None = None, admin_password: str | None = None
             topic=t3,
             kind=TopicOutcome.Kind.NEXT_MEETING,
             text="上线日期待研发部评估D需求后，下次会议确认。",
+            next_meeting_on=today + dt.timedelta(days=2),  # the follow-up meeting below
         )
         meetings.topic_record_time(actor=recorder, topic=t3, actual_minutes=15)
         objection = meetings.objection_raise(

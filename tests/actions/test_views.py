@@ -155,7 +155,8 @@ def test_detail_for_the_owner_s_track_2(
     """The owner sees every fact of the commitment and may report progress and move it on."""
     client.force_login(org.zhou)
 
-    with django_assert_num_queries(5):  # session, person, the bell, the item, its history
+    # session, person, the bell, the item, its history, its proposed due dates
+    with django_assert_num_queries(6):
         response = client.get(url("detail", action.pk))
 
     assert response.status_code == 200
@@ -281,7 +282,7 @@ def test_detail_query_count_does_not_grow_with_history(
     actions.action_replan(actor=org.sun, action=action, due="9月22日", reason="再调整")
     client.force_login(org.sun)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):  # as for the owner: the proposals are one query
         response = client.get(url("detail", action.pk))
 
     assert len(history_rows(response)) == 21
@@ -410,6 +411,44 @@ def test_report_progress_by_the_owner_s_track_2(client, org: Org, action: Action
         ("progress", 40, "完成架构设计")
     ]
     assert "The progress is saved." in page(client.get(response.url))
+
+
+def status_select(response) -> list[tuple[str, str, bool]]:
+    """The status select's options: value, label, selected."""
+    match = re.search(r'<select name="status"[^>]*>(.*?)</select>', page(response), re.S)
+    return [
+        (value, text_of(label), bool(selected))
+        for value, selected, label in re.findall(
+            r'<option value="([a-z_]*)"( selected)?>(.*?)</option>', match.group(1), re.S
+        )
+    ]
+
+
+def test_after_progress_the_status_select_keeps_the_current_status_s_track_2(
+    client, org: Org, action: ActionItem
+):
+    """40 % makes the item "In progress"; the status form then shows that status selected,
+    so that saving it unchanged moves nothing back to "Open"."""
+    client.force_login(org.zhou)
+    client.post(url("report_progress", action.pk), {"progress": "40", "text": "完成架构设计"})
+
+    response = client.get(url("detail", action.pk))
+
+    assert status_select(response) == [
+        ("", "In progress (current)", True),
+        ("open", "Open", False),
+        ("done", "Done", False),
+    ]
+    before = snapshot(action)
+    assert before[:2] == (Status.IN_PROGRESS, 40)
+
+    refused = client.post(url("set_status", action.pk), {"status": "", "note": "本周继续"})
+
+    assert refused.status_code == 422
+    assert errors(refused) == ["Choose the new status."]
+    assert status_select(refused)[0] == ("", "In progress (current)", True)
+    assert "本周继续</textarea>" in page(refused)
+    assert snapshot(action) == before
 
 
 def test_report_progress_out_of_range_is_422(client, org: Org, action: ActionItem):

@@ -6,11 +6,12 @@ Period: 2026-07-01 .. 2026-09-30; "today" is 2026-09-07 (the frozen NOW).
 Meetings (organiser's department → participants; started–ended; topics planned/actual):
   A 行政部 (sun)  07-06 10:00–11:40 (100 min) → 市场部, 研发部; topics 30/40, 20/25;
                   minutes due 07-07 11:40, distributed 07-06 18:00 (on time)
-  B 市场部 (wang) 08-03 14:00–15:20 (80 min) → 研发部, 设计部; topics 30/30, 30/–, 15/10;
+  B 市场部 (wang) 08-03 14:00–15:20 (80 min) → 研发部, 设计部; topics 30/30, 30/1, 15/10
+                  (the second closed with the others at the end: its clock ran a minute);
                   minutes due 08-04 15:20, distributed 08-05 10:00 (late)
   C 行政部 (sun)  08-31 10:00–11:35 (95 min) → 市场部, 研发部; topic 20/30;
                   minutes due 09-01 11:35, never distributed (late)
-  D 行政部 (sun)  09-07 07:00–07:30 (30 min) → 行政部; topic 30/–;
+  D 行政部 (sun)  09-07 07:00–07:30 (30 min) → 行政部; topic 30/30 (closed at the end);
                   minutes due 09-08 07:30 (still within time)
 
 Items (department, owner, committed due date → what happened):

@@ -114,9 +114,9 @@ def test_meeting_discipline(history: History):
         )
         for r in [*rows, selectors.discipline_total(rows, "all")]
     ] == [
-        ("市场部", 1, 3, 3.0, 2, 22.5, 20.0, 0),  # B: 30/30, 15/10 timed; 80 minutes
-        ("行政部", 3, 4, 1.3, 3, 23.3, 31.7, 2),  # A 100 min, C 95 min, D 30 min
-        ("all", 4, 7, 1.8, 5, 23.0, 27.0, 2),
+        ("市场部", 1, 3, 3.0, 3, 25.0, 13.7, 0),  # B: 30/30, 30/1, 15/10; 80 minutes
+        ("行政部", 3, 4, 1.3, 4, 25.0, 31.2, 2),  # A 100 min, C 95 min, D 30 min
+        ("all", 4, 7, 1.8, 7, 25.0, 23.7, 2),
     ]
 
 

@@ -349,8 +349,8 @@ def test_detail_query_count_is_constant(world, tokens, django_assert_num_queries
             actions.action_report_progress(actor=o.zhou, action=world.action, progress=i + 1)
     client = bearer(tokens["participant"])
     client.get("/api/v1/actions")
-    # token, the item with its relations, its updates
-    with django_assert_num_queries(3):
+    # token, the item with its relations, its updates, its proposed due dates
+    with django_assert_num_queries(4):
         response = client.get(f"/api/v1/actions/{world.action.pk}")
     assert len(response.json()["updates"]) == updates
 
@@ -385,7 +385,11 @@ def test_recorder_records_an_item_with_a_due_phrase(world, api_clients):
     )
     assert response.status_code == 201, response.content
     action = ActionItem.objects.get(task="输出技术方案")
-    assert response.json() == item_json(action) | {"updates": [], "signature": None}
+    assert response.json() == item_json(action) | {
+        "updates": [],
+        "signature": None,
+        "due_proposals": [],
+    }
     assert (action.due_date, action.due_text) == (dt.date(2026, 9, 15), "9月15日前")
     assert (action.owner, action.department, action.resources) == (o.li, o.rnd, "2人")
     assert response["ETag"]

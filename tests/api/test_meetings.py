@@ -814,13 +814,19 @@ def test_record_outcomes(org, running_meeting):
         "kind": "consensus",
         "text": "按市场部方案执行",
         "research_department": None,
+        "next_meeting_on": None,
     }
     response = client.post(
         url(running_meeting, f"/topics/{second.pk}/outcome"),
-        {"kind": "next_meeting"},
+        {"kind": "next_meeting", "next_meeting_on": "2026-09-16"},
         content_type="application/json",
     )
-    assert response.json() == {"kind": "next_meeting", "text": "", "research_department": None}
+    assert response.json() == {
+        "kind": "next_meeting",
+        "text": "",
+        "research_department": None,
+        "next_meeting_on": "2026-09-16",
+    }
     response = client.post(
         url(running_meeting, f"/topics/{third.pk}/outcome"),
         {
@@ -837,6 +843,7 @@ def test_record_outcomes(org, running_meeting):
         "kind": "research",
         "text": "评估上线时间",
         "research_department": {"id": org.rnd.pk, "name": "研发部"},
+        "next_meeting_on": None,
     }
     action = ActionItem.objects.get(topic=third)
     assert (action.task, action.owner, action.department, action.due_date) == (
@@ -908,6 +915,9 @@ def test_raise_and_resolve_an_objection(org, running_meeting):
         "id": objection.pk,
         "topic_id": topic.pk,
         "raised_by": {"id": org.chen.pk, "name": "陈主管", "department": "设计部"},
+        "raised_by_department": None,
+        "raised_by_label": "陈主管",
+        "recorded_by": {"id": org.chen.pk, "name": "陈主管", "department": "设计部"},
         "text": "设计时间不足",
         "resolution": "",
         "resolved_at": None,
@@ -1028,3 +1038,45 @@ def test_nested_objects_of_another_meeting_are_not_found(org, draft_meeting):
         404,
     )
     assert AgendaTopic.objects.filter(pk=other_topic.pk, title="别的议题").exists()
+
+
+# -- starting far from the planned time (issue #17) ---------------------------------------------
+
+
+def test_start_far_from_the_planned_time_needs_confirm_time(org, scheduled_meeting):
+    """S-MEET-1: a start two days before the planned 2026-09-09 14:00 is refused (409, naming
+    ``confirm_time``) and changes nothing; confirmed, the meeting is held now and says so."""
+    client = api(org.wang)
+    start = url(scheduled_meeting, "/start")
+
+    body = refused(client.post(start), 409, field="confirm_time", code="off_schedule")
+    refused(client.post(f"{start}?confirm_time=false"), 409, field="confirm_time")
+
+    assert body["message"] == (
+        "This meeting is planned for 2026-09-09 14:00–15:30 and it is now 2026-09-07 09:00. "
+        "Confirm that it is held now: the meeting, its minutes and the calendars will then "
+        "show when it really took place."
+    )
+    scheduled_meeting.refresh_from_db()
+    assert (scheduled_meeting.status, scheduled_meeting.started_at) == ("scheduled", None)
+
+    response = client.post(f"{start}?confirm_time=true")
+
+    assert response.status_code == 200, response.content
+    assert response.json() == {"id": scheduled_meeting.pk, "status": "in_progress"}
+    detail = client.get(url(scheduled_meeting)).json()
+    assert (
+        detail["starts_at"],
+        detail["duration_minutes"],
+        detail["planned_starts_at"],
+        detail["planned_duration_minutes"],
+    ) == ("2026-09-07T01:00:00Z", 90, "2026-09-09T06:00:00Z", 90)
+
+
+def test_start_at_the_planned_time_needs_no_confirmation(org, scheduled_meeting):
+    with clock.frozen(STARTS):
+        response = api(org.wang).post(url(scheduled_meeting, "/start"))
+
+    assert response.status_code == 200, response.content
+    scheduled_meeting.refresh_from_db()
+    assert (scheduled_meeting.starts_at, scheduled_meeting.planned_starts_at) == (STARTS, None)

@@ -251,6 +251,60 @@ def test_approved_minutes_show_the_frozen_version(org, approved):
     assert body["record"]["summary"] == "三个议题均达成共识"
 
 
+def test_approved_minutes_show_todays_statuses_as_every_other_view_s_post_2(org, ended_meeting):
+    """The API's record is the minutes page's and the documents' (``minutes_document_record``):
+    the approved content, each item's status today, a re-plan's new date, a removal."""
+    from accord.actions import services as actions
+    from accord.actions.models import ActionItem
+    from accord.minutes.selectors import minutes_document_record
+
+    with clock.frozen(ENDED + dt.timedelta(hours=1)):
+        done = actions.action_create(
+            actor=org.zhao, meeting=ended_meeting, task="测试环境", owner=org.zhou, due="9月15日前"
+        )
+        moved = actions.action_create(
+            actor=org.zhao, meeting=ended_meeting, task="报价单", owner=org.liu, due="9月16日前"
+        )
+        gone = actions.action_create(
+            actor=org.zhao, meeting=ended_meeting, task="样机", owner=org.li, due="9月17日前"
+        )
+        minutes.minutes_submit(actor=org.zhao, meeting=ended_meeting)
+        minutes.minutes_approve(actor=org.wang, meeting=ended_meeting)
+    when = dt.datetime(2026, 9, 10, 10, 30, tzinfo=dt.UTC)
+    with clock.frozen(when):
+        actions.action_set_status(actor=org.zhou, action=done, status="done")
+        actions.action_replan(actor=org.sun, action=moved, due="9月30日前", reason="客户延期")
+        ActionItem.objects.filter(pk=gone.pk).delete()
+        record = api(org.zhou).get(url(ended_meeting)).json()["record"]
+
+    assert [
+        (a["task"], a["due_date"], a.get("status"), a.get("replanned_to"), a.get("removed"))
+        for a in record["actions"]
+    ] == [
+        ("测试环境", "2026-09-15", "done", None, None),
+        ("报价单", "2026-09-16", "open", "2026-09-30", None),
+        ("样机", "2026-09-17", "open", None, True),
+    ]
+    assert record["statuses_as_of"] == "2026-09-10T18:30:00+08:00"
+    ended_meeting.refresh_from_db()
+    with clock.frozen(when):
+        from accord.meetings.selectors import meeting_with_record
+
+        page = minutes_document_record(
+            meeting=meeting_with_record(pk=ended_meeting.pk, person=org.zhou)
+        )
+    assert record == api_json(page)
+
+
+def api_json(value):
+    """``value`` as the API's JSON renders it (dates as ISO strings)."""
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
 def test_versions_and_one_version(org, approved):
     client = api(org.zhou)
     response = client.get(url(approved, "/versions"))

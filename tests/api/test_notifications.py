@@ -64,6 +64,7 @@ def test_inbox_lists_my_due_in_app_notices_newest_first(world, api_clients):
         "action_id": world.action.pk,
         "at": "2026-09-07T01:00:00Z",
         "read_at": None,
+        "done_at": None,
     }
 
 

@@ -319,12 +319,14 @@ def test_review_of_the_previous_plan(org, ended_meeting, follow_up):
             r["status"],
             r["on_time"],
             r["overdue"],
+            r["slipped"],
         )
         for r in rows
     ] == [
-        ("任务1", "周工程师", "研发部", "done", True, False),
-        ("任务2", "张专员", "市场部", "open", False, True),
-        ("任务3", "陈主管", "设计部", "open", None, False),
+        ("任务1", "周工程师", "研发部", "done", True, False, False),
+        ("任务2", "张专员", "市场部", "open", False, True, False),
+        # S-TRACK-3: a day past its committed date, re-planned: late and slipped, not pending
+        ("任务3", "陈主管", "设计部", "open", False, False, True),
     ]
     assert [
         (r["carried"], r["committed_due_date"], r["replan_count"], r["escalated_at"]) for r in rows

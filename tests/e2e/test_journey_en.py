@@ -56,8 +56,14 @@ def test_a_short_meeting_in_english(new_page, staff: Org) -> None:
         host.reload()
         readback = host.locator("#readback")
         expect(readback.locator("li", has_text=TASK)).to_contain_text("2026-09-18")
+        # Ending cannot be undone: the host is asked first.
+        asked: list[str] = []
+        host.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
         readback.get_by_role("button", name="End meeting").click()
         expect(notice(host, "The minutes are due by 2026-09-10 14:50.")).to_be_visible()
+        assert asked == [
+            "End the meeting now? The consensus stands and cannot be changed afterwards."
+        ]
         expect(h1(host)).to_have_text(f"Minutes and action plan: {TITLE}")
         check_page(host)
     with clock.frozen(at(2026, 9, 9, 16, 0)):

@@ -306,10 +306,12 @@ def record_position(page: Page, department: str, statement: str, evidence: str) 
     expect(correct).to_be_visible()
 
 
-def close_topic(page: Page, kind: str, text: str, title: str) -> None:
+def close_topic(page: Page, kind: str, text: str, title: str, on: str = "") -> None:
     topic = page.locator("#topic")
     topic.get_by_role("radio", name=zh(kind)).check()
     topic.get_by_label(zh("Consensus or conclusion")).fill(text)
+    if on:  # the day a topic sent to the next meeting is discussed again
+        topic.locator("input[name='outcome-next_meeting_on']").fill(on)
     topic.get_by_role("button", name=zh("Close the topic")).click()
     closed = zh("Outcome of “%(topic)s”: %(kind)s.", topic=title, kind=zh(kind))
     expect(notice(page, closed)).to_be_visible()
@@ -424,7 +426,9 @@ def close_other_topics(page: Page) -> None:
     close_topic(page, "Consensus", CONSENSUS_2, TOPICS[1][0])
     topic_3 = zh("Topic %(order)s: %(title)s", order=3, title=TOPICS[2][0])
     expect(page.get_by_role("heading", name=topic_3)).to_be_visible()
-    close_topic(page, "Discuss again at the next meeting", NEXT_MEETING_3, TOPICS[2][0])
+    close_topic(
+        page, "Discuss again at the next meeting", NEXT_MEETING_3, TOPICS[2][0], on="2026-09-16"
+    )
 
 
 def end_after_read_back(host: Page, meeting: Meeting) -> None:
@@ -445,9 +449,12 @@ def end_after_read_back(host: Page, meeting: Meeting) -> None:
         expect(readback.locator("li", has_text=task)).to_contain_text(owner)
         expect(readback.locator("li", has_text=task)).to_contain_text(due)
     expect(readback).not_to_contain_text(zh("No outcome yet"))
+    asked: list[str] = []
+    host.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     readback.get_by_role("button", name=zh("End meeting")).click()
     ended = zh("The meeting has ended. The minutes are due by %(due)s.", due="2026-09-10 15:25")
     expect(notice(host, ended)).to_be_visible()
+    assert asked == [zh("End the meeting now? The consensus stands and cannot be changed afterwards.")]
     expect(h1(host)).to_have_text(zh("Minutes and action plan: %(title)s", title=TITLE))
     expect(status_badge(host)).to_have_text(zh("Minutes being written"))
     check_page(host)

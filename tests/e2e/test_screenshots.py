@@ -106,7 +106,13 @@ def test_screenshots(new_page, log_in, org: Org, draft_meeting: Meeting) -> None
             (3, TopicOutcome.Kind.NEXT_MEETING, "技术方案初稿完成后再定上线日期"),
         ]:
             meetings.outcome_record(
-                actor=o.zhao, topic=meeting.topics.get(order=topic), kind=kind, text=text
+                actor=o.zhao,
+                topic=meeting.topics.get(order=topic),
+                kind=kind,
+                text=text,
+                next_meeting_on=dt.date(2026, 9, 16)
+                if kind == TopicOutcome.Kind.NEXT_MEETING
+                else None,
             )
         meetings.meeting_end(actor=o.wang, meeting=meeting)
     with clock.frozen(STARTS + dt.timedelta(hours=3)):

@@ -1,5 +1,7 @@
 """The minutes as Markdown: exact lines."""
 
+import re
+
 import pytest
 
 from accord.exports.markdown import cell, escape, minutes_markdown
@@ -16,7 +18,7 @@ def test_markdown_exact_lines():
     for line in [
         "## Basic information",
         "| Item | Details |",
-        "| Time | 2026-08-28 14:00–15:28 |",
+        "| Time | 2026-08-28 14:00–15:28 \\(planned 14:00–15:30\\) |",
         "| Place | 3号会议室 |",
         "| Online meeting | 腾讯会议 618-2023-815 https://meeting.example.com/618 |",
         "| Host | 王经理（经理） |",
@@ -24,8 +26,9 @@ def test_markdown_exact_lines():
         "| Copied departments | 财务部 |",
         "### Topic 1：产品需求优先级确认",
         "| 市场部 | 核心需求为A、B、C，建议优先开发A。 | 用户需求占比60% |",
+        "Time: planned 30 min · actual 35 min",
         "**Notes：** A & B &lt; C",
-        "**Outcome：** Consensus：优先开发A。",
+        "**Outcome：** Consensus: 优先开发A。",
         "1. **产品需求优先级确认：** 优先开发A。",
         "| No. | Task | Owner | Department | Due date | Required resources | Status |",
         "| --- | --- | --- | --- | --- | --- | --- |",
@@ -88,3 +91,84 @@ def test_cells_are_escaped(value, expected):
 )
 def test_text_is_escaped_only_where_markdown_would_read_it(value, expected):
     assert escape(value) == expected
+
+
+def test_markdown_has_no_empty_row_or_cell():
+    """A value the record does not hold leaves no empty row: the row is left out (goal, online
+    meeting, copied departments), or says "—" (a cell of a table, a place never given); a
+    section without entries says so instead of a header without rows."""
+    meeting = {
+        **SAMPLE_RECORD["meeting"],
+        "goal": "",
+        "location": "",
+        "online_link": "",
+        "online_meeting_number": "",
+        "copied_departments": [],
+        "recorder": None,
+    }
+    topic = {
+        **SAMPLE_RECORD["topics"][0],
+        "notes": "",
+        "positions": [{"department": "市场部", "statement": "优先开发A", "evidence": ""}],
+    }
+    record = {
+        **SAMPLE_RECORD,
+        "meeting": meeting,
+        "topics": [topic],
+        "actions": [],
+        "objections": [{"text": "D太晚", "raised_by": "刘代表", "resolution": ""}],
+        "signatures": [],
+        "summary": "",
+    }
+
+    lines = minutes_markdown(record, language="en").split("\n")
+
+    table = lines.index("| Item | Details |")
+    basic = lines[table + 2 : lines.index("", table)]
+    assert [row.split(" | ")[0] for row in basic] == [
+        "| Meeting name",
+        "| Time",
+        "| Place",
+        "| Host",
+        "| Recorder",
+        "| Departments and people present",
+    ]
+    assert "| Place | — |" in basic
+    assert "| Recorder | — |" in basic
+    assert "| 市场部 | 优先开发A | — |" in lines
+    assert "| D太晚 | 刘代表 | — |" in lines
+    for heading in ("## Action plan", "## Signatures"):
+        assert lines[lines.index(heading) : lines.index(heading) + 3] == [
+            heading,
+            "",
+            "None recorded.",
+        ]
+    assert [line for line in lines if re.search(r"\|\s*\|", line)] == []  # no empty cell
+
+
+def test_markdown_shows_todays_status_and_the_replan_beside_the_approved_plan():
+    """``minutes_document_record`` puts today's status on the approved items and says when;
+    an item re-planned since keeps the approved date with the new one beside it, and one
+    removed since says so."""
+    first = {**SAMPLE_RECORD["actions"][0], "status": "in_progress", "replanned_to": "2026-09-11"}
+    second = {**SAMPLE_RECORD["actions"][0], "id": 7, "task": "预算复核", "removed": True}
+    record = {
+        **SAMPLE_RECORD,
+        "actions": [first, second],
+        "statuses_as_of": "2026-09-10T10:30:00+08:00",
+    }
+
+    lines = minutes_markdown(record, language="en").split("\n")
+
+    start = lines.index("## Action plan")
+    assert lines[start : start + 8] == [
+        "## Action plan",
+        "",
+        "*Statuses as of 2026-09-10 10:30*",
+        "",
+        "| No. | Task | Owner | Department | Due date | Required resources | Status |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| 1 | 完成需求A的技术方案初稿 | 周工程师 | 研发部 | "
+        "2026-09-04 \\(re-planned to 2026-09-11\\) | 两名后端工程师 | In progress |",
+        "| 2 | 预算复核 | 周工程师 | 研发部 | 2026-09-04 | 两名后端工程师 | Removed since |",
+    ]

@@ -8,7 +8,10 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from accord.actions import services as actions
 from accord.actions.models import ActionItem
@@ -66,7 +69,9 @@ def read(data: bytes):
 def test_header_values_and_real_dates_in_chinese():
     sheet = read(actions_xlsx(ROWS, language="zh-hans"))
 
-    assert [c.value for c in sheet[1]] == [
+    with translation.override("zh-hans"):
+        meeting_date = gettext("Meeting date")
+    assert [c.value for c in sheet[1]][:10] == [
         "任务",
         "负责人",
         "部门",
@@ -76,6 +81,7 @@ def test_header_values_and_real_dates_in_chinese():
         "会议",
         "议题",
         "逾期原因",
+        meeting_date,
     ]
     assert sheet.title == "行动计划"
     assert sheet.max_row == 6
@@ -107,7 +113,7 @@ def test_frozen_header_filter_and_status_fills():
     sheet = read(actions_xlsx(ROWS, language="en"))
 
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:I6"
+    assert sheet.auto_filter.ref == "A1:J6"
     assert [c.value for c in sheet[1]][:5] == [
         "Task",
         "Owner",
@@ -142,11 +148,34 @@ def test_columns_are_wide_enough_for_chinese():
     assert sheet.column_dimensions["D"].width >= 12  # yyyy-mm-dd fits
 
 
+def test_the_sheet_says_as_of_when_its_statuses_are():
+    """As every minutes document: "Statuses as of …", beside the header one column right of
+    the table (the import reads the first five columns, the filter stays on the table) and in
+    the printed page's header."""
+    as_of = timezone.make_aware(dt.datetime(2026, 9, 10, 10, 30))
+
+    sheet = read(actions_xlsx(ROWS, language="en", as_of=as_of))
+
+    header = [c.value for c in sheet[1]]
+    titles = header[: header.index(None)]
+    assert titles[:6] == ["Task", "Owner", "Department", "Due date", "Required resources", "Status"]
+    assert header[len(titles) :] == [None, "Statuses as of 2026-09-10 10:30"]
+    assert sheet.cell(1, len(titles) + 2).font.italic
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(titles))}6"
+    assert sheet.oddHeader.right.text == "Statuses as of 2026-09-10 10:30"
+
+
+def test_the_sheet_reads_its_statuses_now_by_default():
+    sheet = read(actions_xlsx(ROWS, language="en"))  # the clock is frozen at 2026-09-07 09:00
+
+    assert [c.value for c in sheet[1]][-1] == "Statuses as of 2026-09-07 09:00"
+
+
 def test_empty_list_still_has_header_and_filter():
     sheet = read(actions_xlsx([], language="en"))
 
     assert sheet.max_row == 1
-    assert sheet.auto_filter.ref == "A1:I1"
+    assert sheet.auto_filter.ref == "A1:J1"
 
 
 # -- downloads ---------------------------------------------------------------------------
@@ -198,6 +227,34 @@ def test_minutes_page_download(client: Client, org, running_meeting, plan):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
     assert tasks(response) == ["完成设计稿", "输出技术方案", "制定推广计划"]
+
+
+def test_the_overdue_reason_reads_as_chinese_in_chinese(client: Client, org, running_meeting, plan):
+    """The reason and the owner's words are joined as the language writes it: "：" in Chinese,
+    not the half-width ": " of an English sentence."""
+    from accord.actions.models import OverdueReason
+
+    with clock.frozen(clock.now() + dt.timedelta(days=6)):  # 2026-09-13: design's is late
+        actions.action_report_overdue_reason(
+            actor=org.chen, action=plan[1], reason=OverdueReason.DEPENDENCY, text="需求未定"
+        )
+    client.force_login(org.zhang)
+
+    for language, expected in [
+        ("zh-hans", "等待前置事项：需求未定"),
+        ("en", "Waiting on a dependency: 需求未定"),
+    ]:
+        sheet = read(
+            client.get(
+                reverse("minutes:actions_xlsx", args=[running_meeting.pk]),
+                HTTP_ACCEPT_LANGUAGE=language,
+            ).content
+        )
+        header = [c.value for c in sheet[1]]
+        with translation.override(language):
+            column = header.index(gettext("Overdue reason")) + 1
+        reasons = {sheet.cell(r, 1).value: sheet.cell(r, column).value for r in (2, 3, 4)}
+        assert reasons == {"完成设计稿": expected, "输出技术方案": None, "制定推广计划": None}
 
 
 def test_minutes_download_of_a_meeting_one_may_not_see_is_404(client, org, running_meeting, plan):

@@ -217,7 +217,11 @@ def test_the_whole_meeting_runs_through_the_page_s_meet_1_to_5(client, org: Org,
         )
         response = client.post(
             run_url(meeting, "run_outcome", third.pk),
-            {"outcome-kind": "next_meeting", "outcome-text": "待研发评估工期后再定"},
+            {
+                "outcome-kind": "next_meeting",
+                "outcome-text": "待研发评估工期后再定",
+                "outcome-next_meeting_on": "2026-09-16",
+            },
         )
         assert response.status_code == 302
     client.force_login(org.liu)
@@ -252,7 +256,7 @@ def test_the_whole_meeting_runs_through_the_page_s_meet_1_to_5(client, org: Org,
     assert (
         "Consensus per topic 产品需求优先级确认: Consensus 先开发A，D列入二期 "
         "责任部门划分: Consensus 研发部负责开发，设计部负责UI "
-        "时间节点确认: Discuss again at the next meeting 待研发评估工期后再定" in shown
+        "时间节点确认: Discuss again at the next meeting (2026-09-16) 待研发评估工期后再定" in shown
     )
     assert (
         "Action plan and owners 提交技术方案初稿 — 周工程师 (研发部), 2026-09-15; 测试服务器2台"
@@ -285,7 +289,7 @@ def test_end_with_open_topics_is_refused_and_names_them_s_meet_3(client, org: Or
     assert response.status_code == 422
     assert (
         "Every topic needs an outcome before the meeting ends; open: "
-        "产品需求优先级确认、责任部门划分、时间节点确认" in text(response)
+        "产品需求优先级确认, 责任部门划分, 时间节点确认" in text(response)
     )
     running_meeting.refresh_from_db()
     assert (running_meeting.status, running_meeting.ended_at) == (Status.IN_PROGRESS, None)
@@ -726,10 +730,11 @@ def _bigger_meeting(org: Org) -> Meeting:
 
 
 # session, person, the bell, the meeting and its record (participants, copies, topics, positions, action
-# items, objections, who raised them), whether it follows a meeting (S-REVIEW-2); the recorder's forms add people and departments, a
-# participant's objection form asks whether they take part.
-RUN_PAGE_QUERIES_RECORDER = 14
-RUN_PAGE_QUERIES_PARTICIPANT = 13
+# items, objections with who raised and who typed them in one query), whether it follows a meeting
+# (S-REVIEW-2); the recorder's forms add people and departments, a participant's objection form
+# asks whether they take part.
+RUN_PAGE_QUERIES_RECORDER = 13
+RUN_PAGE_QUERIES_PARTICIPANT = 12
 
 
 def test_run_page_query_count_is_pinned_and_constant(
@@ -1390,7 +1395,8 @@ def test_correction_after_approval_needs_a_new_version_and_shows_what_changed_s_
         assert f'<a href="{edit}?from=minutes"' in html
         assert f'<a href="{remove}?from=minutes"' in html
         assert section(minutes_view, "plan") == (
-            "Action plan Task Owner Department Due date Required resources Status Correction "
+            "Action plan Statuses as of 2026-09-11 10:00 "
+            "Task Owner Department Due date Required resources Status Correction "
             "提交技术方案初稿 周工程师 研发部 2026-09-15 测试服务器2台 Open Edit Remove "
             "完成UI设计稿 陈主管 设计部 2026-09-18 — Open Edit Remove "
             "Download Excel Import action items"
@@ -1549,7 +1555,7 @@ def test_attendance_adds_no_query_however_many_people(
     small_scheduled = _crowded_meeting(org, start=False, extra=0)
     crowded_scheduled = _crowded_meeting(org, start=False)
     crowded_running = _crowded_meeting(org, start=True)
-    for meeting in (running_meeting, crowded_running):  # who raised them: one query more
+    for meeting in (running_meeting, crowded_running):  # the objections: one query more
         meetings.objection_raise(actor=org.liu, meeting=meeting, text="异议")
     for meeting, expected in [
         (small_scheduled, RUN_PAGE_QUERIES_HOST_SCHEDULED),
@@ -1565,10 +1571,10 @@ def test_attendance_adds_no_query_however_many_people(
 
 # session, person, the meeting and its record, the people and departments an owner may be;
 # the whole page adds the bell, the htmx form does not.
-ACTION_PAGE_QUERIES = 13
-ACTION_FORM_QUERIES = 12
+ACTION_PAGE_QUERIES = 12
+ACTION_FORM_QUERIES = 11
 # the same without the people and departments (nothing to choose when removing)
-REMOVE_PAGE_QUERIES = 11
+REMOVE_PAGE_QUERIES = 10
 
 
 def test_edit_and_remove_pages_query_count_is_pinned_and_constant(

@@ -1343,10 +1343,12 @@ def test_consensus_without_text_is_refused(org, running_meeting, text):
 
 
 def test_topic_without_consensus_goes_to_the_next_meeting(org, running_meeting):
-    """S-MEET-3: explicitly marked "discuss again at the next meeting"."""
+    """S-MEET-3: explicitly marked "discuss again at the next meeting", on a given day."""
     topic = running_meeting.topics.get(order=2)
 
-    outcome = meetings.outcome_record(actor=org.zhao, topic=topic, kind=Outcome.NEXT_MEETING)
+    outcome = meetings.outcome_record(
+        actor=org.zhao, topic=topic, kind=Outcome.NEXT_MEETING, next_meeting_on="2026-09-16"
+    )
 
     outcome.refresh_from_db()
     assert (outcome.kind, outcome.text, outcome.research_department) == (
@@ -1354,18 +1356,21 @@ def test_topic_without_consensus_goes_to_the_next_meeting(org, running_meeting):
         "",
         None,
     )
+    assert outcome.next_meeting_on == dt.date(2026, 9, 16)
     assert ActionItem.objects.count() == 0
 
 
 def test_outcome_recorded_again_replaces_the_first(org, running_meeting):
     """S-MEET-3: one outcome per topic; the recorder may correct it."""
     topic = running_meeting.topics.get(order=2)
-    meetings.outcome_record(actor=org.zhao, topic=topic, kind=Outcome.NEXT_MEETING)
+    meetings.outcome_record(
+        actor=org.zhao, topic=topic, kind=Outcome.NEXT_MEETING, next_meeting_on="2026-09-16"
+    )
 
     meetings.outcome_record(actor=org.wang, topic=topic, kind=Outcome.CONSENSUS, text="市场部牵头")
 
-    assert list(TopicOutcome.objects.values_list("topic", "kind", "text")) == [
-        (topic.pk, Outcome.CONSENSUS, "市场部牵头")
+    assert list(TopicOutcome.objects.values_list("topic", "kind", "text", "next_meeting_on")) == [
+        (topic.pk, Outcome.CONSENSUS, "市场部牵头", None)
     ]
 
 
@@ -1711,7 +1716,7 @@ def test_meeting_end_needs_an_outcome_for_every_topic(org, running_meeting):
     assert (error.field, error.code, error.message) == (
         "outcome",
         "incomplete",
-        "Every topic needs an outcome before the meeting ends; open: 责任部门划分、时间节点确认",
+        "Every topic needs an outcome before the meeting ends; open: 责任部门划分, 时间节点确认",
     )
     running_meeting.refresh_from_db()
     assert (running_meeting.status, running_meeting.ended_at) == (Status.IN_PROGRESS, None)

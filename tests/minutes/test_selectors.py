@@ -85,6 +85,7 @@ def record_the_meeting(org: Org, meeting: Meeting) -> tuple[ActionItem, ActionIt
             topic=third,
             kind=TopicOutcome.Kind.NEXT_MEETING,
             text="待研发评估工期后再定",
+            next_meeting_on=dt.date(2026, 9, 16),
         )
     with clock.frozen(STARTS + dt.timedelta(minutes=80)):
         objection = meetings.objection_raise(
@@ -110,6 +111,7 @@ def expected_record(org: Org, meeting: Meeting, zhou_item, chen_item) -> dict:
             "ends_at": "2026-09-09T15:30:00+08:00",
             "started_at": "2026-09-09T14:00:00+08:00",
             "ended_at": "2026-09-09T15:25:00+08:00",
+            "planned": None,
             "location": "3号会议室",
             "online_link": "",
             "online_meeting_number": "618-2023-815",
@@ -148,6 +150,7 @@ def expected_record(org: Org, meeting: Meeting, zhou_item, chen_item) -> dict:
                     "kind": "consensus",
                     "text": "先开发A，D列入二期",
                     "research_department": "",
+                    "next_meeting_on": None,
                 },
             },
             {
@@ -155,7 +158,8 @@ def expected_record(org: Org, meeting: Meeting, zhou_item, chen_item) -> dict:
                 "title": "责任部门划分",
                 "lead_department": "",
                 "planned_minutes": 30,
-                "actual_minutes": None,
+                # closed 40 minutes after the first topic (S-PREP-5)
+                "actual_minutes": 40,
                 "notes": "",
                 "positions": [
                     {"department": "研发部", "statement": "研发负责A的开发", "evidence": ""}
@@ -164,6 +168,7 @@ def expected_record(org: Org, meeting: Meeting, zhou_item, chen_item) -> dict:
                     "kind": "consensus",
                     "text": "研发部负责开发，设计部负责UI",
                     "research_department": "",
+                    "next_meeting_on": None,
                 },
             },
             {
@@ -171,13 +176,15 @@ def expected_record(org: Org, meeting: Meeting, zhou_item, chen_item) -> dict:
                 "title": "时间节点确认",
                 "lead_department": "",
                 "planned_minutes": 20,
-                "actual_minutes": None,
+                # closed the moment the second was: a topic that was opened took a minute
+                "actual_minutes": 1,
                 "notes": "",
                 "positions": [],
                 "outcome": {
                     "kind": "next_meeting",
                     "text": "待研发评估工期后再定",
                     "research_department": "",
+                    "next_meeting_on": "2026-09-16",
                 },
             },
         ],
@@ -225,6 +232,24 @@ def expected_record(org: Org, meeting: Meeting, zhou_item, chen_item) -> dict:
                 "signed_at": None,
                 "version": None,
             },
+        ],
+        # everyone invited; nobody's attendance was taken in this recording
+        "attendance": [
+            {
+                "person_id": person.pk,
+                "person": person.name,
+                "department": department,
+                "attendance": "invited",
+            }
+            for person, department in [
+                (org.wang, "市场部"),
+                (org.zhang, "市场部"),
+                (org.li, "研发部"),
+                (org.zhou, "研发部"),
+                (org.zhao, "行政部"),
+                (org.chen, "设计部"),
+                (org.liu, "销售部"),
+            ]
         ],
     }
 
@@ -311,6 +336,7 @@ def test_minutes_record_research_outcome_names_the_department(org: Org, running_
         "kind": "research",
         "text": "评估上线工期",
         "research_department": "研发部",
+        "next_meeting_on": None,
     }
     assert [(a["task"], a["owner"], a["department"], a["due_date"]) for a in record["actions"]] == [
         ("评估上线工期", "李主管", "研发部", "2026-09-12")
@@ -449,6 +475,67 @@ def test_minutes_diff_ignores_status_and_signatures():
     new = _record(actions=[_action(1, "提交技术方案初稿", status="done")], signatures=[{"x": 1}])
 
     assert minutes_diff(old, new) == []
+
+
+def _attendance(*entries: tuple[int, str, str, str]) -> list[dict]:
+    return [
+        {"person_id": pk, "person": person, "department": department, "attendance": attendance}
+        for pk, person, department, attendance in entries
+    ]
+
+
+def test_minutes_diff_names_who_was_marked_present_absent_or_excused_s_tpl_1():
+    """S-TPL-1 lists the people present: a change of attendance is a change of the record."""
+    old = _record(
+        attendance=_attendance(
+            (1, "王经理", "市场部", "present"),
+            (2, "周工程师", "研发部", "invited"),
+            (3, "刘代表", "销售部", "present"),
+            (4, "陈主管", "设计部", "present"),
+        )
+    )
+    new = _record(
+        attendance=_attendance(
+            (1, "王经理", "市场部", "present"),
+            (2, "周工程师", "研发部", "absent"),
+            (3, "刘代表", "销售部", "excused"),
+            (5, "钱会计", "财务部", "present"),
+        )
+    )
+
+    assert minutes_diff(old, new) == [
+        "Attendance of 周工程师 (研发部): Invited → Absent.",
+        "Attendance of 刘代表 (销售部): Present → Excused.",
+        "Attendance: 钱会计 (财务部) added, Present.",
+        "Attendance: 陈主管 (设计部) is no longer invited.",
+    ]
+
+
+def test_minutes_diff_of_a_version_without_attendance_compares_the_people_present():
+    """A version approved before records held everyone's attendance lists only the people
+    present per department: those lists are compared."""
+    old = _record(
+        meeting={
+            "departments": [
+                {"department": "市场部", "people": ["经理", "专员"]},
+                {"department": "研发部", "people": ["主管"]},
+            ]
+        }
+    )
+    new = _record(
+        meeting={
+            "departments": [
+                {"department": "市场部", "people": ["经理", "专员"]},
+                {"department": "销售部", "people": ["代表"]},
+            ]
+        },
+        attendance=_attendance((1, "刘代表", "销售部", "present")),
+    )
+
+    assert minutes_diff(old, new) == [
+        "People present from 销售部: “—” → “代表”.",
+        "People present from 研发部: “主管” → “—”.",
+    ]
 
 
 def _permissions(person, meeting: Meeting) -> tuple:

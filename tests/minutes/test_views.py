@@ -4,6 +4,7 @@ changed, and each owner's signature on their own items (S-POST-3)."""
 
 import datetime as dt
 import re
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -74,7 +75,7 @@ def test_record_in_the_template_layout_s_tpl_1_s_tpl_2_s_tpl_3(client, org: Org,
     shown = text(response)
     assert (
         "Basic information Meeting name Q3产品上线跨部门协作启动会 "
-        "Time 2026-09-09 14:00–15:30 (held 14:00–15:25) "
+        "Time 2026-09-09 14:00–15:25 (planned 14:00–15:30) "
         "Place / online meeting 3号会议室 · meeting number 618-2023-815 "
         "Host 市场部 王经理 Recorder 行政部 赵专员 "
         "Departments and people present 市场部: 经理, 专员 研发部: 主管, 工程师 行政部: 专员 设计部: 主管 销售部: 代表 "
@@ -88,15 +89,16 @@ def test_record_in_the_template_layout_s_tpl_1_s_tpl_2_s_tpl_3(client, org: Org,
         "Notes: D列入二期评估 Outcome: Consensus 先开发A，D列入二期" in shown
     )
     assert (
-        "3. 时间节点确认 planned 20 min No positions recorded. "
-        "Outcome: Discuss again at the next meeting 待研发评估工期后再定" in shown
+        "3. 时间节点确认 planned 20 min · actual 1 min No positions recorded. "
+        "Outcome: Discuss again at the next meeting (2026-09-16) 待研发评估工期后再定" in shown
     )
     assert (
         "Consensus 产品需求优先级确认 : 先开发A，D列入二期 责任部门划分 : 研发部负责开发，设计部负责UI"
         in shown
     )
     assert (
-        "Action plan Task Owner Department Due date Required resources Status "
+        "Action plan Statuses as of 2026-09-09 16:00 "
+        "Task Owner Department Due date Required resources Status "
         "提交技术方案初稿 周工程师 研发部 2026-09-15 测试服务器2台 Open "
         "完成UI设计稿 陈主管 设计部 2026-09-18 — Open" in shown
     )
@@ -352,6 +354,165 @@ def test_new_version_with_reason_and_what_changed(client, org: Org, recorded):
     )
 
 
+def steps(response) -> list[tuple[str, str]]:
+    """The review steps of the minutes page: (state, text), state "done", "current" or ""."""
+    page = response.content.decode()
+    match = re.search(r'<section id="review".*?<ol class="steps"[^>]*>(.*?)</ol>', page, re.S)
+    items = re.findall(r'<li(?: class="(\w+)")?(?: aria-current="step")?>(.*?)</li>', match[1])
+    return [(state, unescape(re.sub(r"<[^>]+>", "", label))) for state, label in items]
+
+
+def test_each_step_is_done_only_once_it_happened_s_post_1_s_post_2(client, org: Org, recorded):
+    """S-POST-1, S-POST-2: written, approved, distributed — each shown done with the moment it
+    happened, and the step waiting to happen named as waiting, never as done."""
+    meeting, _zhou_item, _chen_item = recorded
+    client.force_login(org.zhang)
+
+    assert steps(client.get(url(meeting))) == [
+        ("current", "Being written by the recorder"),
+        ("", "Review by the host"),
+        ("", "Distribution"),
+    ]
+    with clock.frozen(at(9, 9, 17)):
+        minutes_services.minutes_submit(actor=org.zhao, meeting=meeting)
+    assert steps(client.get(url(meeting))) == [
+        ("done", "Written by the recorder 2026-09-09 17:00"),
+        ("current", "Waiting for the host's review"),
+        ("", "Distribution"),
+    ]
+    with clock.frozen(at(9, 9, 18)):
+        minutes_services.minutes_approve(actor=org.wang, meeting=meeting)
+    # approved, not distributed: nothing says "Distributed" yet
+    assert steps(client.get(url(meeting))) == [
+        ("done", "Written by the recorder 2026-09-09 17:00"),
+        ("done", "Approved by the host 2026-09-09 18:00"),
+        ("current", "Waiting to be distributed"),
+    ]
+    with clock.frozen(at(9, 9, 19)):
+        minutes_services.minutes_distribute(actor=org.sun, meeting=meeting)
+    assert steps(client.get(url(meeting))) == [
+        ("done", "Written by the recorder 2026-09-09 17:00"),
+        ("done", "Approved by the host 2026-09-09 18:00"),
+        ("done", "Distributed 2026-09-09 19:00"),
+    ]
+    # a second version starts its own path: version 1's steps are in the versions table
+    with clock.frozen(at(9, 10, 9)):
+        minutes_services.minutes_open_revision(actor=org.zhao, meeting=meeting, reason="更正")
+    assert steps(client.get(url(meeting))) == [
+        ("current", "Being written by the recorder"),
+        ("", "Review by the host"),
+        ("", "Distribution"),
+    ]
+
+
+def test_what_changed_names_attendance_corrected_in_a_new_version_s_tpl_1(
+    client, org: Org, recorded
+):
+    """S-TPL-1: the minutes list who was present; a version that corrects the attendance says
+    who was marked what, as it says any other change of the record."""
+    meeting, _zhou_item, _chen_item = recorded
+    approve_and_distribute(org, meeting)
+    wang_host = meeting.participants.get(person=org.wang)
+    liu = meeting.participants.get(person=org.liu)
+    zhou = meeting.participants.get(person=org.zhou)
+    with clock.frozen(at(9, 10, 9)):
+        minutes_services.minutes_open_revision(actor=org.zhao, meeting=meeting, reason="补记出席")
+        meetings.participant_set_attendance(actor=org.zhao, participant=zhou, attendance="absent")
+        meetings.participant_set_attendance(actor=org.zhao, participant=liu, attendance="present")
+        meetings.participant_set_attendance(
+            actor=org.zhao, participant=wang_host, attendance="present"
+        )
+        minutes_services.minutes_submit(actor=org.zhao, meeting=meeting)
+    with clock.frozen(at(9, 10, 10)):
+        minutes_services.minutes_approve(actor=org.wang, meeting=meeting)
+    client.force_login(org.zhang)
+
+    response = client.get(url(meeting))
+
+    assert (
+        "2 王经理 2026-09-10 10:00 补记出席 — "
+        "Attendance of 王经理 (市场部): Invited → Present. "
+        "Attendance of 周工程师 (研发部): Invited → Absent. "
+        "Attendance of 刘代表 (销售部): Invited → Present." in text(response)
+    )
+
+
+def test_page_and_every_document_show_todays_statuses_and_say_as_of_when(
+    client, org: Org, recorded
+):
+    """The approved minutes are a fixed record, but where an item stands is today's: the page,
+    the PDF, the Word and Markdown documents and the Excel plan show the same status, each
+    saying when it was read. The version's due date stays, with the re-plan beside it."""
+    import io
+
+    import docx
+    from openpyxl import load_workbook
+
+    from tests.exports.pdf_reader import pdf_text
+
+    meeting, zhou_item, chen_item = recorded
+    approve_and_distribute(org, meeting)
+    with clock.frozen(at(9, 10, 9)):
+        actions.action_report_progress(actor=org.zhou, action=zhou_item, progress=40, note="进行中")
+        actions.action_replan(actor=org.sun, action=chen_item, due="9月25日", reason="设计资源调整")
+    client.force_login(org.zhang)
+
+    with clock.frozen(at(9, 10, 10, 30)):
+        page = text(client.get(url(meeting)))
+        pdf = pdf_text(client.get(url(meeting, "download_pdf")).content)
+        markdown = client.get(url(meeting, "download_markdown")).content.decode()
+        word = docx.Document(io.BytesIO(client.get(url(meeting, "download_docx")).content))
+        sheet = load_workbook(io.BytesIO(client.get(url(meeting, "actions_xlsx")).content)).active
+
+    assert (
+        "Action plan Statuses as of 2026-09-10 10:30 "
+        "Task Owner Department Due date Required resources Status "
+        "提交技术方案初稿 周工程师 研发部 2026-09-15 测试服务器2台 In progress "
+        "完成UI设计稿 陈主管 设计部 2026-09-18 re-planned to 2026-09-25 — Open" in page
+    )
+    pdf = " ".join(pdf.split())  # table cells wrap inside narrow columns
+    assert "Action plan Statuses as of 2026-09-10 10:30 # Task" in pdf
+    assert (
+        "1 提交技术方案初稿 周工程师 研发部 2026-09-15 测试服务器2台 In progress "
+        "2 完成UI设计稿 陈主管 设计部 2026-09-18 (re-planned to 2026-09-25) — Open" in pdf
+    )
+    assert "*Statuses as of 2026-09-10 10:30*" in markdown.split("\n")
+    assert (
+        "| 1 | 提交技术方案初稿 | 周工程师 | 研发部 | 2026-09-15 | 测试服务器2台 | In progress |"
+        in markdown.split("\n")
+    )
+    assert (
+        "| 2 | 完成UI设计稿 | 陈主管 | 设计部 | 2026-09-18 \\(re-planned to 2026-09-25\\) | — | Open |"
+        in markdown.split("\n")
+    )
+    paragraphs = [p.text for p in word.paragraphs]
+    assert paragraphs[paragraphs.index("Action plan") + 1] == "Statuses as of 2026-09-10 10:30"
+    plan = next(t for t in word.tables if t.rows[0].cells[1].text == "Task")
+    assert [[c.text for c in row.cells] for row in plan.rows[1:]] == [
+        [
+            "1",
+            "提交技术方案初稿",
+            "周工程师",
+            "研发部",
+            "2026-09-15",
+            "测试服务器2台",
+            "In progress",
+        ],
+        [
+            "2",
+            "完成UI设计稿",
+            "陈主管",
+            "设计部",
+            "2026-09-18 (re-planned to 2026-09-25)",
+            "—",
+            "Open",
+        ],
+    ]
+    statuses = {sheet.cell(r, 1).value: sheet.cell(r, 6).value for r in range(2, sheet.max_row + 1)}
+    assert statuses == {"提交技术方案初稿": "In progress", "完成UI设计稿": "Open"}
+    assert "Statuses as of 2026-09-10 10:30" in [c.value for c in sheet[1]]
+
+
 # -- who sees what ---------------------------------------------------------------------------------
 
 
@@ -426,8 +587,9 @@ def test_forbidden_review_is_403_with_the_message(client, org: Org, recorded):
 # -- query counts ----------------------------------------------------------------------------------
 
 # session, person, the bell, the meeting with its record (participants, copies, topics, positions, action
-# items, objections and who raised them, the versions) and the version history.
-MINUTES_PAGE_QUERIES = 13
+# items, objections with who raised and who typed them in one query, the versions) and the
+# version history.
+MINUTES_PAGE_QUERIES = 12
 
 
 def test_minutes_page_query_count_is_pinned_and_constant(
@@ -456,7 +618,7 @@ def test_minutes_page_query_count_is_pinned_and_constant(
 
 
 # As MINUTES_PAGE_QUERIES: the correction links cost no query.
-MINUTES_PAGE_QUERIES_WRITING = 13
+MINUTES_PAGE_QUERIES_WRITING = 12
 
 
 def test_recorder_reaches_corrections_of_action_items_from_the_minutes_page(
@@ -493,7 +655,8 @@ def test_recorder_reaches_corrections_of_action_items_from_the_minutes_page(
             address = reverse(f"meetings:{name}", args=[meeting.pk, item.pk])
             assert f'<a href="{address}?from=minutes"' in html
     assert (
-        "Action plan Task Owner Department Due date Required resources Status Correction "
+        "Action plan Statuses as of 2026-09-07 09:00 "
+        "Task Owner Department Due date Required resources Status Correction "
         "提交技术方案初稿 周工程师 研发部 2026-09-15 测试服务器2台 Open Edit Remove"
         in text(response)
     )

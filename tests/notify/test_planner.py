@@ -328,13 +328,13 @@ def test_replan_tells_three_people_cancels_old_reminders_and_plans_new_ones_s_tr
 
     assert told("action.reminder") == [
         (f"remind:action:{item.pk}:due:2026-09-15", "zhou"),
-        (f"remind:action:{item.pk}:due:2026-09-25", "zhou"),
+        (f"remind:action:{item.pk}:due:2026-09-25:r1", "zhou"),  # the first re-plan's date
     ]
     new_mail = Notification.objects.get(
         kind="action.reminder", via=Channel.Kind.EMAIL, status=Notification.Status.PENDING
     )
     assert (new_mail.event, new_mail.send_after) == (
-        f"remind:action:{item.pk}:due:2026-09-25",
+        f"remind:action:{item.pk}:due:2026-09-25:r1",
         at(9, 22),
     )
 

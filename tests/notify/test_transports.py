@@ -91,15 +91,21 @@ def broken_notices() -> list[tuple[str, str]]:
 
 
 def assert_switched_off(channel: Channel, reason: str, org) -> None:
-    """The channel stopped with the reason, and its keepers (R&D's head and the
-    administrator) were told in the app; nobody else was."""
+    """The channel (R&D's group bot) stopped with the reason, and its keepers (R&D's head,
+    the PMO and the administrator) were told in the app, with the department's name;
+    nobody else was."""
     channel.refresh_from_db()
     assert channel.enabled is False
     assert channel.disabled_reason == reason
-    assert broken_notices() == [("admin", "in_app"), ("li", "in_app")]
+    assert broken_notices() == [("admin", "in_app"), ("li", "in_app"), ("sun", "in_app")]
     notice = Notification.objects.get(kind="channel.broken", recipient=org.li)
     assert notice.status == Status.SENT
-    assert notice.payload == {"channel_name": channel.name, "reason": reason}
+    assert notice.payload["why"]["code"] == channel.disabled_code
+    assert {key: value for key, value in notice.payload.items() if key != "why"} == {
+        "channel_name": channel.name,
+        "reason": reason,
+        "department_name": "研发部",
+    }
 
 
 def assert_still_on(channel: Channel) -> None:

@@ -413,7 +413,8 @@ def test_the_test_message_refuses_a_stored_address_that_resolves_to_loopback(
 
     assert internal.requests == []
     assert_refused_and_switched_off(row, channel)
-    assert broken_notices() == [("admin", "in_app"), ("li", "in_app")]
+    # R&D's group bot: its head, the PMO and the administrator are told
+    assert broken_notices() == [("admin", "in_app"), ("li", "in_app"), ("sun", "in_app")]
 
 
 @pytest.mark.parametrize("kind", HOOK_KINDS)
@@ -430,9 +431,14 @@ def test_the_worker_sends_nothing_to_a_stored_loopback_channel_of_any_kind(
     row = Notification.objects.get(channel=channel)
     assert row.attempts == 1
     assert_refused_and_switched_off(row, channel)
-    assert broken_notices() == [("admin", "in_app"), ("li", "in_app")]
+    assert broken_notices() == [("admin", "in_app"), ("li", "in_app"), ("sun", "in_app")]
     notice = Notification.objects.get(kind="channel.broken", recipient=org.li)
-    assert notice.payload == {"channel_name": channel.name, "reason": REFUSED}
+    assert notice.payload == {
+        "channel_name": channel.name,
+        "reason": REFUSED,
+        "why": {"code": "address_refused", "params": {}},
+        "department_name": "研发部",
+    }
 
 
 def test_an_integration_whose_name_resolves_to_loopback_is_switched_off(

@@ -2,7 +2,7 @@
 
 A weekly check-in series: the first check-in (14 September) leaves an item open, the second
 (21 September) an action plan carried out in every way — on time, late, overdue, re-planned
-twice, not yet due — and the third (28 September) follows the second. On the morning of the
+twice (it slipped), not yet due — and the third (28 September) follows the second. On the morning of the
 28th its organiser (sun, PMO) and host (wang) go through the plan and steer it from the page;
 a participant (zhou) sees the review and may not steer it.
 """
@@ -176,11 +176,11 @@ ROWS = [
         "周工程师",
         "研发部",
         "Q3产品上线周会",
-        "2026-09-24 re-planned to 2026-10-09 "
+        "2026-09-24 committed 2 moves, now due 2026-10-09 "
         "2026-09-24 → 2026-09-30: 等待测试服务器 (2026-09-22) "
         "2026-09-30 → 2026-10-09: 服务器到货延迟 (2026-09-23)",
         "Open",
-        "open — not yet due",
+        "slipped",
     ],
     ["上线物料", "刘代表", "销售部", "Q3产品上线周会", "2026-10-09", "Open", "open — not yet due"],
 ]
@@ -197,7 +197,9 @@ def test_detail_page_reviews_the_previous_plan_s_review_2(client, org: Org, plan
 
     assert response.status_code == 200
     assert review_rows(response) == ROWS
-    assert summary(response) == "6 items: 1 done on time, 1 late, 4 still open (2 overdue)"
+    assert summary(response) == (
+        "6 items: 1 done on time, 1 late, 1 slipped, 4 still open (2 overdue)"
+    )
     doc = page(response).find("section", id="review")
     links = [a.attrs["href"] for a in doc.find("tbody").find_all("a")]
     assert links == [
@@ -215,7 +217,7 @@ def test_detail_page_reviews_the_previous_plan_s_review_2(client, org: Org, plan
         f"review-{plan['tech'].pk}": [],
         f"review-{plan['survey'].pk}": [],
         f"review-{plan['design'].pk}": moves,
-        f"review-{plan['testenv'].pk}": ["re-planned to 2026-10-09", *moves],
+        f"review-{plan['testenv'].pk}": ["2 moves, now due 2026-10-09", *moves],
         f"review-{plan['material'].pk}": moves,
     }
     assert doc.find("form", id=f"review-{plan['design'].pk}-replan").attrs["action"] == (
@@ -312,7 +314,7 @@ def test_cancel_with_a_note(client, org: Org, plan, review_day):
     assert review_rows(response)[5][5:] == ["Cancelled", "—"]
     assert (
         summary(response)
-        == "6 items: 1 done on time, 1 late, 3 still open (2 overdue), 1 cancelled"
+        == "6 items: 1 done on time, 1 late, 1 slipped, 3 still open (2 overdue), 1 cancelled"
     )
 
 
@@ -337,11 +339,16 @@ def test_replan_with_a_phrase(client, org: Org, plan, review_day):
     ) == [("replan", org.sun.pk, dt.date(2026, 9, 25), dt.date(2026, 10, 9), "等供应商")]
     response = client.get(response["Location"])
     assert messages_of(response) == ["“设计稿” is re-planned to 2026-10-09."]
+    # S-TRACK-3: three days overdue and re-planned, it slipped; it is not "not yet due"
     assert review_rows(response)[3][4:] == [
-        "2026-09-25 re-planned to 2026-10-09 2026-09-25 → 2026-10-09: 等供应商 (2026-09-28)",
+        "2026-09-25 committed 1 move, now due 2026-10-09 "
+        "2026-09-25 → 2026-10-09: 等供应商 (2026-09-28)",
         "Open",
-        "open — not yet due",
+        "slipped",
     ]
+    assert summary(response) == (
+        "6 items: 1 done on time, 1 late, 2 slipped, 4 still open (1 overdue)"
+    )
 
 
 def test_escalate_tells_the_department_head_and_the_pmo(client, org: Org, plan, review_day):
@@ -585,4 +592,4 @@ def test_detail_query_count_does_not_grow_with_the_review(
     assert (small_page.status_code, big_page.status_code) == (200, 200)
     assert len(review_rows(small_page)) == 3
     assert len(review_rows(big_page)) == 15
-    assert summary(big_page) == "15 items: 1 done on time, 0 late, 14 still open"
+    assert summary(big_page) == "15 items: 1 done on time, 0 late, 2 slipped, 14 still open"

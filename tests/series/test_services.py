@@ -70,7 +70,11 @@ def run(org: Org, meeting: Meeting, outcomes=None) -> Meeting:
         meetings.meeting_start(actor=org.wang, meeting=meeting)
         for title, kind in (outcomes or {}).items():
             meetings.outcome_record(
-                actor=org.zhao, topic=meeting.topics.get(title=title), kind=kind, text="再议"
+                actor=org.zhao,
+                topic=meeting.topics.get(title=title),
+                kind=kind,
+                text="再议",
+                next_meeting_on=meeting.starts_at.date() + dt.timedelta(days=7),
             )
         close_topics(org, meeting)
         meetings.meeting_end(actor=org.wang, meeting=meeting)
@@ -83,7 +87,11 @@ def previous(org: Org, running_meeting: Meeting) -> Meeting:
     with clock.frozen(STARTS + dt.timedelta(minutes=85)):
         for topic in running_meeting.topics.filter(order__in=[2, 3]):
             meetings.outcome_record(
-                actor=org.zhao, topic=topic, kind=TopicOutcome.Kind.NEXT_MEETING, text="再议"
+                actor=org.zhao,
+                topic=topic,
+                kind=TopicOutcome.Kind.NEXT_MEETING,
+                text="再议",
+                next_meeting_on=dt.date(2026, 9, 16),
             )
         close_topics(org, running_meeting)
         meetings.meeting_end(actor=org.wang, meeting=running_meeting)
@@ -314,7 +322,9 @@ def test_previous_plan_review_rows_s_review_2(
     org: Org, reviewed_plan, follow_up: Meeting, django_assert_num_queries
 ):
     """S-REVIEW-2: each item of the previous plan with its status, whether it was on time
-    (None while it still can be) and its re-plans."""
+    (None while it still can be), its re-plans and whether it slipped. S-TRACK-3: measured
+    against the committed date, the item re-planned after its committed 15 September passed
+    is late and slipped, not "not yet due"."""
     series_services.meeting_follow(
         actor=org.sun, meeting=follow_up, previous=reviewed_plan["on_time"].meeting
     )
@@ -323,15 +333,17 @@ def test_previous_plan_review_rows_s_review_2(
         rows = previous_plan_review(meeting=follow_up, today=dt.date(2026, 9, 20))
 
     assert [
-        (row.action.task, row.meeting_title, row.status, row.on_time, row.overdue) for row in rows
+        (row.action.task, row.meeting_title, row.status, row.on_time, row.overdue, row.slipped)
+        for row in rows
     ] == [
-        ("技术方案", "Q3产品上线跨部门协作启动会", "done", True, False),
-        ("用户调研报告", "Q3产品上线跨部门协作启动会", "done", False, False),
-        ("设计稿", "Q3产品上线跨部门协作启动会", "open", False, True),
-        ("上线物料", "Q3产品上线跨部门协作启动会", "open", None, False),
-        ("测试环境", "Q3产品上线跨部门协作启动会", "in_progress", None, False),
-        ("渠道合同", "Q3产品上线跨部门协作启动会", "cancelled", None, False),
+        ("技术方案", "Q3产品上线跨部门协作启动会", "done", True, False, False),
+        ("用户调研报告", "Q3产品上线跨部门协作启动会", "done", False, False, False),
+        ("设计稿", "Q3产品上线跨部门协作启动会", "open", False, True, False),
+        ("上线物料", "Q3产品上线跨部门协作启动会", "open", None, False, False),
+        ("测试环境", "Q3产品上线跨部门协作启动会", "in_progress", False, False, True),
+        ("渠道合同", "Q3产品上线跨部门协作启动会", "cancelled", None, False, False),
     ]
+    assert [row.moves for row in rows] == [0, 0, 0, 0, 1, 0]
     replans = {row.action.task: row.replans for row in rows}
     assert [
         (u.kind, u.author_id, u.old_due_date, u.new_due_date, u.text, u.created_at)
@@ -582,7 +594,11 @@ def test_series_plan_next_carries_the_open_topics_of_the_last_check_in_s_review_
     with clock.frozen(first.starts_at):
         meetings.meeting_start(actor=org.wang, meeting=first)
         meetings.outcome_record(
-            actor=org.zhao, topic=extra, kind=TopicOutcome.Kind.NEXT_MEETING, text="预算待批"
+            actor=org.zhao,
+            topic=extra,
+            kind=TopicOutcome.Kind.NEXT_MEETING,
+            text="预算待批",
+            next_meeting_on=first.starts_at.date() + dt.timedelta(days=7),
         )
         close_topics(org, first)
         meetings.meeting_end(actor=org.wang, meeting=first)

@@ -62,6 +62,7 @@ def hold(org: Org, meeting: Meeting, *, items=(), next_meeting=(), steps=()) -> 
                 topic=meeting.topics.get(title=title),
                 kind=TopicOutcome.Kind.NEXT_MEETING,
                 text="下次再议",
+                next_meeting_on=meeting.starts_at.date() + dt.timedelta(days=7),
             )
         close_topics(org, meeting)
     with clock.frozen(meeting.starts_at + dt.timedelta(minutes=30)):
@@ -302,7 +303,7 @@ def test_a_next_meeting_that_cannot_be_scheduled_stays_a_draft_and_the_organiser
 
     # in the organiser's language (zh-hans)
     assert render(told).text == (
-        "下一次会议已作为草稿创建：周会，2026-09-15 10:00 (星期二)，地点未定。"
+        "下一次会议已作为草稿创建：周会，2026-09-15 10:00（星期二），地点未定。"
         "会议以回顾上期行动计划开场。要安排这次会议，请指定主持人。"
     )
 

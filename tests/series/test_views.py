@@ -307,7 +307,7 @@ def test_create_turns_the_preset_into_its_rule(client, org, preset, starts_at, c
         (
             {"standing_topics": "上周行动回顾 | 10\n风险与阻塞"},
             "standing_topics",
-            "Line 2: write “title | minutes”, e.g. “上周行动回顾 | 10”.",
+            "Line 2: write “title | minutes”, e.g. “Last week's actions | 10”.",
         ),
         (
             {"standing_topics": "上周行动回顾 | 十\n | 5"},

@@ -130,7 +130,8 @@ def test_home_query_count_does_not_grow_with_items(
     client, org, distributed, running_meeting, django_assert_num_queries
 ):
     client.force_login(org.zhou)
-    with django_assert_num_queries(9) as few:  # with the bell
+    # with the bell and the proposed due dates waiting for my answer
+    with django_assert_num_queries(10) as few:
         client.get("/")
     meeting = running_meeting
     meeting.refresh_from_db()
@@ -173,3 +174,149 @@ def test_browser_language_is_the_default(client, org):
     client.force_login(org.zhou)
     assert client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN")["Content-Language"] == "zh-hans"
     assert client.get("/", HTTP_ACCEPT_LANGUAGE="en-US")["Content-Language"] == "en"
+
+
+# -- Accord's own error pages, in the reader's language ----------------------------------------
+
+
+def _nav(response) -> list[str]:
+    match = re.search(r'<nav aria-label="[^"]*">(.*?)</nav>', response.content.decode(), re.S)
+    return re.findall(r">([^<]+)</a>", match.group(1)) if match else []
+
+
+def _in(language: str, message: str) -> str:
+    """``message`` as the catalog of ``language`` says it."""
+    from django.utils import translation
+
+    with translation.override(language):
+        return translation.gettext(message)
+
+
+def test_404_is_accords_page_with_the_navigation_in_english(client, org, settings):
+    """A meeting one may not see, or that does not exist, answers Accord's own 404 page."""
+    settings.DEBUG = False
+    client.force_login(org.zhou)
+
+    response = client.get(reverse("meetings:detail", args=[9999]), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 404
+    assert text(response).startswith(
+        "Page not found · Accord Skip to content Accord My work Meetings Series Boards "
+        "Analytics Notifications API tokens Language 中文 English Change 周工程师 Sign out "
+        "Page not found Not found, or not yours to see. Back to my work"
+    )
+    assert _nav(response) == [
+        "My work",
+        "Meetings",
+        "Series",
+        "Boards",
+        "Analytics",
+        "Notifications",
+        "API tokens",
+    ]
+    assert '<html lang="en">' in response.content.decode()
+
+
+def test_404_is_accords_page_with_the_navigation_in_chinese(client, org, settings):
+    """The same page in Chinese, from the browser's language (the person chose none)."""
+    settings.DEBUG = False
+    client.force_login(org.zhou)
+
+    response = client.get(
+        reverse("meetings:detail", args=[9999]), HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9"
+    )
+
+    assert response.status_code == 404
+    assert '<html lang="zh-hans">' in response.content.decode()
+    assert _nav(response)[:4] == ["我的工作台", "会议", _in("zh-hans", "Series"), "看板"]
+    heading, back = _in("zh-hans", "Page not found"), _in("zh-hans", "Back to my work")
+    assert f"<title>{heading} · Accord</title>" in response.content.decode()
+    assert f" {heading} 未找到，或您无权查看。 {back} " in text(response)
+
+
+def test_404_for_someone_signed_out_has_the_layout_without_navigation(client, db, settings):
+    settings.DEBUG = False
+
+    response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 404
+    assert text(response).startswith(
+        "Page not found · Accord Skip to content Accord Language 中文 English Change "
+        "Page not found Not found, or not yours to see. Back to my work"
+    )
+    assert _nav(response) == []
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_403_is_accords_page_in_both_languages(client, org, settings, language):
+    """The overdue board is the organiser side's (S-TRACK-3): an engineer gets Accord's 403."""
+    settings.DEBUG = False
+    client.force_login(org.zhou)
+    org.zhou.locale = language  # the person's own choice wins over the browser's
+    org.zhou.save(update_fields=["locale"])
+
+    response = client.get(reverse("actions:overdue_board"), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 403
+    assert f'<html lang="{language}">' in response.content.decode()
+    heading = _in(language, "Not allowed")
+    assert f"<title>{heading} · Accord</title>" in response.content.decode()
+    assert f'<h1 id="error-h">{heading}</h1>' in response.content.decode()
+    assert (
+        _in(
+            language,
+            "Your role does not let you open this page. If you need it, ask the organiser of "
+            "the meeting or an administrator.",
+        )
+        in response.content.decode()
+    )
+    assert _nav(response)[1] == {"en": "Meetings", "zh-hans": "会议"}[language]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_400_is_accords_page_in_both_languages(client, db, settings, language):
+    """A request for a host Accord does not serve is refused with Accord's 400 page."""
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["accord.example"]
+
+    response = client.get("/", HTTP_HOST="elsewhere.example", HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 400
+    assert f'<html lang="{language}">' in response.content.decode()
+    heading = _in(language, "The request could not be read")
+    assert text(response).startswith(
+        f"{heading} · Accord {_in(language, 'Skip to content')} Accord "
+    )
+    assert f"{heading} {_in(language, 'Go back, reload the page and try again.')} " in text(
+        response
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_500_page_needs_neither_the_database_nor_the_request(
+    rf, db, settings, language, django_assert_num_queries
+):
+    """Django renders 500.html without the request or any context, maybe because the database
+    failed: the page runs no query and still says, in the reader's language, what happened."""
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    settings.DEBUG = False
+    handler = get_resolver().resolve_error_handler(500)
+
+    with translation.override(language), django_assert_num_queries(0):
+        response = handler(rf.get("/meetings/1/"))
+
+    assert response.status_code == 500
+    assert f'<html lang="{language}">' in response.content.decode()
+    heading = _in(language, "Something went wrong")
+    assert text(response) == (
+        f"{heading} · Accord Accord {heading} "
+        + _in(
+            language,
+            "Accord could not answer this request. What was saved before is kept; try again "
+            "in a moment, and tell an administrator if it keeps happening.",
+        )
+        + " "
+        + _in(language, "Back to my work")
+    )

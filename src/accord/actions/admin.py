@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from accord.actions.models import ActionItem, ActionUpdate, Export
+from accord.actions.models import ActionItem, ActionUpdate, DueDateProposal, Export
 from accord.minutes.models import Signature
 
 
@@ -20,6 +20,30 @@ class ActionUpdateInline(admin.TabularInline):
     can_delete = False
 
 
+class DueDateProposalInline(admin.TabularInline):
+    """The owner's proposed dates, as the services wrote them: answered on the item's page."""
+
+    model = DueDateProposal
+    fk_name = "action"
+    extra = 0
+    fields = [
+        "created_at",
+        "proposed_by",
+        "old_due_date",
+        "due_date",
+        "reason",
+        "status",
+        "decided_by",
+        "decided_at",
+        "answer",
+    ]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(ActionItem)
 class ActionItemAdmin(admin.ModelAdmin):
     list_display = ["task", "owner", "department", "due_date", "status", "progress", "meeting"]
@@ -29,7 +53,30 @@ class ActionItemAdmin(admin.ModelAdmin):
     list_select_related = ["owner", "department", "meeting"]
     autocomplete_fields = ["meeting", "topic", "owner", "department"]
     readonly_fields = ["status", "completed_at", "minutes_version"]
-    inlines = [SignatureInline, ActionUpdateInline]
+    inlines = [SignatureInline, ActionUpdateInline, DueDateProposalInline]
+
+
+@admin.register(DueDateProposal)
+class DueDateProposalAdmin(admin.ModelAdmin):
+    """Read only: a proposal is made and answered through the services (item page, API)."""
+
+    list_display = ["action", "proposed_by", "old_due_date", "due_date", "status", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["action", "proposed_by"]
+    readonly_fields = [
+        "action",
+        "proposed_by",
+        "old_due_date",
+        "due_date",
+        "reason",
+        "status",
+        "decided_by",
+        "decided_at",
+        "answer",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
 
 @admin.register(ActionUpdate)

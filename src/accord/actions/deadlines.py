@@ -80,11 +80,17 @@ from typing import Literal
 import dateparser
 from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accord.core import limits
 from accord.core.errors import AppError
 
-__all__ = ["VAGUE_WORDS", "parse_due_date"]
+__all__ = ["DUE_DATE_HELP", "VAGUE_WORDS", "parse_due_date"]
+
+# The hint beside a due-date field. Its examples are in the reader's language (the zh-hans
+# catalog gives "2026-09-30", "下周五", "月底前"); the rule reads both languages whatever the
+# page's language is.
+DUE_DATE_HELP = gettext_lazy("A date or a phrase: “2026-09-30”, “next Friday”, “end of month”.")
 
 VAGUE_WORDS: tuple[str, ...] = (
     # Chinese

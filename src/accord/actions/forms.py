@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accord.actions.deadlines import DUE_DATE_HELP
 from accord.actions.models import ActionItem, OverdueReason
 from accord.org.models import Person
 
@@ -13,15 +14,24 @@ class StatusForm(forms.Form):
     """S-TRACK-2: move the item along. Every status parses; the service refuses the moves the
     person may not make, with its own message."""
 
-    status = forms.ChoiceField(label=_("New status"), choices=ActionItem.Status.choices)
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=ActionItem.Status.choices,
+        error_messages={"required": _("Choose the new status.")},
+    )
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs=NOTE_ROWS)
     )
 
-    def offer(self, statuses: tuple[str, ...]) -> None:
-        """Show only ``statuses`` in the select; parsing still accepts every status."""
+    def offer(self, statuses: tuple[str, ...], *, current: str) -> None:
+        """Show only ``statuses`` in the select, after the item's ``current`` status, which
+        is selected until another is chosen: the page never offers a move nobody chose (a
+        select falling back to its first entry would turn "In progress" back to "Open" in
+        one click). The current status has no value, so sending it moves nothing and says
+        to choose; parsing still accepts every status."""
         self.fields["status"].widget.choices = [
-            (value, label) for value, label in ActionItem.Status.choices if value in statuses
+            ("", _("%(status)s (current)") % {"status": ActionItem.Status(current).label}),
+            *((value, label) for value, label in ActionItem.Status.choices if value in statuses),
         ]
 
 
@@ -61,11 +71,44 @@ class ReplanForm(forms.Form):
     due_date = forms.CharField(
         label=_("New due date"),
         max_length=100,
-        help_text=_("A date or a phrase: “2026-09-30”, “下周五”, “月底前”, “next Friday”."),
+        help_text=DUE_DATE_HELP,
     )
     reason = forms.CharField(
         label=_("Reason for the change"), max_length=2000, widget=forms.Textarea(attrs=NOTE_ROWS)
     )
+
+
+class ProposeDueForm(forms.Form):
+    """S-TRACK-3: the owner proposes a new due date and says why; whoever may re-plan
+    answers. The service reads the date and checks the reason."""
+
+    due_date = forms.CharField(
+        label=_("Proposed due date"),
+        max_length=100,
+        help_text=DUE_DATE_HELP,
+    )
+    reason = forms.CharField(
+        label=_("Why the item needs a new date"),
+        max_length=2000,
+        widget=forms.Textarea(attrs=NOTE_ROWS),
+    )
+
+
+class AcceptProposalForm(forms.Form):
+    """Accept the owner's proposed date: nothing to fill in, the owner's reason is kept."""
+
+
+class DeclineProposalForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Why not"),
+        max_length=2000,
+        widget=forms.Textarea(attrs=NOTE_ROWS),
+        help_text=_("The owner reads this with the answer."),
+    )
+
+
+class WithdrawProposalForm(forms.Form):
+    """The owner takes back their proposal: nothing to fill in."""
 
 
 class SignForm(forms.Form):

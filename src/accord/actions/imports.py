@@ -42,6 +42,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl.reader.excel import ExcelReader
 
 from accord.actions import services
@@ -208,7 +209,11 @@ def _read_rows(file: IO[bytes]) -> tuple[list[tuple[int, tuple[Any, ...]]], int 
         ):
             raise _file_error(
                 _("The first row must be the action plan's header: %(columns)s.")
-                % {"columns": ", ".join(column_titles()[: len(COLUMNS)])},
+                % {
+                    "columns": pgettext("list separator", ", ").join(
+                        column_titles()[: len(COLUMNS)]
+                    )
+                },
                 code="wrong_header",
             )
         # iter_rows yields every row from the first, a gap as blank rows: the count is the
@@ -339,7 +344,7 @@ def actions_import(
             else:
                 refuse(
                     "due_date",
-                    _("Write the due date as a date or as a phrase such as 9月15日前."),
+                    _("Write the due date as a date or as a phrase such as “by Sept 15”."),
                 )
         except AppError as error:
             refuse("due_date", error.message)

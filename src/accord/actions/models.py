@@ -177,6 +177,65 @@ class ActionUpdate(CheckedTexts, models.Model):
         return f"{self.kind} {self.action_id}"
 
 
+class DueDateProposal(BaseModel):
+    """The owner asks for a new due date, with a reason (S-TRACK-3: the owner and the
+    organiser adjust the plan together); whoever may re-plan the item accepts it (a
+    re-plan, with the owner's reason) or declines it with theirs. One pending proposal per
+    item at a time."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    action = models.ForeignKey(
+        ActionItem,
+        verbose_name=_("action item"),
+        on_delete=models.CASCADE,
+        related_name="due_proposals",
+    )
+    proposed_by = models.ForeignKey(
+        PERSON, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    old_due_date = models.DateField(_("due date when proposed"))
+    due_date = models.DateField(_("proposed due date"))
+    reason = models.TextField(_("reason"), validators=[Text(SHORT_TEXT)])
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        PERSON,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer = models.TextField(_("reason for declining"), blank=True, validators=[Text(SHORT_TEXT)])
+
+    class Meta:
+        verbose_name = _("due date proposal")
+        verbose_name_plural = _("due date proposals")
+        ordering = ["action", "-created_at", "-id"]
+        indexes = [models.Index(fields=["action", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action"],
+                condition=models.Q(status="pending"),
+                name="one_pending_due_proposal",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "accepted", "declined", "withdrawn"]),
+                name="due_proposal_status_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action_id}: {self.due_date}"
+
+
 class Export(models.Model):
     """An action-plan export too large to render in the request: the worker renders it, the
     person who asked is told in the app and downloads it; the worker deletes it after 7

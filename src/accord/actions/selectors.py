@@ -24,8 +24,10 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accord.actions.models import ActionItem, ActionUpdate
+from accord.actions.models import ActionItem, ActionUpdate, DueDateProposal
 from accord.core import clock
 from accord.core.compiled import Compiled
 from accord.meetings import roles
@@ -106,8 +108,8 @@ def actions_for_owner(*, person: Person) -> QuerySet[ActionItem]:
 
 
 def _with_page_relations(items: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
-    """Everything an item's page and the API's detail show: two queries however long its
-    history is."""
+    """Everything an item's page and the API's detail show: three queries however long its
+    history is (the item, its updates, its proposed due dates)."""
     return items.select_related(
         "meeting",
         "topic",
@@ -120,7 +122,13 @@ def _with_page_relations(items: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
             queryset=ActionUpdate.objects.select_related("author__department").order_by(
                 "created_at", "id"
             ),
-        )
+        ),
+        Prefetch(
+            "due_proposals",
+            queryset=DueDateProposal.objects.select_related(
+                "proposed_by__department", "decided_by__department"
+            ).order_by("-created_at", "-id"),
+        ),
     )
 
 
@@ -140,7 +148,10 @@ def action_get_written(*, pk: int) -> ActionItem:
 def action_known_new(action: ActionItem) -> ActionItem:
     """Mark an item written a moment ago as having no updates and no signature, so that
     showing it asks the database for neither."""
-    action._prefetched_objects_cache = {"updates": ActionUpdate.objects.none()}
+    action._prefetched_objects_cache = {
+        "updates": ActionUpdate.objects.none(),
+        "due_proposals": DueDateProposal.objects.none(),
+    }
     ActionItem.signature.related.set_cached_value(action, None)
     return action
 
@@ -163,6 +174,8 @@ class ActionPermissions:
     report_progress: bool  # a progress note, while the item is open
     explain: bool  # the overdue reason (S-TRACK-3)
     replan: bool  # a new due date with a reason (S-TRACK-3)
+    propose: bool  # the owner asks for a new due date (S-TRACK-3)
+    answer: bool  # accept or decline the owner's pending proposal
     sign: bool  # 签字确认 (S-POST-3)
     statuses: tuple[str, ...]  # the statuses the person may move the item to
 
@@ -172,13 +185,16 @@ def action_permissions(
 ) -> ActionPermissions:
     """The forms to offer ``person`` on ``action``'s page, from the rules the services apply:
     ``can_track`` and the status transitions of ``action_set_status``, the owner or their head
-    for the overdue reason, the organiser side (``roles.can_organise``) for a re-plan, the
-    owner of an unsigned item of approved minutes for the signature."""
+    for the overdue reason, the organiser side (``roles.can_organise``) for a re-plan and
+    for answering a proposed date, the owner of an open item they may not re-plan for a
+    proposal when none waits, the owner of an unsigned item of approved minutes for the
+    signature. Expects the item's proposals loaded (``action_get_visible``)."""
     from accord.actions import services
 
     track = services.can_track(person, action)
     organise = roles.can_organise(person, action.meeting)
     is_open = action.status in OPEN
+    pending = action_pending_proposal(action)
     statuses: tuple[str, ...] = ()
     if track and action.meeting.status != Meeting.Status.CANCELLED:
         statuses = tuple(
@@ -201,12 +217,46 @@ def action_permissions(
         and person.pk in (action.owner_id, action.department.head_id)
         and services.is_overdue(action, today=today),
         replan=organise and is_open,
+        propose=person.is_active
+        and person.pk == action.owner_id
+        and is_open
+        and not organise
+        and pending is None,
+        answer=organise and is_open and pending is not None,
         sign=person.is_active
         and person.pk == action.owner_id
         and action.meeting.status in Meeting.APPROVED_STATUSES
         and action.status != Status.CANCELLED  # as actions_unsigned: nothing left to confirm
         and action_signature(action) is None,
         statuses=statuses,
+    )
+
+
+def action_pending_proposal(action: ActionItem) -> DueDateProposal | None:
+    """The owner's proposed due date waiting for an answer, if any (from the proposals
+    loaded with the item)."""
+    return next(
+        (p for p in action.due_proposals.all() if p.status == DueDateProposal.Status.PENDING),
+        None,
+    )
+
+
+def due_proposals_awaiting(*, person: Person) -> QuerySet[DueDateProposal]:
+    """The proposed due dates waiting for ``person``'s answer, oldest first: pending, on
+    open items of meetings the person organises or hosts (who is told of a proposal) and
+    may see. PMO and administrators answer others on the item's page, not from a list of
+    every proposal in the organisation."""
+    if not person.is_authenticated or not person.is_active:
+        return DueDateProposal.objects.none()
+    return (
+        DueDateProposal.objects.filter(
+            Q(action__meeting__organiser=person) | Q(action__meeting__host=person),
+            status=DueDateProposal.Status.PENDING,
+            action__status__in=OPEN,
+        )
+        .filter(Exists(meeting_visible_one(person).filter(pk=OuterRef("action__meeting_id"))))
+        .select_related("action__meeting", "proposed_by__department")
+        .order_by("created_at", "id")
     )
 
 
@@ -380,7 +430,11 @@ def action_export_rows(*, items: QuerySet[ActionItem], today: dt.date | None = N
     for item in items.select_related(*EXPORT_RELATIONS):
         reason = item.get_overdue_reason_display() if item.overdue_reason else ""
         if item.overdue_reason_text:
-            reason = f"{reason}: {item.overdue_reason_text}" if reason else item.overdue_reason_text
+            reason = (
+                _("%(reason)s: %(text)s") % {"reason": reason, "text": item.overdue_reason_text}
+                if reason
+                else item.overdue_reason_text
+            )
         rows.append(
             ActionRow(
                 task=item.task,
@@ -393,6 +447,7 @@ def action_export_rows(*, items: QuerySet[ActionItem], today: dt.date | None = N
                 meeting=item.meeting.title,
                 topic=item.topic.title if item.topic is not None else "",
                 overdue_reason=reason,
+                meeting_date=timezone.localtime(item.meeting.starts_at).date(),
             )
         )
     return rows

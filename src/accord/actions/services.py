@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accord.actions.deadlines import parse_due_date, require_not_before
-from accord.actions.models import ActionItem, ActionUpdate, OverdueReason
+from accord.actions.models import ActionItem, ActionUpdate, DueDateProposal, OverdueReason
 from accord.core import clock, limits
 from accord.core.errors import AppError, PermissionDenied
-from accord.core.services import audit_record
+from accord.core.services import audit_record, model_update
 from accord.meetings import roles
 from accord.meetings.models import AgendaTopic, Meeting
 from accord.meetings.services import RECORDING, meeting_lock, require, require_status
@@ -161,11 +161,6 @@ def action_update(
         changed["owner"] = owner
         if department is None and owner.department_id is not None:
             changed["department"] = owner.department
-        if owner.pk != action.owner_id:
-            # A new owner confirms for themselves.
-            from accord.minutes.models import Signature
-
-            Signature.objects.filter(action=action).delete()
     if department is not None:
         changed["department"] = department
     if due is not None:
@@ -173,17 +168,30 @@ def action_update(
         changed["due_date"], changed["due_text"] = _resolve_due(due, reference=day, not_before=day)
     if resources is not None:
         changed["resources"] = resources.strip()
-    moved = any(
-        name in changed and changed[name] != getattr(action, name) for name in ("due_date", "owner")
-    )
-    for name, value in changed.items():
-        setattr(action, name, value)
     if "due_date" in changed and action.replan_count == 0:
         # A correction while the minutes are written changes what was agreed.
-        action.committed_due_date = action.due_date
-    action.save()
-    audit_record(actor=actor, verb="action.updated", subject=action, meeting=meeting, data=changed)
-    if moved:
+        changed["committed_due_date"] = changed["due_date"]
+    new_owner = "owner" in changed and changed["owner"].pk != action.owner_id
+    changed = model_update(instance=action, data=changed)
+    if not changed:
+        return action
+    if new_owner:
+        # A new owner confirms for themselves.
+        from accord.minutes.models import Signature
+
+        Signature.objects.filter(action=action).delete()
+    if new_owner:
+        _settle_waiting_proposals(actor=actor, action=action, why="owner_changed")
+    elif "due_date" in changed:
+        _settle_waiting_proposals(actor=actor, action=action, why="due_changed")
+    audit_record(
+        actor=actor,
+        verb="action.updated",
+        subject=action,
+        meeting=meeting,
+        data={name: value for name, value in changed.items() if name != "committed_due_date"},
+    )
+    if "due_date" in changed or "owner" in changed:
         planner.action_due_changed(action)
     return action
 
@@ -235,6 +243,27 @@ def can_track(person: Person, action: ActionItem) -> bool:
 def _lock_action(action: ActionItem) -> ActionItem:
     action.refresh_from_db(from_queryset=ActionItem.objects.select_for_update())
     return action
+
+
+def _settle_waiting_proposals(*, actor: Person, action: ActionItem, why: str) -> None:
+    """A date the owner proposed no longer answers the item once the organiser re-plans it,
+    it gets another owner, or it is done or cancelled: the waiting proposal is marked
+    withdrawn (the item moved on without it, so nobody can accept it later), with an audit
+    row saying why (``replanned``, ``owner_changed``, ``due_changed``, ``done``,
+    ``cancelled``)."""
+    waiting = list(action.due_proposals.filter(status=DueDateProposal.Status.PENDING))
+    now = clock.now()
+    for proposal in waiting:
+        proposal.status = DueDateProposal.Status.WITHDRAWN
+        proposal.decided_at = now
+        proposal.save(update_fields=["status", "decided_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            verb="action.due_proposal_superseded",
+            subject=action,
+            meeting=action.meeting,
+            data={"proposal": proposal, "why": why},
+        )
 
 
 STATUS_TRANSITIONS = {
@@ -289,8 +318,12 @@ def action_set_status(
         meeting=action.meeting,
         data={"from": old, "to": status},
     )
+    if status in (Status.DONE, Status.CANCELLED):
+        _settle_waiting_proposals(actor=actor, action=action, why=status)
     if status == Status.DONE:
         planner.action_completed(action)
+    if status in (Status.DONE, Status.CANCELLED):
+        planner.action_closed(action)
     return action
 
 
@@ -382,9 +415,16 @@ def action_report_overdue_reason(
 
 @transaction.atomic
 def action_replan(
-    *, actor: Person, action: ActionItem, due: str | dt.date, reason: str
+    *,
+    actor: Person,
+    action: ActionItem,
+    due: str | dt.date,
+    reason: str,
+    proposed_by: Person | None = None,
 ) -> ActionUpdate:
-    """The organiser adjusts the plan (S-TRACK-3): a new due date, the reason, history kept."""
+    """The organiser adjusts the plan (S-TRACK-3): a new due date, the reason, history kept.
+    ``proposed_by``: the owner whose proposal this accepts (``due_proposal_accept``); the
+    notice says so."""
     _lock_action(action)
     require(can_steer(actor, action), _("Only the organiser may re-plan an item."))
     if action.status not in ActionItem.OPEN_STATUSES:
@@ -428,9 +468,15 @@ def action_replan(
         verb="action.replanned",
         subject=action,
         meeting=action.meeting,
-        data={"from": old_due, "to": new_due, "reason": reason},
+        data={"from": old_due, "to": new_due, "reason": reason}
+        | ({"proposed_by": proposed_by} if proposed_by is not None else {}),
     )
-    planner.action_replanned(action, old_due=old_due, reason=reason)
+    if proposed_by is None:
+        # Accepting a proposal re-plans through here and settles that proposal itself.
+        _settle_waiting_proposals(actor=actor, action=action, why="replanned")
+    planner.action_replanned(
+        action, old_due=old_due, reason=reason, proposed_by=proposed_by, actor=actor
+    )
     return update
 
 
@@ -464,6 +510,176 @@ def action_escalate(*, actor: Person, action: ActionItem, note: str) -> ActionUp
     return update
 
 
+# -- the owner proposes a new due date; whoever may re-plan answers (S-TRACK-3) ------------
+
+
+def _lock_proposal(proposal: DueDateProposal) -> DueDateProposal:
+    proposal.refresh_from_db(from_queryset=DueDateProposal.objects.select_for_update())
+    return proposal
+
+
+def _require_pending(proposal: DueDateProposal) -> None:
+    if proposal.status != DueDateProposal.Status.PENDING:
+        raise AppError(
+            _("This proposal was already answered (%(status)s).")
+            % {"status": proposal.get_status_display()},
+            field="status",
+            code="illegal_state",
+        )
+
+
+@transaction.atomic
+def due_proposal_create(
+    *, actor: Person, action: ActionItem, due: str | dt.date, reason: str
+) -> DueDateProposal:
+    """The owner of an open item proposes a new due date and says why (S-TRACK-3: the
+    organiser finds the cause with the owner, then adjusts the plan). The date is read as a
+    re-plan reads it: from today, not before today, within the accepted range. One proposal
+    waits at a time; whoever organises the item's meeting is told."""
+    _lock_action(action)
+    if not actor.is_active or actor.pk != action.owner_id:
+        raise PermissionDenied(_("Only the owner may propose a new due date."))
+    if action.status not in ActionItem.OPEN_STATUSES:
+        raise AppError(
+            _("Only an open item can get a new due date."), field="status", code="illegal_state"
+        )
+    waiting = action.due_proposals.filter(status=DueDateProposal.Status.PENDING).first()
+    if waiting is not None:
+        raise AppError(
+            _(
+                "Your proposal of %(date)s is still waiting for an answer; withdraw it to "
+                "propose another date."
+            )
+            % {"date": waiting.due_date.isoformat()},
+            code="duplicate",
+        )
+    reason = limits.require_text(
+        (reason or "").strip(),
+        field="reason",
+        max_length=limits.limit(DueDateProposal, "reason"),
+    )
+    if not reason:
+        raise AppError(_("Say why the item needs a new date."), field="reason", code="required")
+    today = clock.today()
+    new_due, _said = _resolve_due(due, reference=today, not_before=today, earliest="today")
+    if new_due == action.due_date:
+        raise AppError(
+            _("The item is already due on %(date)s.") % {"date": new_due.isoformat()},
+            field="due_date",
+            code="unchanged",
+        )
+    proposal = DueDateProposal.objects.create(
+        action=action,
+        proposed_by=actor,
+        old_due_date=action.due_date,
+        due_date=new_due,
+        reason=reason,
+    )
+    audit_record(
+        actor=actor,
+        verb="action.due_proposed",
+        subject=action,
+        meeting=action.meeting,
+        data={"proposal": proposal, "from": action.due_date, "to": new_due, "reason": reason},
+    )
+    planner.due_proposed(proposal)
+    return proposal
+
+
+@transaction.atomic
+def due_proposal_accept(*, actor: Person, proposal: DueDateProposal) -> ActionUpdate:
+    """Accept the owner's date: a re-plan (``action_replan``, with the owner's reason), so
+    the item's history, the review and the analytics count it as a move; the owner, their
+    head and the organiser are told it was the owner's proposal."""
+    _lock_proposal(proposal)
+    action = _lock_action(proposal.action)
+    require(can_steer(actor, action), _("Only the organiser may answer a proposed date."))
+    _require_pending(proposal)
+    if proposal.old_due_date != action.due_date:
+        raise AppError(
+            _(
+                "This proposal moved the date from %(proposed_from)s, but the item is now due "
+                "on %(due)s. Decline it, or ask the owner to propose again."
+            )
+            % {
+                "proposed_from": proposal.old_due_date.isoformat(),
+                "due": action.due_date.isoformat(),
+            },
+            field="due_date",
+            code="stale",
+        )
+    update = action_replan(
+        actor=actor,
+        action=action,
+        due=proposal.due_date,
+        reason=proposal.reason,
+        proposed_by=proposal.proposed_by,
+    )
+    proposal.status = DueDateProposal.Status.ACCEPTED
+    proposal.decided_by, proposal.decided_at = actor, clock.now()
+    proposal.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="action.due_proposal_accepted",
+        subject=action,
+        meeting=action.meeting,
+        data={"proposal": proposal, "to": proposal.due_date},
+    )
+    return update
+
+
+@transaction.atomic
+def due_proposal_decline(
+    *, actor: Person, proposal: DueDateProposal, answer: str
+) -> DueDateProposal:
+    """Decline the owner's date and say why; the item keeps its due date, the owner is told."""
+    _lock_proposal(proposal)
+    action = proposal.action
+    require(can_steer(actor, action), _("Only the organiser may answer a proposed date."))
+    _require_pending(proposal)
+    answer = limits.require_text(
+        (answer or "").strip(), field="answer", max_length=limits.limit(DueDateProposal, "answer")
+    )
+    if not answer:
+        raise AppError(
+            _("Say why the date is declined, so the owner knows what to do."),
+            field="answer",
+            code="required",
+        )
+    proposal.status = DueDateProposal.Status.DECLINED
+    proposal.decided_by, proposal.decided_at, proposal.answer = actor, clock.now(), answer
+    proposal.save(update_fields=["status", "decided_by", "decided_at", "answer", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="action.due_proposal_declined",
+        subject=action,
+        meeting=action.meeting,
+        data={"proposal": proposal, "answer": answer},
+    )
+    planner.due_proposal_declined(proposal)
+    return proposal
+
+
+@transaction.atomic
+def due_proposal_withdraw(*, actor: Person, proposal: DueDateProposal) -> DueDateProposal:
+    """The owner takes back a proposal nobody has answered yet (to propose another date)."""
+    _lock_proposal(proposal)
+    if actor.pk != proposal.proposed_by_id:
+        raise PermissionDenied(_("Only the owner who proposed the date may withdraw it."))
+    _require_pending(proposal)
+    proposal.status = DueDateProposal.Status.WITHDRAWN
+    proposal.decided_at = clock.now()
+    proposal.save(update_fields=["status", "decided_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="action.due_proposal_withdrawn",
+        subject=proposal.action,
+        meeting=proposal.action.meeting,
+        data={"proposal": proposal},
+    )
+    return proposal
+
+
 @transaction.atomic
 def action_sign(*, actor: Person, action: ActionItem):
     """The owner confirms the item (签字确认, S-POST-3) once the host approved the minutes."""
@@ -493,4 +709,5 @@ def action_sign(*, actor: Person, action: ActionItem):
         meeting=meeting,
         data={"version": version},
     )
+    planner.action_signed(action)
     return signature

@@ -11,6 +11,22 @@ urlpatterns = [
     path("<int:pk>/overdue-reason/", views.report_overdue_reason, name="report_overdue_reason"),
     path("<int:pk>/replan/", views.replan, name="replan"),
     path("<int:pk>/replan/preview/", views.replan_preview, name="replan_preview"),
+    path("<int:pk>/propose-date/", views.propose_due, name="propose_due"),
+    path(
+        "<int:pk>/propose-date/<int:proposal_pk>/accept/",
+        views.proposal_accept,
+        name="proposal_accept",
+    ),
+    path(
+        "<int:pk>/propose-date/<int:proposal_pk>/decline/",
+        views.proposal_decline,
+        name="proposal_decline",
+    ),
+    path(
+        "<int:pk>/propose-date/<int:proposal_pk>/withdraw/",
+        views.proposal_withdraw,
+        name="proposal_withdraw",
+    ),
     path("<int:pk>/sign/", views.sign, name="sign"),
     path("boards/", views.boards, name="boards"),
     path("boards/department/<int:pk>/", views.department_board, name="department_board"),

@@ -24,17 +24,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accord.actions import selectors, services
 from accord.actions.export_jobs import action_plan_export, export_get_for, export_path
 from accord.actions.forms import (
+    AcceptProposalForm,
+    DeclineProposalForm,
     DepartmentBoardFilterForm,
     ImportForm,
     OverdueReasonForm,
     OverdueSortForm,
     ProgressForm,
+    ProposeDueForm,
     ReplanForm,
     SignForm,
     StatusForm,
+    WithdrawProposalForm,
 )
 from accord.actions.imports import actions_import
-from accord.actions.models import ActionItem, Export
+from accord.actions.models import ActionItem, DueDateProposal, Export
 from accord.core.errors import AppError
 from accord.core.paging import CappedPaginator
 from accord.meetings.models import Meeting
@@ -61,25 +65,30 @@ def _render_detail(
 ) -> HttpResponse:
     permissions = selectors.action_permissions(person=request.user, action=action)
     page_forms: dict[str, forms.Form] = {
-        "status_form": StatusForm(),
+        "status_form": StatusForm(initial={"status": ""}),
         "progress_form": ProgressForm(initial={"progress": action.progress}),
         "reason_form": OverdueReasonForm(
             initial={"reason": action.overdue_reason, "text": action.overdue_reason_text}
         ),
         "replan_form": ReplanForm(),
+        "propose_form": ProposeDueForm(),
+        "accept_form": AcceptProposalForm(),
+        "decline_form": DeclineProposalForm(),
+        "withdraw_form": WithdrawProposalForm(),
         "sign_form": SignForm(),
     }
     page_forms.update(bound)
-    page_forms["status_form"].offer(permissions.statuses)
+    page_forms["status_form"].offer(permissions.statuses, current=action.status)
     # Show the typed due phrase as a date while typing (htmx); the POST works without it.
-    page_forms["replan_form"].fields["due_date"].widget.attrs.update(
-        {
-            "hx-get": reverse("actions:replan_preview", args=[action.pk]),
-            "hx-trigger": "input changed delay:400ms",
-            "hx-target": "#due-preview",
-            "autocomplete": "off",
-        }
-    )
+    for name, target in (("replan_form", "due-preview"), ("propose_form", "propose-preview")):
+        page_forms[name].fields["due_date"].widget.attrs.update(
+            {
+                "hx-get": reverse("actions:replan_preview", args=[action.pk]),
+                "hx-trigger": "input changed delay:400ms",
+                "hx-target": f"#{target}",
+                "autocomplete": "off",
+            }
+        )
     context = {
         "nav": "boards",
         "action": action,
@@ -87,6 +96,8 @@ def _render_detail(
         "signature": selectors.action_signature(action),
         "history": selectors.action_history(action=action),
         "due_history": selectors.action_due_history(action=action),
+        "proposals": list(action.due_proposals.all()),
+        "pending": selectors.action_pending_proposal(action),
         "overdue": services.is_overdue(action),
         **page_forms,
     }
@@ -196,6 +207,85 @@ def replan(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         success=_("The item is re-planned."),
         anchor="#due-history",
+    )
+
+
+@login_required
+@require_POST
+def propose_due(request: HttpRequest, pk: int) -> HttpResponse:
+    """S-TRACK-3: the owner proposes a new due date with the reason."""
+    return _handle_post(
+        request,
+        pk,
+        form_class=ProposeDueForm,
+        form_key="propose_form",
+        call=lambda action, data: services.due_proposal_create(
+            actor=request.user, action=action, due=data["due_date"], reason=data["reason"]
+        ),
+        success=_("Your proposed date is sent; the organiser accepts or declines it."),
+        anchor="#proposals",
+    )
+
+
+def _proposal(action: ActionItem, proposal_pk: int) -> DueDateProposal:
+    """One of the item's proposals (loaded with it), or 404."""
+    found = next((p for p in action.due_proposals.all() if p.pk == proposal_pk), None)
+    if found is None:
+        raise Http404
+    return found
+
+
+@login_required
+@require_POST
+def proposal_accept(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    """Accept the owner's date: the item is re-planned with the owner's reason."""
+    _proposal(_visible_action(request, pk), proposal_pk)  # 404 before the form is read
+    return _handle_post(
+        request,
+        pk,
+        form_class=AcceptProposalForm,
+        form_key="accept_form",
+        call=lambda action, data: services.due_proposal_accept(
+            actor=request.user, proposal=_proposal(action, proposal_pk)
+        ),
+        success=_("The proposed date is accepted; the item is re-planned."),
+        anchor="#due-history",
+    )
+
+
+@login_required
+@require_POST
+def proposal_decline(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    """Decline the owner's date with a reason; the item keeps its due date."""
+    _proposal(_visible_action(request, pk), proposal_pk)  # 404 before the form is read
+    return _handle_post(
+        request,
+        pk,
+        form_class=DeclineProposalForm,
+        form_key="decline_form",
+        call=lambda action, data: services.due_proposal_decline(
+            actor=request.user, proposal=_proposal(action, proposal_pk), answer=data["answer"]
+        ),
+        success=_("The proposed date is declined; the owner is told why."),
+        anchor="#proposals",
+    )
+
+
+@login_required
+@require_POST
+def proposal_withdraw(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    """The owner takes back a proposal that has no answer yet."""
+    _proposal(_visible_action(request, pk), proposal_pk)  # 404 before the form is read
+    return _handle_post(
+        request,
+        pk,
+        form_class=WithdrawProposalForm,
+        form_key="withdraw_form",
+        call=lambda action, data: services.due_proposal_withdraw(
+            actor=request.user, proposal=_proposal(action, proposal_pk)
+        ),
+        success=_("Your proposal is withdrawn."),
+        anchor="#proposals",
     )
 
 

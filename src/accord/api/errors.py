@@ -20,7 +20,9 @@ CONFLICTS = {
     "already_signed",
     "minutes_frozen",
     "finished",
+    "off_schedule",
     "incomplete",
+    "stale",
 }
 
 

@@ -21,6 +21,35 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def model_update(*, instance: models.Model, data: dict[str, Any]) -> dict[str, Any]:
+    """The one partial update: set the fields of ``data`` whose value differs from what
+    ``instance`` holds, save only those (and ``updated_at``), and return them.
+
+    An update that changes nothing returns ``{}`` and saves nothing; the service then
+    writes no audit row, no notice and no outbox row (an identical PATCH, a form saved as
+    it was shown, an autosave of unchanged text). A relation is compared by its key, so
+    nothing is read to compare it."""
+    changed: dict[str, Any] = {}
+    for name, value in data.items():
+        field = instance._meta.get_field(name)
+        if field.many_to_one or field.one_to_one:
+            before = getattr(instance, field.attname)
+            after = value.pk if isinstance(value, models.Model) else value
+        else:
+            before, after = getattr(instance, name), value
+        if before != after:
+            changed[name] = value
+    if not changed:
+        return {}
+    for name, value in changed.items():
+        setattr(instance, name, value)
+    fields = list(changed)
+    if any(field.name == "updated_at" for field in instance._meta.concrete_fields):
+        fields.append("updated_at")
+    instance.save(update_fields=fields)
+    return changed
+
+
 def audit_record(
     *,
     actor: models.Model | None,
@@ -29,7 +58,8 @@ def audit_record(
     meeting: models.Model | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Write one audit row; called by every service inside its transaction."""
+    """Write one audit row; called by every service inside its transaction. An update
+    records only what changed, and nothing when nothing did (``model_update``)."""
     return AuditEvent.objects.create(
         actor=actor,
         verb=verb,

@@ -1,7 +1,8 @@
 """The minutes as a Word document (S-TPL-1..3), and the minutes poured into a company's own
 DOCX template.
 
-``minutes_docx`` writes the built-in layout: the title; the basic information table; each
+``minutes_docx`` writes the built-in layout on A4 paper (python-docx's blank document is US
+Letter), with Word's Chinese default margins: the title; the basic information table; each
 topic with each department's position and evidence, the notes and the outcome; the
 consensus list; the action plan table; objections and how they were resolved; the
 signature table. Tables are real Word tables whose header row repeats on every page; the
@@ -13,12 +14,15 @@ Chinese.
 format) with docxtpl. Its placeholders are Jinja expressions; a name Accord does not know is
 an error (``StrictUndefined``), so a typo is caught when the template is uploaded rather
 than printed as nothing. It is filled in a sandbox, in a child process with a time and a
-memory budget (``accord.exports.docx_sandbox``). The placeholders:
+memory budget (``accord.exports.docx_sandbox``). A company template keeps its own page size,
+orientation and margins: it is the organisation's official format, so Accord fills it and
+changes nothing of its layout (A4 is only the built-in layout's choice). The placeholders:
 
 ``{{ title }}``
-    the meeting name. Also ``{{ goal }}``, ``{{ time }}`` (``2026-09-09 14:00–15:25``),
-    ``{{ place }}`` (room and online meeting), ``{{ location }}``,
-    ``{{ online_meeting_number }}``, ``{{ online_link }}``, ``{{ host }}`` and
+    the meeting name. Also ``{{ goal }}``, ``{{ time }}`` (when it was held, then the plan
+    when it differs: ``2026-09-09 14:00–15:25 (planned 14:00–15:30)``), ``{{ place }}``
+    (room and online meeting), ``{{ location }}``, ``{{ online_meeting_number }}``,
+    ``{{ online_link }}``, ``{{ host }}`` and
     ``{{ recorder }}`` (``王经理（经理）``), ``{{ departments_present }}``
     (``市场部：经理、专员；研发部：主管``), ``{{ copied_departments }}`` (``、``-separated),
     ``{{ summary }}`` (the approved summary, empty while written), ``{{ language }}``.
@@ -26,13 +30,20 @@ memory budget (``accord.exports.docx_sandbox``). The placeholders:
     ``d.department``, ``d.people`` (``经理、专员``).
 ``{% for t in topics %}``
     ``t.number``, ``t.title``, ``t.lead_department``, ``t.notes``, ``t.outcome`` (kind and
-    conclusion as one line), ``t.outcome_kind``, ``t.outcome_text``, and
+    conclusion as one line), ``t.outcome_kind``, ``t.outcome_text``, ``t.next_meeting_on``
+    (``2026-09-16`` for a topic discussed again at the next meeting, else empty),
+    ``t.planned_minutes``, ``t.actual_minutes`` (empty when not recorded), ``t.time``
+    (``planned 30 min · actual 35 min``), and
     ``{% for p in t.positions %}`` with ``p.department``, ``p.statement``, ``p.evidence``.
 ``{% for c in consensus %}``
     ``c.number``, ``c.topic``, ``c.text``.
 ``{%tr for a in actions %}`` (one table row per item)
     ``a.number``, ``a.task``, ``a.owner``, ``a.department``, ``a.due_date``
-    (``2026-09-15``), ``a.resources``, ``a.status`` (translated), ``a.topic``.
+    (``2026-09-15``, as the minutes committed to), ``a.replanned_to`` (the date it was
+    re-planned to since, else empty), ``a.resources``, ``a.status`` (translated; today's, see
+    ``{{ statuses_as_of }}``), ``a.topic``.
+``{{ statuses_as_of }}``
+    ``Statuses as of 2026-09-10 14:00`` (translated): when the statuses were read.
 ``{%tr for o in objections %}``
     ``o.number``, ``o.text``, ``o.raised_by``, ``o.resolution``.
 ``{%tr for s in signatures %}``
@@ -48,10 +59,12 @@ from typing import Any
 
 from django.utils import translation
 from docx import Document
+from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Twips
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -65,6 +78,9 @@ __all__ = ["TemplateError", "minutes_docx", "minutes_docx_from_template", "templ
 CJK_FONT = "Microsoft YaHei"
 CJK_FALLBACK = "Noto Sans CJK SC"
 LATIN_FONT = "Calibri"
+
+# 210 × 297 mm as Word writes it, in twentieths of a point
+A4_WIDTH, A4_HEIGHT = Twips(11906), Twips(16838)
 
 STYLES = ["Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "List Number", "Header"]
 
@@ -184,6 +200,15 @@ def _cell_text(cell, value: str) -> None:
         cell.add_paragraph(line)
 
 
+def _a4(section) -> None:
+    """A4 portrait with Word's Chinese default margins (2.54 cm top and bottom, 3.17 cm left
+    and right): python-docx's blank document is US Letter, which Chinese offices do not use."""
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = A4_WIDTH, A4_HEIGHT
+    section.top_margin = section.bottom_margin = Twips(1440)
+    section.left_margin = section.right_margin = Twips(1800)
+
+
 # -- the built-in layout ---------------------------------------------------------------------
 
 
@@ -203,6 +228,7 @@ def _build(record: dict[str, Any]) -> bytes:
     document.core_properties.language = translation.get_language()
 
     section = document.sections[0]
+    _a4(section)
     header = section.header.paragraphs[0]
     header.text = f"{meeting['title']} · {labels['document']}"
     header.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -230,12 +256,13 @@ def _build(record: dict[str, Any]) -> bytes:
         document.add_heading(f"{labels['topic']} {number}：{topic['title']}", level=2)
         if topic.get("lead_department"):
             document.add_paragraph(f"{labels['lead']}：{topic['lead_department']}")
+        document.add_paragraph(text.labelled(labels["time"], text.topic_time(topic)))
         if topic.get("positions"):
             _table(
                 document,
                 [labels["department"], labels["position"], labels["evidence"]],
                 [
-                    [p["department"], p["statement"], p.get("evidence", "")]
+                    [p["department"], text.blank(p["statement"]), text.blank(p.get("evidence"))]
                     for p in topic["positions"]
                 ],
             )
@@ -259,6 +286,8 @@ def _build(record: dict[str, Any]) -> bytes:
         document.add_paragraph(labels["none"])
 
     document.add_heading(labels["actions"], level=1)
+    if record.get("actions") and (as_of := text.statuses_as_of(record)):
+        document.add_paragraph(as_of).runs[0].italic = True
     _table(
         document,
         [
@@ -276,9 +305,9 @@ def _build(record: dict[str, Any]) -> bytes:
                 item["task"],
                 item["owner"],
                 item["department"],
-                item["due_date"],
-                item.get("resources", ""),
-                text.status(item["status"]),
+                text.due_date(item),
+                text.blank(item.get("resources")),
+                text.action_status(item),
             ]
             for number, item in enumerate(record.get("actions", []), start=1)
         ],
@@ -289,7 +318,10 @@ def _build(record: dict[str, Any]) -> bytes:
         _table(
             document,
             [labels["objection"], labels["raised_by"], labels["resolution"]],
-            [[o["text"], o["raised_by"], o.get("resolution", "")] for o in record["objections"]],
+            [
+                [o["text"], o["raised_by"], text.blank(o.get("resolution"))]
+                for o in record["objections"]
+            ],
         )
     else:
         document.add_paragraph(labels["none"])
@@ -334,6 +366,7 @@ def template_context(record: dict[str, Any], *, language: str) -> dict[str, Any]
             ],
             "copied_departments": "、".join(meeting.get("copied_departments", [])),
             "summary": record.get("summary", ""),
+            "statuses_as_of": text.statuses_as_of(record),
             "topics": [
                 {
                     "number": number,
@@ -345,6 +378,10 @@ def template_context(record: dict[str, Any], *, language: str) -> dict[str, Any]
                     if topic.get("outcome")
                     else "",
                     "outcome_text": (topic.get("outcome") or {}).get("text", ""),
+                    "next_meeting_on": (topic.get("outcome") or {}).get("next_meeting_on") or "",
+                    "planned_minutes": topic.get("planned_minutes", ""),
+                    "actual_minutes": topic.get("actual_minutes") or "",
+                    "time": text.topic_time(topic),
                     "positions": [
                         {
                             "department": p["department"],
@@ -367,8 +404,9 @@ def template_context(record: dict[str, Any], *, language: str) -> dict[str, Any]
                     "owner": a["owner"],
                     "department": a["department"],
                     "due_date": a["due_date"],
+                    "replanned_to": a.get("replanned_to", ""),
                     "resources": a.get("resources", ""),
-                    "status": text.status(a["status"]),
+                    "status": text.action_status(a),
                     "topic": a.get("topic", ""),
                 }
                 for number, a in enumerate(record.get("actions", []), start=1)

@@ -3,6 +3,11 @@
 The same sections and words as the Word document (``accord.exports.minutes_text``). Pure:
 the record in, text out.
 
+No table has an empty row or cell: a basic-information row without a value is left out
+(``minutes_text.basic_rows``), an empty cell says ``—``, and a section with nothing to list
+(no action items, no signatures) says "None recorded." rather than a header without rows.
+The action plan says as of when its statuses are (``minutes_text.statuses_as_of``).
+
 Everything the record says — titles, names, notes, positions, tasks, objections, and the
 labels too, which are text like any other — goes through ``escape`` (in a table, ``cell``,
 the same rule), so the only Markdown in the file is Accord's own: its headings, its tables,
@@ -96,11 +101,12 @@ def _lines(record: dict[str, Any]) -> list[str]:
         lines += [f"### {said['topic']} {number}：{escape(topic['title'])}", ""]
         if topic.get("lead_department"):
             lines += [f"{said['lead']}：{escape(topic['lead_department'])}", ""]
+        lines += [text.labelled(said["time"], escape(text.topic_time(topic))), ""]
         if topic.get("positions"):
             lines += _table(
                 [labels["department"], labels["position"], labels["evidence"]],
                 [
-                    [p["department"], p["statement"], p.get("evidence", "")]
+                    [p["department"], text.blank(p["statement"]), text.blank(p.get("evidence"))]
                     for p in topic["positions"]
                 ],
             )
@@ -122,45 +128,56 @@ def _lines(record: dict[str, Any]) -> list[str]:
         lines += [said["none"], ""]
 
     lines += [f"## {said['actions']}", ""]
-    lines += _table(
-        [
-            labels["number"],
-            labels["task"],
-            labels["owner"],
-            labels["department"],
-            labels["due_date"],
-            labels["resources"],
-            labels["status"],
-        ],
-        [
+    if record.get("actions"):
+        if as_of := text.statuses_as_of(record):
+            lines += [f"*{escape(as_of)}*", ""]
+        lines += _table(
             [
-                number,
-                item["task"],
-                item["owner"],
-                item["department"],
-                item["due_date"],
-                item.get("resources", ""),
-                text.status(item["status"]),
-            ]
-            for number, item in enumerate(record.get("actions", []), start=1)
-        ],
-    )
+                labels["number"],
+                labels["task"],
+                labels["owner"],
+                labels["department"],
+                labels["due_date"],
+                labels["resources"],
+                labels["status"],
+            ],
+            [
+                [
+                    number,
+                    item["task"],
+                    item["owner"],
+                    item["department"],
+                    text.due_date(item),
+                    text.blank(item.get("resources")),
+                    text.action_status(item),
+                ]
+                for number, item in enumerate(record["actions"], start=1)
+            ],
+        )
+    else:
+        lines += [said["none"], ""]
 
     lines += [f"## {said['objections']}", ""]
     if record.get("objections"):
         lines += _table(
             [labels["objection"], labels["raised_by"], labels["resolution"]],
-            [[o["text"], o["raised_by"], o.get("resolution", "")] for o in record["objections"]],
+            [
+                [o["text"], o["raised_by"], text.blank(o.get("resolution"))]
+                for o in record["objections"]
+            ],
         )
     else:
         lines += [said["none"], ""]
 
     lines += [f"## {said['signatures']}", ""]
-    lines += _table(
-        [labels["owner"], labels["task"], labels["signed_at"]],
-        [
-            [s["owner"], s["task"], text.signed_at(s.get("signed_at"))]
-            for s in record.get("signatures", [])
-        ],
-    )
+    if record.get("signatures"):
+        lines += _table(
+            [labels["owner"], labels["task"], labels["signed_at"]],
+            [
+                [s["owner"], s["task"], text.signed_at(s.get("signed_at"))]
+                for s in record["signatures"]
+            ],
+        )
+    else:
+        lines += [said["none"], ""]
     return lines

@@ -8,6 +8,7 @@ strings out; call inside ``translation.override``."""
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accord.actions.models import ActionItem
@@ -65,16 +66,42 @@ def _parse(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
+def _span(start: dt.datetime, end: dt.datetime, *, with_date: bool = True) -> str:
+    head = f"{start:%Y-%m-%d %H:%M}" if with_date else f"{start:%H:%M}"
+    if start.date() == end.date():
+        return f"{head}–{end:%H:%M}"
+    return f"{head}–{end:%Y-%m-%d %H:%M}"
+
+
 def meeting_time(meeting: dict[str, Any]) -> str:
-    """``2026-09-09 14:00–15:25``: when it actually ran, else when it was planned."""
+    """When the meeting took place, as the minutes page and every document say it:
+    ``2026-09-09 14:00–15:25`` (when it actually ran, else when it is planned), then the
+    plan when it differs: ``(planned 14:00–15:30)``, with the date when the meeting was held
+    on another day (``(planned 2026-09-15 14:00–15:30)``, see ``meeting_start``)."""
     start = _parse(meeting.get("started_at")) or _parse(meeting["starts_at"])
     end = _parse(meeting.get("ended_at")) if meeting.get("started_at") else None
     end = end or _parse(meeting["ends_at"])
     if start is None or end is None:
         return ""
-    if start.date() == end.date():
-        return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
-    return f"{start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M}"
+    shown = _span(start, end)
+    planned = meeting.get("planned") or {}
+    plan_start = _parse(planned.get("starts_at")) or _parse(meeting["starts_at"])
+    plan_end = _parse(planned.get("ends_at")) or _parse(meeting["ends_at"])
+    if _span(plan_start, plan_end) != shown:
+        plan = _span(plan_start, plan_end, with_date=plan_start.date() != start.date())
+        shown += " " + _("(planned %(time)s)") % {"time": plan}
+    return shown
+
+
+def topic_time(topic: dict[str, Any]) -> str:
+    """``planned 30 min · actual 35 min`` (S-PREP-5), for every topic: ``actual not
+    recorded`` when nobody timed it."""
+    planned = _("planned %(planned)s min") % {"planned": topic["planned_minutes"]}
+    if topic.get("actual_minutes"):
+        actual = _("actual %(actual)s min") % {"actual": topic["actual_minutes"]}
+    else:
+        actual = _("actual not recorded")
+    return f"{planned} · {actual}"
 
 
 def online(meeting: dict[str, Any]) -> str:
@@ -104,18 +131,37 @@ def departments_present(meeting: dict[str, Any]) -> list[str]:
     ]
 
 
+NOTHING = "—"
+
+
+def blank(value: Any) -> str:
+    """A table cell's text: ``—`` where the record holds nothing, as on the minutes page and
+    in the PDF, so that no cell of a document is left empty."""
+    text = "" if value is None else str(value)
+    return text if text.strip() else NOTHING
+
+
 def basic_rows(meeting: dict[str, Any], labels: dict[str, str]) -> list[list[str]]:
-    """The rows of the basic information table (S-TPL-1), label and value."""
+    """The rows of the basic information table (S-TPL-1), label and value.
+
+    No row is empty: the name, time, host, recorder and the people present are always there
+    (``—`` when the record holds none), and so is the place unless the meeting is only online;
+    the goal, the online meeting and the copied departments only when given, as on the
+    minutes page."""
+    place = meeting.get("location", "")
+    rows = [  # label, value, shown when empty
+        (labels["name"], meeting["title"], True),
+        (labels["goal"], meeting.get("goal", ""), False),
+        (labels["time"], meeting_time(meeting), True),
+        (labels["place"], place, not online(meeting)),
+        (labels["online"], online(meeting), False),
+        (labels["host"], person(meeting.get("host")), True),
+        (labels["recorder"], person(meeting.get("recorder")), True),
+        (labels["present"], "\n".join(departments_present(meeting)), True),
+        (labels["copied"], "、".join(meeting.get("copied_departments", [])), False),
+    ]
     return [
-        [labels["name"], meeting["title"]],
-        [labels["goal"], meeting.get("goal", "")],
-        [labels["time"], meeting_time(meeting)],
-        [labels["place"], meeting.get("location", "")],
-        [labels["online"], online(meeting)],
-        [labels["host"], person(meeting.get("host"))],
-        [labels["recorder"], person(meeting.get("recorder"))],
-        [labels["present"], "\n".join(departments_present(meeting))],
-        [labels["copied"], "、".join(meeting.get("copied_departments", []))],
+        [label, blank(value)] for label, value, always in rows if always or (value or "").strip()
     ]
 
 
@@ -126,8 +172,53 @@ def status(value: str) -> str:
         return value
 
 
+def action_status(item: dict[str, Any]) -> str:
+    """The item's status as of ``statuses_as_of``; "Removed since" for an item of the
+    approved version that was removed since (``minutes_document_record``)."""
+    if item.get("removed"):
+        return _("Removed since")
+    return status(item["status"])
+
+
+def due_date(item: dict[str, Any]) -> str:
+    """The due date the minutes committed to, and the date it was re-planned to since."""
+    if item.get("replanned_to"):
+        return _("%(date)s (re-planned to %(new)s)") % {
+            "date": item["due_date"],
+            "new": item["replanned_to"],
+        }
+    return item["due_date"]
+
+
+def statuses_as_of(record: dict[str, Any]) -> str:
+    """``Statuses as of 2026-09-10 14:00``: when the plan's statuses were read (the
+    approved facts are the version's; see ``minutes_document_record``)."""
+    moment = _parse(record.get("statuses_as_of"))
+    return as_of(moment) if moment is not None else ""
+
+
+def with_detail(kind: str, detail: Any) -> str:
+    """``Discuss again at the next meeting (2026-09-16)``: a kind with its detail, punctuated
+    as the active language has it (the Chinese catalog uses full-width brackets)."""
+    return _("%(kind)s (%(detail)s)") % {"kind": kind, "detail": detail}
+
+
+def labelled(label: str, value: Any) -> str:
+    """``Time: planned 30 min``: a label and its value, punctuated as the active language
+    has it (the Chinese catalog uses a full-width colon)."""
+    return _("%(label)s: %(value)s") % {"label": label, "value": value}
+
+
+def as_of(moment: dt.datetime) -> str:
+    """``Statuses as of 2026-09-10 14:00``, ``moment`` in the server's time zone."""
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return _("Statuses as of %(time)s") % {"time": f"{moment:%Y-%m-%d %H:%M}"}
+
+
 def outcome(value: dict[str, Any] | None) -> str:
-    """``Consensus: …`` / ``A department researches it after the meeting (R&D): …``."""
+    """``Consensus: …`` / ``A department researches it after the meeting (R&D): …`` /
+    ``Discuss again at the next meeting (2026-09-16): …``."""
     if not value:
         return ""
     try:
@@ -135,8 +226,10 @@ def outcome(value: dict[str, Any] | None) -> str:
     except ValueError:
         kind = value["kind"]
     if value.get("research_department"):
-        kind = f"{kind}（{value['research_department']}）"
-    return f"{kind}：{value['text']}" if value.get("text") else kind
+        kind = with_detail(kind, value["research_department"])
+    if value.get("next_meeting_on"):
+        kind = with_detail(kind, value["next_meeting_on"])
+    return labelled(kind, value["text"]) if value.get("text") else kind
 
 
 def signed_at(value: str | None) -> str:

@@ -2,7 +2,11 @@
 
 Chinese comes from Debian's ``fonts-noto-cjk`` (installed by the Makefile's ``system-deps``)
 through fontconfig: "Noto Sans CJK SC" is embedded as a subset, so the file reads the same on
-a machine without any CJK font. Pure: the record in, the bytes out; no database query."""
+a machine without any CJK font. Pure: the record in, the bytes out; no database query.
+
+The action plan's statuses, due dates and "re-planned to" are those of
+``minutes_document_record`` and read as the Word and Markdown documents read them
+(``accord.exports.minutes_text``), under "Statuses as of …"."""
 
 import datetime as dt
 from typing import Any
@@ -11,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accord.actions.models import ActionItem
+from accord.exports import minutes_text as text
 from accord.meetings.models import TopicOutcome
 
 TEMPLATE = "exports/minutes_pdf.html"
@@ -40,14 +44,6 @@ def _footer() -> str:
     return " counter(page) ".join(parts)
 
 
-def _time(meeting: dict[str, Any]) -> str:
-    starts = dt.datetime.fromisoformat(meeting["starts_at"])
-    ends = dt.datetime.fromisoformat(meeting["ends_at"])
-    if starts.date() == ends.date():
-        return f"{starts:%Y-%m-%d %H:%M}–{ends:%H:%M}"
-    return f"{starts:%Y-%m-%d %H:%M} – {ends:%Y-%m-%d %H:%M}"
-
-
 def _person(person: dict[str, Any] | None) -> str:
     if not person:
         return ""
@@ -66,7 +62,10 @@ def _outcome_label(outcome: dict[str, Any]) -> str:
         return _("%(department)s researches it after the meeting") % {
             "department": outcome["research_department"]
         }
-    return _label(TopicOutcome.Kind, outcome["kind"])
+    label = _label(TopicOutcome.Kind, outcome["kind"])
+    if outcome.get("next_meeting_on"):
+        return text.with_detail(label, outcome["next_meeting_on"])
+    return label
 
 
 def _signed_at(value: str | None) -> str:
@@ -82,7 +81,7 @@ def _context(record: dict[str, Any]) -> dict[str, Any]:
         "page_title": _css_string(meeting["title"]),
         "page_footer": _footer(),
         "meeting": meeting,
-        "time": _time(meeting),
+        "time": text.meeting_time(meeting),
         "host": _person(meeting.get("host")),
         "recorder": _person(meeting.get("recorder")),
         "summary": record.get("summary", ""),
@@ -90,12 +89,15 @@ def _context(record: dict[str, Any]) -> dict[str, Any]:
             {
                 **topic,
                 "outcome_label": _outcome_label(topic["outcome"]) if topic["outcome"] else "",
+                "time": text.topic_time(topic),
             }
             for topic in record["topics"]
         ],
         "consensus": record["consensus"],
+        # Today's statuses beside the version's facts (``minutes_document_record``).
+        "statuses_as_of": text.statuses_as_of(record),
         "actions": [
-            {**action, "status_label": _label(ActionItem.Status, action["status"])}
+            {**action, "status_label": text.action_status(action), "due": text.due_date(action)}
             for action in record["actions"]
         ],
         "objections": record["objections"],

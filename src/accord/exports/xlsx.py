@@ -1,9 +1,12 @@
 """The action plan as an Excel workbook (《行动计划表》): any list of action items in, bytes out.
 
 One sheet, one row per item: task, owner, department, due date, resources, status, meeting,
-topic, overdue reason. The header row is frozen and carries an auto-filter over the table;
+topic, overdue reason, and the day the meeting was held (once held at another time than
+planned, that day: ``Meeting.starts_at``). The header row is frozen and carries an auto-filter over the table;
 due dates are real Excel dates; the status cell is coloured (done green, overdue red, in
-progress blue, cancelled grey). The first five columns are the ones ``accord.actions.imports``
+progress blue, cancelled grey). The plan is the items as they stand, statuses included, and
+the sheet says as of when ("Statuses as of …", as the minutes documents do). The first five
+columns are the ones ``accord.actions.imports``
 reads back, so an exported plan can be imported into another meeting."""
 
 import datetime as dt
@@ -19,6 +22,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from accord.actions.models import ActionItem
+from accord.core import clock
+from accord.exports.minutes_text import as_of as as_of_text
 
 DATE_FORMAT = "yyyy-mm-dd"
 DECIMAL_FORMAT = "0.0#########"  # at least one decimal, more only when there are
@@ -33,6 +38,7 @@ FILLS = {
     "cancelled": "D9D9D9",  # grey
 }
 HEADER_FILL = "DDEBF7"
+MEETING_DATE_COLUMN = 10
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,7 @@ class ActionRow:
     meeting: str
     topic: str = ""
     overdue_reason: str = ""
-
+    meeting_date: dt.date | None = None  # the day the meeting was (or is to be) held
 
 
 def _as_text(sheet) -> None:
@@ -60,6 +66,7 @@ def _as_text(sheet) -> None:
         for cell in line:
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"
+
 
 def column_titles() -> list[str]:
     """The header in the active language; the first five are the import's columns."""
@@ -73,6 +80,7 @@ def column_titles() -> list[str]:
         _("Meeting"),
         _("Topic"),
         _("Overdue reason"),
+        _("Meeting date"),
     ]
 
 
@@ -90,11 +98,19 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
 
 
-def actions_xlsx(rows: Iterable[ActionRow], *, language: str) -> bytes:
-    """The workbook for ``rows`` with its header and status labels in ``language``."""
+def actions_xlsx(
+    rows: Iterable[ActionRow], *, language: str, as_of: dt.datetime | None = None
+) -> bytes:
+    """The workbook for ``rows`` with its header and status labels in ``language``.
+
+    The statuses are those of ``as_of`` (now, by default: the rows are read as the file is
+    made), and the sheet says so as every minutes document does: "Statuses as of
+    YYYY-MM-DD HH:MM" beside the header, one column right of the table (outside the columns
+    the import reads and the auto-filter), and in the printed page's header."""
     rows = list(rows)
     with translation.override(language):
         titles = column_titles()
+        statement = as_of_text(as_of or clock.now())
         book = Workbook()
         sheet = book.active
         sheet.title = _("Action plan")[:31]
@@ -111,6 +127,7 @@ def actions_xlsx(rows: Iterable[ActionRow], *, language: str) -> bytes:
                     row.meeting,
                     row.topic,
                     row.overdue_reason,
+                    row.meeting_date,
                 ]
             )
     _as_text(sheet)
@@ -125,6 +142,7 @@ def actions_xlsx(rows: Iterable[ActionRow], *, language: str) -> bytes:
         for cell in sheet[index]:
             cell.alignment = wrap
         sheet.cell(index, 4).number_format = DATE_FORMAT
+        sheet.cell(index, MEETING_DATE_COLUMN).number_format = DATE_FORMAT
         key = "overdue" if row.overdue else row.status
         if key in FILLS:
             sheet.cell(index, 6).fill = PatternFill("solid", fgColor=FILLS[key])
@@ -138,6 +156,10 @@ def actions_xlsx(rows: Iterable[ActionRow], *, language: str) -> bytes:
     last = get_column_letter(len(titles))
     sheet.auto_filter.ref = f"A1:{last}{max(1, len(rows) + 1)}"
     sheet.print_title_rows = "1:1"
+    note = sheet.cell(1, len(titles) + 2, statement)
+    note.font = Font(italic=True)
+    sheet.column_dimensions[note.column_letter].width = display_width(statement) + 2
+    sheet.oddHeader.right.text = statement.replace("&", "&&")
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -64,7 +64,7 @@ class ActionItemInline(admin.TabularInline):
 class ObjectionInline(admin.TabularInline):
     model = Objection
     extra = 0
-    autocomplete_fields = ["topic", "raised_by"]
+    autocomplete_fields = ["topic", "raised_by", "raised_by_department", "recorded_by"]
 
 
 @admin.register(Meeting)
@@ -74,7 +74,14 @@ class MeetingAdmin(admin.ModelAdmin):
     search_fields = ["title", "goal"]
     date_hierarchy = "starts_at"
     list_select_related = ["host", "recorder"]
-    readonly_fields = ["status", "started_at", "ended_at", "cancel_reason"]
+    readonly_fields = [
+        "status",
+        "started_at",
+        "ended_at",
+        "planned_starts_at",
+        "planned_duration_minutes",
+        "cancel_reason",
+    ]
     autocomplete_fields = [
         "organiser",
         "organiser_department",
@@ -174,6 +181,13 @@ class TopicOutcomeAdmin(admin.ModelAdmin):
 
 @admin.register(Objection)
 class ObjectionAdmin(admin.ModelAdmin):
-    list_display = ["text", "meeting", "raised_by", "resolved_at"]
-    list_select_related = ["meeting", "raised_by"]
-    autocomplete_fields = ["meeting", "topic", "raised_by"]
+    list_display = [
+        "text",
+        "meeting",
+        "raised_by",
+        "raised_by_department",
+        "recorded_by",
+        "resolved_at",
+    ]
+    list_select_related = ["meeting", "raised_by", "raised_by_department", "recorded_by"]
+    autocomplete_fields = ["meeting", "topic", "raised_by", "raised_by_department", "recorded_by"]

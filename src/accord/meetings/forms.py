@@ -133,7 +133,7 @@ class MeetingForm(forms.Form):
         label=_("Core goal"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("One goal, e.g. “确定Q3产品上线分工”."),
+        help_text=_("One goal, e.g. “Agree who does what for the Q3 launch”."),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices)
     title = forms.CharField(label=_("Name"), required=False, max_length=200)

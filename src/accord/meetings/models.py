@@ -116,6 +116,19 @@ class Meeting(BaseModel):
     materials_send_at = models.DateTimeField(_("materials go out at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True, editable=False)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True, editable=False)
+    # Set only when the meeting was held at another time than planned (see
+    # ``accord.meetings.services.meeting_start``): ``starts_at`` and ``duration_minutes`` then
+    # say when it really took place, these two what had been planned.
+    planned_starts_at = models.DateTimeField(
+        _("planned start"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the meeting had been planned, if it was held at another time."),
+    )
+    planned_duration_minutes = models.PositiveSmallIntegerField(
+        _("planned length (minutes)"), null=True, blank=True, editable=False
+    )
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True, editable=False)
 
     class Meta:
@@ -146,6 +159,21 @@ class Meeting(BaseModel):
     @property
     def ends_at(self) -> dt.datetime:
         return self.starts_at + dt.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def held_at_another_time(self) -> bool:
+        """Started away from its planned time (and confirmed so): ``starts_at`` moved to
+        when it was held, the plan is kept in ``planned_starts_at``."""
+        return self.planned_starts_at is not None
+
+    @property
+    def planned_start(self) -> dt.datetime:
+        return self.planned_starts_at or self.starts_at
+
+    @property
+    def planned_end(self) -> dt.datetime:
+        minutes = self.planned_duration_minutes or self.duration_minutes
+        return self.planned_start + dt.timedelta(minutes=minutes)
 
 
 class CopiedDepartment(models.Model):
@@ -394,6 +422,9 @@ class TopicOutcome(BaseModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Required for ``next_meeting`` by the service; outcomes recorded before it was asked
+    # for have none, so the database does not insist.
+    next_meeting_on = models.DateField(_("discussed again on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("topic outcome")
@@ -415,7 +446,11 @@ class TopicOutcome(BaseModel):
 
 
 class Objection(BaseModel):
-    """An objection raised during the read-back (S-MEET-5); resolved before the meeting ends."""
+    """An objection raised during the read-back (S-MEET-5); resolved before the meeting ends.
+
+    Who raised it is either a person in the meeting (``raised_by``) or a participating
+    department (``raised_by_department``), never both; who typed it is ``recorded_by`` (the
+    recorder often notes what a department said)."""
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="objections"
@@ -429,7 +464,23 @@ class Objection(BaseModel):
         related_name="objections",
     )
     raised_by = models.ForeignKey(
-        PERSON, verbose_name=_("raised by"), on_delete=models.PROTECT, related_name="+"
+        PERSON,
+        verbose_name=_("raised by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    raised_by_department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("raised by department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        PERSON, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     text = models.TextField(_("objection"), validators=[Text(SHORT_TEXT)])
     resolution = models.TextField(_("resolution"), blank=True, validators=[Text(SHORT_TEXT)])
@@ -440,6 +491,22 @@ class Objection(BaseModel):
         verbose_name_plural = _("objections")
         ordering = ["meeting", "id"]
         indexes = [models.Index(fields=["meeting", "resolved_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(raised_by__isnull=False, raised_by_department__isnull=True)
+                    | models.Q(raised_by__isnull=True, raised_by_department__isnull=False)
+                ),
+                name="objection_raised_by_one",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def raised_by_label(self) -> str:
+        """Who raised it, as the minutes name them: the person's name, or the department's."""
+        if self.raised_by_id is not None:
+            return str(self.raised_by)
+        return self.raised_by_department.name if self.raised_by_department_id else ""

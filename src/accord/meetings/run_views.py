@@ -33,14 +33,16 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accord.actions.models import ActionItem
 from accord.actions.selectors import meeting_due_preview
 from accord.actions.services import action_create, action_remove, action_update
+from accord.core import clock
 from accord.core.errors import AppError
 from accord.meetings import roles
 from accord.meetings import services as meetings
 from accord.meetings.models import AgendaTopic, Meeting, Objection, Participant, Position
 from accord.meetings.models import TopicOutcome as Outcome
-from accord.meetings.selectors import meeting_with_record
+from accord.meetings.selectors import meeting_with_record, topic_clock_start
 from accord.org.models import Department, Person
 from accord.series.review_views import review_context
+from accord.series.selectors import next_occurrence_day
 from accord.web.forms import show_refusal
 
 Status = Meeting.Status
@@ -83,7 +85,7 @@ def _due(label: str) -> forms.CharField:
         required=False,
         max_length=100,
         help_text=gettext_lazy(
-            "A real date, e.g. “9月15日前”, “2026-09-15” or “next Friday” — not “尽快”."
+            "A real date, e.g. “by Sept 15”, “2026-09-15” or “next Friday” — not “ASAP”."
         ),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
@@ -132,6 +134,12 @@ class OutcomeForm(forms.Form):
             objects=people, label_from=_person_label, label=gettext_lazy("Who leads the research")
         )
         self.fields["due_date"] = _due(gettext_lazy("Research due date"))
+        self.fields["next_meeting_on"] = forms.DateField(
+            label=gettext_lazy("Discussed again on"),
+            required=False,
+            help_text=gettext_lazy("The day of the meeting that takes it up again."),
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        )
 
 
 class ActionForm(forms.Form):
@@ -221,14 +229,79 @@ class AttendanceForm(forms.Form):
         super().__init__(*args, auto_id=f"id_attendance-{participant.pk}-%s", **kwargs)
 
 
+class SpeakerField(forms.ChoiceField):
+    """Who raised an objection: a person (``p<id>``) or a department (``d<id>``) among those
+    the view loaded; cleans to ``(person, department)``, one of them None (both when empty:
+    the service then says what is missing)."""
+
+    def __init__(
+        self, *, people: list[tuple[Person, str]], departments: list[Department], **kwargs
+    ) -> None:
+        self.people = {f"p{person.pk}": person for person, _label in people}
+        self.departments = {f"d{department.pk}": department for department in departments}
+        choices: list[Any] = [("", "—")]
+        if people:
+            choices.append((_("People"), [(f"p{person.pk}", label) for person, label in people]))
+        if departments:
+            choices.append((_("Departments"), [(f"d{d.pk}", d.name) for d in departments]))
+        super().__init__(choices=choices, required=False, **kwargs)
+
+    def clean(self, value: Any) -> tuple[Person | None, Department | None]:
+        value = super().clean(value)
+        return self.people.get(value), self.departments.get(value)
+
+
 class ObjectionForm(forms.Form):
     text = _text(gettext_lazy("Objection"), rows=2)
 
-    def __init__(self, *args, topics: list[AgendaTopic], **kwargs):
+    def __init__(
+        self,
+        *args,
+        topics: list[AgendaTopic],
+        people: list[tuple[Person, str]],
+        departments: list[Department],
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.fields["raised_by"] = SpeakerField(
+            people=people,
+            departments=departments,
+            label=gettext_lazy("Raised by"),
+            help_text=gettext_lazy("The person or the department whose objection this is."),
+        )
         self.fields["topic"] = ObjectChoiceField(
             objects=topics, label_from=_topic_label, label=gettext_lazy("Topic")
         )
+
+
+def _speakers(
+    person: Person, meeting: Meeting
+) -> tuple[list[tuple[Person, str]], list[Department], Person | None]:
+    """Whom ``person`` may credit an objection to, from the meeting as loaded (no query):
+    the recorder and the host anyone present and any participating department; a
+    participant themselves and the departments they take part for. And who is credited
+    when nobody is chosen (``objection_speaker_default``)."""
+    absent = (Mark.ABSENT, Mark.EXCUSED)
+    participants = list(meeting.participants.all())
+    mine = [p for p in participants if p.person_id == person.pk]
+    default = meetings.objection_speaker_default(
+        actor=person, meeting=meeting, takes_part=bool(mine)
+    )
+    if roles.can_record(person, meeting) or roles.can_run(person, meeting):
+        people = [
+            (p.person, f"{p.department.name} {p.person}")
+            for p in participants
+            if p.attendance not in absent
+        ]
+        seated = {p.person_id for p in participants}
+        for extra in (meeting.host, meeting.recorder):
+            if extra is not None and extra.pk not in seated:
+                seated.add(extra.pk)
+                people.append((extra, _person_label(extra)))
+        return people, _departments(meeting), default
+    people = [(p.person, f"{p.department.name} {p.person}") for p in mine[:1]]
+    departments = sorted({p.department for p in mine}, key=lambda d: d.name)
+    return people, departments, default
 
 
 class ResolveForm(forms.Form):
@@ -236,7 +309,17 @@ class ResolveForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    """A button only (start, end): its errors are the service's refusals."""
+    """A button only (end): its errors are the service's refusals."""
+
+
+class StartForm(forms.Form):
+    """Start the meeting; far from its planned time only with ``confirm_time`` ticked (see
+    ``accord.meetings.services.meeting_start``)."""
+
+    confirm_time = forms.BooleanField(
+        label=gettext_lazy("Hold the meeting now, away from its planned time"),
+        required=False,
+    )
 
 
 class DueCheckForm(forms.Form):
@@ -281,14 +364,8 @@ def _current_topic(topics: list[AgendaTopic]) -> AgendaTopic | None:
 
 
 def _timer_start(meeting: Meeting, topics: list[AgendaTopic], topic: AgendaTopic) -> dt.datetime:
-    """A topic's clock runs from when the topics before it were last closed, or from the
-    start of the meeting (S-PREP-5: the host keeps time)."""
-    closed = [
-        outcome.created_at
-        for earlier in topics
-        if earlier.order < topic.order and (outcome := _outcome(earlier)) is not None
-    ]
-    return max([meeting.started_at, *closed])
+    """The clock closing the topic records its minutes from (S-PREP-5)."""
+    return topic_clock_start(meeting=meeting, topics=topics, topic=topic)
 
 
 @dataclass
@@ -448,9 +525,7 @@ def _context(
     outcome_form = form(
         "outcome",
         lambda: OutcomeForm(
-            initial={"kind": outcome.kind, "text": outcome.text} if outcome else {},
-            prefix="outcome",
-            **choices,
+            initial=_outcome_initial(meeting, outcome), prefix="outcome", **choices
         ),
     )
     check = reverse("meetings:run_due_check", args=[meeting.pk])
@@ -489,12 +564,7 @@ def _context(
         "actions": list(meeting.actions.all()),
         "objections": objections,
         "open_objections": open_objections,
-        "objection_form": form(
-            "objection",
-            lambda: ObjectionForm(
-                initial={"topic": topic.pk if topic else None}, topics=topics, prefix="objection"
-            ),
-        ),
+        "objection_form": form("objection", lambda: _objection_form(request.user, meeting, topic)),
         "objection_rows": [
             ObjectionRow(
                 o,
@@ -505,7 +575,10 @@ def _context(
             )
             for o in objections
         ],
-        "start_form": form("start", ConfirmForm),
+        "start_form": form("start", StartForm),
+        # Starting now would be far from the plan: the form asks to confirm (meeting_start).
+        "start_off_schedule": flags.start and meetings.start_off_schedule(meeting, now=clock.now()),
+        "start_now": timezone.localtime(clock.now()),
         "end_form": form("end", ConfirmForm),
         "attendance": _attendance(meeting, form)
         if flags.attendance or any(name.startswith("attendance-") for name in bound)
@@ -515,6 +588,36 @@ def _context(
         "removing": removing,
         "remove_form": form("remove", RemoveForm) if removing is not None else None,
     }
+
+
+def _objection_form(
+    person: Person, meeting: Meeting, topic: AgendaTopic | None, data: Any = None
+) -> ObjectionForm:
+    people, departments, default = _speakers(person, meeting)
+    return ObjectionForm(
+        data,
+        initial={
+            "topic": topic.pk if topic else None,
+            "raised_by": f"p{default.pk}" if default is not None else "",
+        },
+        topics=list(meeting.topics.all()),
+        people=people,
+        departments=departments,
+        prefix="objection",
+    )
+
+
+def _outcome_initial(meeting: Meeting, outcome: Outcome | None) -> dict[str, Any]:
+    """The outcome as recorded; for a new one (or one without a date) the day of the series'
+    next meeting is proposed as the day it is discussed again."""
+    initial: dict[str, Any] = {}
+    if outcome is not None:
+        initial = {"kind": outcome.kind, "text": outcome.text}
+    if outcome is not None and outcome.next_meeting_on is not None:
+        initial["next_meeting_on"] = outcome.next_meeting_on
+    else:
+        initial["next_meeting_on"] = next_occurrence_day(meeting=meeting)
+    return initial
 
 
 def _live_due(form: forms.Form, *, url: str, target: str) -> None:
@@ -629,8 +732,10 @@ def run_start(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         meeting,
         name="start",
-        form=ConfirmForm(request.POST),
-        call=lambda data: meetings.meeting_start(actor=request.user, meeting=meeting),
+        form=StartForm(request.POST),
+        call=lambda data: meetings.meeting_start(
+            actor=request.user, meeting=meeting, confirm_time=data["confirm_time"]
+        ),
         success=lambda _m: _("The meeting has started."),
     )
 
@@ -732,6 +837,7 @@ def run_outcome(request: HttpRequest, pk: int, topic_pk: int) -> HttpResponse:
             research_department=data["research_department"],
             research_owner=data["research_owner"],
             research_due=data["due_date"],
+            next_meeting_on=data["next_meeting_on"],
         ),
         success=lambda o: (
             _("Outcome of “%(topic)s”: %(kind)s.")
@@ -1017,15 +1123,31 @@ def run_due_check(request: HttpRequest, pk: int) -> HttpResponse:
 def run_objection(request: HttpRequest, pk: int) -> HttpResponse:
     """An objection, raised there and then (S-MEET-5)."""
     meeting = _load(request, pk)
-    form = ObjectionForm(request.POST, topics=list(meeting.topics.all()), prefix="objection")
+    form = _objection_form(request.user, meeting, None, request.POST)
+
+    def raise_objection(data: dict[str, Any]) -> Objection:
+        person, department = data["raised_by"]
+        try:
+            return meetings.objection_raise(
+                actor=request.user,
+                meeting=meeting,
+                text=data["text"],
+                topic=data["topic"],
+                raised_by=person,
+                raised_by_department=department,
+            )
+        except AppError as error:
+            # One field on the page names the person or the department.
+            if error.field == "raised_by_department":
+                error.field = "raised_by"
+            raise
+
     return _submit(
         request,
         meeting,
         name="objection",
         form=form,
-        call=lambda data: meetings.objection_raise(
-            actor=request.user, meeting=meeting, text=data["text"], topic=data["topic"]
-        ),
+        call=raise_objection,
         success=lambda _o: _("Objection recorded; resolve it before the meeting ends."),
         anchor="objections",
         partial="meetings/run/_objections_swap.html",

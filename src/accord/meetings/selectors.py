@@ -14,6 +14,7 @@ from accord.meetings.models import (
     CopiedDepartment,
     Material,
     Meeting,
+    Objection,
     Participant,
     Position,
     PrepAnswer,
@@ -224,6 +225,29 @@ def answers_matrix(*, meeting: Meeting) -> tuple[list[Department], list[Question
     return departments, rows
 
 
+def topic_clock_start(
+    *, meeting: Meeting, topics: list[AgendaTopic], topic: AgendaTopic
+) -> dt.datetime:
+    """When a topic's clock started (S-PREP-5: the host keeps time): when the topics before
+    it were last closed (their outcome recorded), or when the meeting started. Topics are
+    taken in order (S-MEET-2): the one under discussion starts as the one before it closes.
+    ``topics`` are the meeting's topics with their outcomes loaded; no query."""
+    closed = [
+        outcome.created_at
+        for earlier in topics
+        if earlier.order < topic.order
+        and (outcome := getattr(earlier, "outcome", None)) is not None
+    ]
+    return max([meeting.started_at, *closed])
+
+
+def minutes_between(start: dt.datetime, end: dt.datetime) -> int:
+    """Whole minutes from ``start`` to ``end``, rounded half up; a topic that was opened and
+    closed took at least a minute, and at most a day (the bounds of ``actual_minutes``)."""
+    seconds = max(0.0, (end - start).total_seconds())
+    return min(24 * 60, max(1, int((seconds + 30) // 60)))
+
+
 def meeting_with_record(*, pk: int, person: Person | None = None) -> Meeting:
     """The meeting with everything its minutes show, in a fixed number of queries however
     many topics, positions and action items it has."""
@@ -264,7 +288,12 @@ def meeting_with_record(*, pk: int, person: Person | None = None) -> Meeting:
                     "owner", "department", "topic", "signature__person"
                 ).order_by("id"),
             ),
-            "objections__raised_by",
+            Prefetch(
+                "objections",
+                queryset=Objection.objects.select_related(
+                    "raised_by__department", "raised_by_department", "recorded_by__department"
+                ),
+            ),
             "minutes__versions",
         )
         .get(pk=pk)

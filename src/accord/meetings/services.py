@@ -12,12 +12,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from accord.core import clock, limits
 from accord.core.errors import AppError, PermissionDenied
-from accord.core.services import audit_record
+from accord.core.services import audit_record, model_update
 from accord.meetings import roles
 from accord.meetings.models import (
     AgendaTopic,
@@ -37,6 +38,7 @@ from accord.org.models import Department, Person
 Status = Meeting.Status
 PLANNING = (Status.DRAFT, Status.SCHEDULED)
 RECORDING = (Status.IN_PROGRESS, Status.MINUTES_DRAFT)
+HELD_MINUTES_MAX = 32767  # duration_minutes is a small integer column
 
 
 # -- guards ------------------------------------------------------------------------------
@@ -216,6 +218,8 @@ def meeting_update(*, actor: Person, meeting: Meeting, **fields) -> Meeting:
     if meeting.status == Status.SCHEDULED:
         _require_schedulable_fields(fields)
     changed = {name: value for name, value in fields.items() if getattr(meeting, name) != value}
+    # who chaired and recorded it, for the calendars of those the change takes off it
+    replaced = [meeting.host, meeting.recorder] if {"host", "recorder"} & set(changed) else []
     for name, value in changed.items():
         setattr(meeting, name, value)
     if changed:
@@ -224,6 +228,8 @@ def meeting_update(*, actor: Person, meeting: Meeting, **fields) -> Meeting:
             actor=actor, verb="meeting.updated", subject=meeting, meeting=meeting, data=changed
         )
         planner.meeting_changed(meeting, changed)
+        if replaced and meeting.status == Status.SCHEDULED:
+            planner.roles_replaced(meeting, replaced)
     return meeting
 
 
@@ -331,18 +337,22 @@ def topic_update(
     meeting_lock(meeting)
     require(roles.can_organise(actor, meeting), _("Only the organiser may change the agenda."))
     require_status(meeting, PLANNING, _planning_message())
+    data: dict = {}
     if title is not None:
-        topic.title = _text(
+        data["title"] = _text(
             title, field="title", message=_("A topic needs a title."), max_length=200
         )
     if planned_minutes is not None:
-        topic.planned_minutes = require_minutes(planned_minutes, field="planned_minutes")
+        data["planned_minutes"] = require_minutes(planned_minutes, field="planned_minutes")
     if lead_department is not None:
-        topic.lead_department = lead_department
+        data["lead_department"] = lead_department
     if description is not None:
-        topic.description = description.strip()
-    topic.save()
-    audit_record(actor=actor, verb="topic.updated", subject=topic, meeting=meeting)
+        data["description"] = description.strip()
+    changed = model_update(instance=topic, data=data)
+    if changed:
+        audit_record(
+            actor=actor, verb="topic.updated", subject=topic, meeting=meeting, data=changed
+        )
     return topic
 
 
@@ -745,18 +755,73 @@ def answers_submit(*, actor: Person, meeting: Meeting, department: Department) -
 # -- in the meeting (S-MEET-1..5) -------------------------------------------------------------
 
 
+def time_span(start: dt.datetime, end: dt.datetime) -> str:
+    """``2026-09-09 14:00–15:30`` in local time (the end's date too when it differs)."""
+    start, end = timezone.localtime(start), timezone.localtime(end)
+    if start.date() == end.date():
+        return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+    return f"{start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M}"
+
+
+def start_off_schedule(meeting: Meeting, *, now: dt.datetime) -> bool:
+    """Whether starting ``meeting`` at ``now`` is far from its plan: more than
+    ``ACCORD_START_EARLY_MINUTES`` (60) before the planned start, after the planned end, or
+    on another day than the planned one (local time). Starting then needs a confirmation."""
+    early = dt.timedelta(minutes=settings.ACCORD_START_EARLY_MINUTES)
+    return (
+        now < meeting.starts_at - early
+        or now > meeting.ends_at
+        or timezone.localtime(now).date() != timezone.localtime(meeting.starts_at).date()
+    )
+
+
 @transaction.atomic
-def meeting_start(*, actor: Person, meeting: Meeting) -> Meeting:
-    """The host opens the meeting (S-MEET-1): the goal, topics and time rules are shown."""
+def meeting_start(*, actor: Person, meeting: Meeting, confirm_time: bool = False) -> Meeting:
+    """The host opens the meeting (S-MEET-1): the goal, topics and time rules are shown.
+
+    Starting far from the planned time (``start_off_schedule``) is refused unless
+    ``confirm_time``: a meeting opened by mistake a week early would otherwise be recorded as
+    held on its planned day. Confirmed, the meeting is held now: ``starts_at`` moves to the
+    start (to the minute) and the plan is kept in ``planned_starts_at`` and
+    ``planned_duration_minutes``, so that every page, document, export and feed, which all
+    read ``starts_at``, says when it really happened; calendars get the update
+    (``planner.meeting_held_at_another_time``). ``meeting_end`` then sets the length to the
+    time it was held."""
     meeting_lock(meeting)
     require(
         roles.can_run(actor, meeting), _("Only the host or the organiser may start the meeting.")
     )
     require_status(meeting, (Status.SCHEDULED,), _("Only a scheduled meeting can start."))
+    now = clock.now()
+    moved = start_off_schedule(meeting, now=now)
+    if moved and not confirm_time:
+        raise AppError(
+            _(
+                "This meeting is planned for %(planned)s and it is now %(now)s. Confirm that "
+                "it is held now: the meeting, its minutes and the calendars will then show "
+                "when it really took place."
+            )
+            % {
+                "planned": time_span(meeting.starts_at, meeting.ends_at),
+                "now": f"{timezone.localtime(now):%Y-%m-%d %H:%M}",
+            },
+            field="confirm_time",
+            code="off_schedule",
+        )
     meeting.status = Status.IN_PROGRESS
-    meeting.started_at = clock.now()
-    meeting.save(update_fields=["status", "started_at", "updated_at"])
-    audit_record(actor=actor, verb="meeting.started", subject=meeting, meeting=meeting)
+    meeting.started_at = now
+    fields = ["status", "started_at", "updated_at"]
+    data = None
+    if moved:
+        meeting.planned_starts_at = meeting.starts_at
+        meeting.planned_duration_minutes = meeting.duration_minutes
+        meeting.starts_at = now.astimezone(dt.UTC).replace(second=0, microsecond=0)
+        fields += ["planned_starts_at", "planned_duration_minutes", "starts_at"]
+        data = {"planned": meeting.planned_starts_at, "held": meeting.starts_at}
+    meeting.save(update_fields=fields)
+    audit_record(actor=actor, verb="meeting.started", subject=meeting, meeting=meeting, data=data)
+    if moved:
+        planner.meeting_held_at_another_time(meeting)
     return meeting
 
 
@@ -798,6 +863,55 @@ def position_record(
     return position
 
 
+def _discussion_day(value: str | dt.date | None, *, unchanged: dt.date | None) -> dt.date:
+    """The day a topic sent to the next meeting is discussed again: a real date in the
+    accepted range and not in the past (the date it already had may stay as it was)."""
+    if value is None or value == "":
+        raise AppError(
+            _("Give the date on which it will be discussed again."),
+            field="next_meeting_on",
+            code="required",
+        )
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise AppError(
+                _("Give the date as YYYY-MM-DD."), field="next_meeting_on", code="invalid"
+            ) from None
+    limits.require_date_in_range(value, field="next_meeting_on")
+    if value < clock.today() and value != unchanged:
+        raise AppError(
+            _("%(date)s has passed: give a day from today on.") % {"date": value.isoformat()},
+            field="next_meeting_on",
+            code="past",
+        )
+    return value
+
+
+def _time_on_close(*, actor: Person, meeting: Meeting, topic: AgendaTopic) -> None:
+    """Closing a topic during the meeting records the minutes it took (from when its clock
+    started, ``topic_clock_start``), unless someone already typed them; they stay editable
+    (``topic_record_time``)."""
+    from accord.meetings.selectors import minutes_between, topic_clock_start
+
+    if meeting.status != Status.IN_PROGRESS or topic.actual_minutes is not None:
+        return
+    topics = list(meeting.topics.select_related("outcome"))
+    started = topic_clock_start(meeting=meeting, topics=topics, topic=topic)
+    topic.actual_minutes = minutes_between(started, clock.now())
+    topic.save(update_fields=["actual_minutes", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="topic.timed",
+        subject=topic,
+        meeting=meeting,
+        data={"planned": topic.planned_minutes, "actual": topic.actual_minutes, "measured": True},
+    )
+
+
 @transaction.atomic
 def outcome_record(
     *,
@@ -808,9 +922,15 @@ def outcome_record(
     research_department: Department | None = None,
     research_owner: Person | None = None,
     research_due: str | dt.date | None = None,
+    next_meeting_on: str | dt.date | None = None,
 ) -> TopicOutcome:
-    """Close a topic (S-MEET-3): consensus with its text, the next meeting, or research by a
-    department — which becomes an action item with an owner and a due date."""
+    """Close a topic (S-MEET-3): consensus with its text, the next meeting — on the day
+    ``next_meeting_on`` it is discussed again — or research by a department, which becomes
+    an action item with an owner and a due date.
+
+    The first outcome of a topic during the meeting closes it: the minutes it took are
+    recorded (``_time_on_close``). A later outcome corrects the first in place, so the
+    moment the topic closed (which starts the next topic's clock) stays as it was."""
     meeting = topic.meeting
     meeting_lock(meeting)
     _require_recording(actor, meeting)
@@ -819,6 +939,13 @@ def outcome_record(
     text = (text or "").strip()
     if kind == TopicOutcome.Kind.CONSENSUS and not text:
         raise AppError(_("Write the consensus the host stated."), field="text", code="required")
+    previous = TopicOutcome.objects.filter(topic=topic).first()
+    if kind == TopicOutcome.Kind.NEXT_MEETING:
+        next_meeting_on = _discussion_day(
+            next_meeting_on, unchanged=previous.next_meeting_on if previous else None
+        )
+    else:
+        next_meeting_on = None
     if kind == TopicOutcome.Kind.RESEARCH:
         if research_department is None:
             raise AppError(
@@ -836,20 +963,32 @@ def outcome_record(
             )
     else:
         research_department = None
-    if hasattr(topic, "outcome"):
-        previous = topic.outcome
+    values = {
+        "kind": kind,
+        "text": text,
+        "research_department": research_department,
+        "next_meeting_on": next_meeting_on,
+    }
+    if previous is not None:
         if previous.kind == TopicOutcome.Kind.RESEARCH:
             raise AppError(
                 _("This topic already went to research; change its action item instead."),
                 field="kind",
                 code="illegal_state",
             )
-        previous.delete()
-    outcome = TopicOutcome.objects.create(
-        topic=topic, kind=kind, text=text, research_department=research_department
-    )
+        model_update(instance=previous, data=values)
+        outcome = topic.outcome = previous  # the caller's topic reads the corrected one
+    else:
+        _time_on_close(actor=actor, meeting=meeting, topic=topic)
+        outcome = TopicOutcome.objects.create(topic=topic, **values)
     audit_record(
-        actor=actor, verb="outcome.recorded", subject=outcome, meeting=meeting, data={"kind": kind}
+        actor=actor,
+        verb="outcome.recorded",
+        subject=outcome,
+        meeting=meeting,
+        data={"kind": kind, "next_meeting_on": next_meeting_on}
+        if next_meeting_on
+        else {"kind": kind},
     )
     if kind == TopicOutcome.Kind.RESEARCH:
         from accord.actions.services import action_create
@@ -894,11 +1033,95 @@ def topic_record_notes(*, actor: Person, topic: AgendaTopic, notes: str) -> Agen
     return topic
 
 
+def objection_speaker_default(
+    *, actor: Person, meeting: Meeting, takes_part: bool | None = None
+) -> Person | None:
+    """Who an objection is credited to when nobody is named: the person typing it, when
+    they take part and neither record nor run the meeting (a participant raising their own
+    objection). The recorder and the host type what others say, so for them nobody is
+    assumed: they name the person or the department. ``takes_part`` saves the question
+    when the caller knows whether ``actor`` is a participant."""
+    if roles.can_record(actor, meeting) or roles.can_run(actor, meeting):
+        return None
+    if takes_part is None:
+        takes_part = roles.is_participant(actor, meeting)
+    return actor if takes_part else None
+
+
+def _objection_speaker(
+    *,
+    actor: Person,
+    meeting: Meeting,
+    raised_by: Person | None,
+    raised_by_department: Department | None,
+) -> tuple[Person | None, Department | None]:
+    """Who raised an objection: a person present in the meeting (a participant not marked
+    absent or excused, or its host or recorder) or a participating department. Someone who
+    neither records nor runs the meeting raises objections in their own name or for a
+    department they take part for."""
+    if raised_by is not None and raised_by_department is not None:
+        raise AppError(
+            _("Name the person or the department who raised it, not both."),
+            field="raised_by",
+            code="invalid",
+        )
+    if raised_by is None and raised_by_department is None:
+        raised_by = objection_speaker_default(actor=actor, meeting=meeting)
+        if raised_by is None:
+            raise AppError(
+                _("Say who raised the objection: a person in the meeting or a department."),
+                field="raised_by",
+                code="required",
+            )
+    taking_part = Participant.objects.filter(meeting=meeting)
+    noting_for_others = roles.can_record(actor, meeting) or roles.can_run(actor, meeting)
+    if raised_by is not None:
+        if not noting_for_others and raised_by.pk != actor.pk:
+            raise AppError(
+                _(
+                    "Raise an objection in your own name or for your department; the recorder "
+                    "notes what others raise."
+                ),
+                field="raised_by",
+            )
+        seat = taking_part.filter(person=raised_by).first()
+        absent = (Participant.Attendance.ABSENT, Participant.Attendance.EXCUSED)
+        if seat is None and raised_by.pk not in (meeting.host_id, meeting.recorder_id):
+            raise AppError(
+                _("%(name)s does not take part in this meeting.") % {"name": raised_by},
+                field="raised_by",
+            )
+        if seat is not None and seat.attendance in absent:
+            raise AppError(
+                _("%(name)s is marked as not present in this meeting.") % {"name": raised_by},
+                field="raised_by",
+            )
+        return raised_by, None
+    departments = taking_part if noting_for_others else taking_part.filter(person=actor)
+    if not departments.filter(department=raised_by_department).exists():
+        message = (
+            _("%(department)s does not take part in this meeting.")
+            if noting_for_others
+            else _("You do not take part in this meeting for %(department)s.")
+        )
+        raise AppError(message % {"department": raised_by_department}, field="raised_by_department")
+    return None, raised_by_department
+
+
 @transaction.atomic
 def objection_raise(
-    *, actor: Person, meeting: Meeting, text: str, topic: AgendaTopic | None = None
+    *,
+    actor: Person,
+    meeting: Meeting,
+    text: str,
+    topic: AgendaTopic | None = None,
+    raised_by: Person | None = None,
+    raised_by_department: Department | None = None,
 ) -> Objection:
-    """Objections are raised there and then (S-MEET-5); after the meeting ends, none."""
+    """Objections are raised there and then (S-MEET-5); after the meeting ends, none.
+
+    The objection is credited to who raised it (``raised_by`` or ``raised_by_department``,
+    see ``objection_speaker_default`` when neither is named) and records who typed it."""
     meeting_lock(meeting)
     require(
         roles.is_participant(actor, meeting)
@@ -912,10 +1135,30 @@ def objection_raise(
         _("Objections are raised during the meeting; once it has ended the consensus stands."),
     )
     text = _text(text, field="text", message=_("Write the objection."))
+    text = limits.require_text(text, field="text", max_length=limits.limit(Objection, "text"))
     if topic is not None and topic.meeting_id != meeting.pk:
         raise AppError(_("That topic belongs to another meeting."), field="topic")
-    objection = Objection.objects.create(meeting=meeting, topic=topic, raised_by=actor, text=text)
-    audit_record(actor=actor, verb="objection.raised", subject=objection, meeting=meeting)
+    person, department = _objection_speaker(
+        actor=actor,
+        meeting=meeting,
+        raised_by=raised_by,
+        raised_by_department=raised_by_department,
+    )
+    objection = Objection.objects.create(
+        meeting=meeting,
+        topic=topic,
+        raised_by=person,
+        raised_by_department=department,
+        recorded_by=actor,
+        text=text,
+    )
+    audit_record(
+        actor=actor,
+        verb="objection.raised",
+        subject=objection,
+        meeting=meeting,
+        data={"raised_by": person, "raised_by_department": department},
+    )
     return objection
 
 
@@ -952,7 +1195,7 @@ def meeting_end(*, actor: Person, meeting: Meeting) -> Meeting:
     if open_topics:
         raise AppError(
             _("Every topic needs an outcome before the meeting ends; open: %(topics)s")
-            % {"topics": "、".join(open_topics)},
+            % {"topics": pgettext("list separator", ", ").join(open_topics)},
             field="outcome",
             code="incomplete",
         )
@@ -965,11 +1208,20 @@ def meeting_end(*, actor: Person, meeting: Meeting) -> Meeting:
     now = clock.now()
     meeting.status = Status.MINUTES_DRAFT
     meeting.ended_at = now
-    meeting.save(update_fields=["status", "ended_at", "updated_at"])
+    fields = ["status", "ended_at", "updated_at"]
+    if meeting.held_at_another_time:
+        # Held at another time: its length becomes the time it was held (to the minute, as
+        # ``starts_at``), within the column's bounds; the plan's stays in planned_duration.
+        held = (now.replace(second=0, microsecond=0) - meeting.starts_at) // dt.timedelta(minutes=1)
+        meeting.duration_minutes = min(max(1, held), HELD_MINUTES_MAX)
+        fields.append("duration_minutes")
+    meeting.save(update_fields=fields)
     Minutes.objects.create(
         meeting=meeting, due_at=now + dt.timedelta(hours=settings.ACCORD_MINUTES_DUE_HOURS)
     )
     audit_record(actor=actor, verb="meeting.ended", subject=meeting, meeting=meeting)
+    if meeting.held_at_another_time:
+        planner.meeting_held_at_another_time(meeting)
     return meeting
 
 

@@ -106,6 +106,7 @@ SAMPLE_RECORD: dict[str, Any] = {
         }
     ],
     "summary": "会议确定了Q3产品上线分工。",
+    "statuses_as_of": "2026-08-29T16:00:00+08:00",
 }
 
 
@@ -181,8 +182,10 @@ FAILURE_REMEMBERED_SECONDS = 3600
 
 
 def _failure_key(template: MinutesTemplate, record: dict[str, Any], language: str) -> str:
+    # The moment the statuses were read changes with every download, the record does not.
+    content = {key: value for key, value in record.items() if key != "statuses_as_of"}
     digest = hashlib.sha256(
-        json.dumps(record, sort_keys=True, default=str).encode() + language.encode()
+        json.dumps(content, sort_keys=True, default=str).encode() + language.encode()
     ).hexdigest()
     budget = f"{settings.ACCORD_TEMPLATE_SECONDS}s{settings.ACCORD_TEMPLATE_MEMORY_MB}mb"
     return f"accord:template-failed:{template.pk}:{template.file.name}:{budget}:{digest}"

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accord.actions.models import ActionItem
 from accord.core import clock
@@ -64,6 +65,9 @@ def minutes_record(*, meeting: Meeting) -> dict[str, Any]:
                     "research_department": outcome.research_department.name
                     if outcome.research_department
                     else "",
+                    "next_meeting_on": outcome.next_meeting_on.isoformat()
+                    if outcome.next_meeting_on
+                    else None,
                 },
             }
         )
@@ -104,6 +108,13 @@ def minutes_record(*, meeting: Meeting) -> dict[str, Any]:
             "ends_at": local(meeting.ends_at).isoformat(),
             "started_at": local(meeting.started_at).isoformat() if meeting.started_at else None,
             "ended_at": local(meeting.ended_at).isoformat() if meeting.ended_at else None,
+            # What had been planned, when the meeting was held at another time.
+            "planned": {
+                "starts_at": local(meeting.planned_start).isoformat(),
+                "ends_at": local(meeting.planned_end).isoformat(),
+            }
+            if meeting.held_at_another_time
+            else None,
             "location": meeting.location,
             "online_link": meeting.online_link,
             "online_meeting_number": meeting.online_meeting_number,
@@ -120,23 +131,44 @@ def minutes_record(*, meeting: Meeting) -> dict[str, Any]:
         "objections": [
             {
                 "text": objection.text,
-                "raised_by": str(objection.raised_by),
+                # who raised it: a person's name or a department's (not who typed it)
+                "raised_by": objection.raised_by_label,
                 "resolution": objection.resolution,
             }
             for objection in meeting.objections.all()
         ],
         "signatures": signatures,
+        # Everyone invited with their attendance (S-TPL-1 lists those present): a version's
+        # "what changed" names who was marked present, absent or excused since.
+        "attendance": [
+            {
+                "person_id": participant.person_id,
+                "person": str(participant.person),
+                "department": participant.department.name,
+                "attendance": participant.attendance,
+            }
+            for participant in meeting.participants.all()
+        ],
     }
 
 
-def minutes_document_record(*, meeting: Meeting) -> dict[str, Any]:
-    """What a downloaded minutes document shows: the version the host approved once the
-    minutes are approved (never today's data), else the live record; both with the summary.
-    Who receives a copy is distribution, not content: copied departments are today's, and
-    so are the signatures (given after approval).
-    Expects a meeting loaded by ``meeting_with_record``."""
+def minutes_document_record(*, meeting: Meeting, now: dt.datetime | None = None) -> dict[str, Any]:
+    """What the minutes page and every minutes document (PDF, Word, Markdown) show: the
+    version the host approved once the minutes are approved (never today's data), else the
+    live record; both with the summary.
+
+    The approved minutes are a fixed record of what was committed: each action item's task,
+    owner, department, due date and resources are the version's. Where an item stands is
+    not part of that record but of the follow-up, so its status is today's (``now``), the
+    same as the page's and the Excel plan's: the record says so in ``statuses_as_of`` (an
+    ISO time, which each document prints as "Statuses as of YYYY-MM-DD HH:MM"). An item
+    re-planned since carries ``replanned_to`` (its due date now), one removed since
+    ``removed``. Who receives a copy is distribution, not content: copied departments are
+    today's, and so are the signatures (given after approval).
+    Expects a meeting loaded by ``meeting_with_record`` (no further query)."""
     minutes = getattr(meeting, "minutes", None)
     versions = list(minutes.versions.all()) if minutes is not None else []
+    as_of = timezone.localtime(now or clock.now()).isoformat()
     if meeting.status in Meeting.APPROVED_STATUSES and versions:
         record = versions[-1].record
         copied = [copy.department.name for copy in meeting.copies.all()]
@@ -145,10 +177,27 @@ def minutes_document_record(*, meeting: Meeting) -> dict[str, Any]:
         return {
             **record,
             "meeting": {**record["meeting"], "copied_departments": copied},
+            "actions": _live_plan(record.get("actions", []), list(meeting.actions.all())),
             "signatures": signatures,
+            "statuses_as_of": as_of,
         }
     summary = minutes.summary if minutes is not None else ""
-    return {**minutes_record(meeting=meeting), "summary": summary}
+    return {**minutes_record(meeting=meeting), "summary": summary, "statuses_as_of": as_of}
+
+
+def _live_plan(items: list[dict[str, Any]], actions: list[ActionItem]) -> list[dict[str, Any]]:
+    """The approved plan's items with today's status, and what became of each since."""
+    live = {action.pk: action for action in actions}
+    plan = []
+    for item in items:
+        action = live.get(item["id"])
+        if action is None:
+            plan.append({**item, "removed": True})
+            continue
+        now_due = action.due_date.isoformat()
+        replanned = {"replanned_to": now_due} if now_due != item["due_date"] else {}
+        plan.append({**item, "status": action.status, **replanned})
+    return plan
 
 
 def minutes_is_late(minutes: Minutes, *, now: dt.datetime | None = None) -> bool:
@@ -235,6 +284,51 @@ def minutes_permissions(*, person: Person, meeting: Meeting) -> MinutesPermissio
 
 
 @dataclass(frozen=True)
+class MinutesStep:
+    """One step of the review path of the version being written: ``done`` with the moment it
+    happened, ``current`` (waiting for it) or ``""`` (later)."""
+
+    label: str
+    state: str
+    at: dt.datetime | None = None
+
+
+def minutes_steps(*, meeting: Meeting, minutes: Minutes) -> list[MinutesStep]:
+    """Written → reviewed → distributed, for the version now being written or last approved
+    (S-POST-1, S-POST-2). A step is done only on the fact that it happened: the submission
+    time, the approval and the distribution of *that* version; the step waiting to happen is
+    named as waiting ("Waiting to be distributed"), never with the past tense of a step that
+    has not happened. Expects a meeting loaded by ``meeting_with_record`` (no query)."""
+    versions = [v for v in minutes.versions.all() if v.number == minutes.version]
+    version = versions[-1] if versions else None
+    submitted = minutes.submitted_at if meeting.status != Meeting.Status.MINUTES_DRAFT else None
+    approved = version.approved_at if version is not None else None
+    distributed = version.distributed_at if version is not None else None
+    # (when it happened, its label once done, while waiting for it, and before that)
+    steps = [
+        (submitted, _("Written by the recorder"), _("Being written by the recorder"), ""),
+        (
+            approved,
+            _("Approved by the host"),
+            _("Waiting for the host's review"),
+            _("Review by the host"),
+        ),
+        (distributed, _("Distributed"), _("Waiting to be distributed"), _("Distribution")),
+    ]
+    out: list[MinutesStep] = []
+    waiting = False
+    for at, done, current, later in steps:
+        if waiting:
+            out.append(MinutesStep(label=later, state=""))
+        elif at is not None:
+            out.append(MinutesStep(label=done, state="done", at=at))
+        else:
+            out.append(MinutesStep(label=current, state="current"))
+            waiting = True
+    return out
+
+
+@dataclass(frozen=True)
 class VersionEntry:
     version: MinutesVersion
     changes: list[str] | None  # against the previous version; None for the first
@@ -254,12 +348,13 @@ def minutes_history(*, minutes: Minutes) -> list[VersionEntry]:
 
 def minutes_diff(old_record: dict[str, Any], new_record: dict[str, Any]) -> list[str]:
     """What changed between two records of ``minutes_record``: action items, consensus and
-    positions added, removed or changed, then the summary. Pure: records in, sentences out,
-    action items first, in the new record's order."""
+    positions added, removed or changed, attendance, then the summary. Pure: records in,
+    sentences out, action items first, in the new record's order."""
     return [
         *_diff_actions(old_record.get("actions", []), new_record.get("actions", [])),
         *_diff_consensus(old_record.get("consensus", []), new_record.get("consensus", [])),
         *_diff_positions(old_record.get("topics", []), new_record.get("topics", [])),
+        *_diff_attendance(old_record, new_record),
         *(
             [_("Summary changed.")]
             if old_record.get("summary", "") != new_record.get("summary", "")
@@ -304,7 +399,10 @@ def _diff_actions(old: list[dict], new: list[dict]) -> list[str]:
         if parts:
             changes.append(
                 _("Action item changed: “%(task)s”: %(changes)s.")
-                % {"task": previous["task"], "changes": "; ".join(parts)}
+                % {
+                    "task": previous["task"],
+                    "changes": pgettext("clause separator", "; ").join(parts),
+                }
             )
     for item in old:
         if item["id"] not in after:
@@ -362,3 +460,60 @@ def _diff_positions(old: list[dict], new: list[dict]) -> list[str]:
                 % {"topic": topic, "department": department}
             )
     return changes
+
+
+def _attendance_label(value: str) -> str:
+    try:
+        return str(Participant.Attendance(value).label)
+    except ValueError:
+        return value
+
+
+def _diff_attendance(old_record: dict[str, Any], new_record: dict[str, Any]) -> list[str]:
+    """Who was marked present, absent or excused since, by person; a person invited or no
+    longer invited since. A version approved before records held the attendance has only the
+    people present per department (their titles): then those lists are compared."""
+    if "attendance" not in old_record or "attendance" not in new_record:
+        return _diff_present(
+            old_record.get("meeting", {}).get("departments", []),
+            new_record.get("meeting", {}).get("departments", []),
+        )
+    before = {entry["person_id"]: entry for entry in old_record["attendance"]}
+    after = {entry["person_id"]: entry for entry in new_record["attendance"]}
+    changes = []
+    for person_id, entry in after.items():
+        names = {
+            "person": entry["person"],
+            "department": entry["department"],
+            "new": _attendance_label(entry["attendance"]),
+        }
+        if person_id not in before:
+            changes.append(_("Attendance: %(person)s (%(department)s) added, %(new)s.") % names)
+        elif before[person_id]["attendance"] != entry["attendance"]:
+            names["old"] = _attendance_label(before[person_id]["attendance"])
+            changes.append(
+                _("Attendance of %(person)s (%(department)s): %(old)s → %(new)s.") % names
+            )
+    for person_id, entry in before.items():
+        if person_id not in after:
+            changes.append(
+                _("Attendance: %(person)s (%(department)s) is no longer invited.")
+                % {"person": entry["person"], "department": entry["department"]}
+            )
+    return changes
+
+
+def _diff_present(old: list[dict], new: list[dict]) -> list[str]:
+    before = {entry["department"]: entry["people"] for entry in old}
+    after = {entry["department"]: entry["people"] for entry in new}
+    separator = pgettext("list separator", ", ")
+    return [
+        _("People present from %(department)s: “%(old)s” → “%(new)s”.")
+        % {
+            "department": department,
+            "old": separator.join(before.get(department, [])) or "—",
+            "new": separator.join(after.get(department, [])) or "—",
+        }
+        for department in [*after, *(d for d in before if d not in after)]
+        if before.get(department, []) != after.get(department, [])
+    ]

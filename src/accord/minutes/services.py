@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accord.core import clock
 from accord.core.errors import AppError, PermissionDenied
 from accord.core.models import AuditEvent
-from accord.core.services import audit_record
+from accord.core.services import audit_record, model_update
 from accord.meetings import roles
 from accord.meetings.models import Meeting
 from accord.meetings.selectors import meeting_with_record
@@ -42,9 +42,8 @@ def minutes_update_summary(*, actor: Person, meeting: Meeting, summary: str) -> 
     require_status(
         meeting, (Status.MINUTES_DRAFT,), _("The minutes can only change while they are written.")
     )
-    minutes.summary = summary.strip()
-    minutes.save(update_fields=["summary", "updated_at"])
-    audit_record(actor=actor, verb="minutes.summary", subject=minutes, meeting=meeting)
+    if model_update(instance=minutes, data={"summary": summary.strip()}):
+        audit_record(actor=actor, verb="minutes.summary", subject=minutes, meeting=meeting)
     return minutes
 
 

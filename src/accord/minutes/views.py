@@ -6,6 +6,7 @@ Everyone who may see the meeting reads it (participants, copied departments …)
 are only those the person can use now. For everyone else the meeting does not exist (404).
 """
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,7 @@ from accord.actions.models import ActionItem
 from accord.actions.services import action_sign
 from accord.core import clock
 from accord.core.errors import AppError
+from accord.exports import minutes_text
 from accord.exports.pdf import minutes_pdf
 from accord.meetings import roles
 from accord.meetings.models import Meeting
@@ -36,7 +38,7 @@ from accord.minutes.selectors import (
     minutes_history,
     minutes_is_late,
     minutes_permissions,
-    minutes_record,
+    minutes_steps,
 )
 from accord.web.downloads import attachment, document_filename
 from accord.web.forms import show_refusal
@@ -64,23 +66,20 @@ class PlanRow:
 
 
 def _plan_rows(record: dict, actions: list[ActionItem]) -> list[PlanRow]:
+    """The plan of ``minutes_document_record``: the version's facts, today's items beside."""
     live = {action.pk: action for action in actions}
-    rows = []
-    for item in record["actions"]:
-        action = live.get(item["id"])
-        now = action.due_date.isoformat() if action is not None else item["due_date"]
-        rows.append(
-            PlanRow(
-                action=action,
-                task=item["task"],
-                owner=item["owner"],
-                department=item["department"],
-                due_date=item["due_date"],
-                resources=item["resources"],
-                replanned_to=now if now != item["due_date"] else "",
-            )
+    return [
+        PlanRow(
+            action=None if item.get("removed") else live.get(item["id"]),
+            task=item["task"],
+            owner=item["owner"],
+            department=item["department"],
+            due_date=item["due_date"],
+            resources=item["resources"],
+            replanned_to=item.get("replanned_to", ""),
         )
-    return rows
+        for item in record["actions"]
+    ]
 
 
 @dataclass
@@ -109,21 +108,20 @@ def _context(request: HttpRequest, meeting: Meeting, bound: dict[str, forms.Form
     if minutes is None:
         return context
     perms = minutes_permissions(person=request.user, meeting=meeting)
-    # Approved minutes show the version the host approved, never today's data; statuses and
-    # signatures beside it are live.
-    versions = list(minutes.versions.all())
-    if meeting.status in Meeting.APPROVED_STATUSES and versions:
-        record = versions[-1].record
-        # Who receives a copy is distribution, not content: a department copied later shows.
-        copied = [copy.department.name for copy in meeting.copies.all()]
-        record = {**record, "meeting": {**record["meeting"], "copied_departments": copied}}
-    else:
-        record = minutes_record(meeting=meeting)
+    # What the documents show: the approved version's facts, today's statuses and signatures.
+    record = minutes_document_record(meeting=meeting)
     context.update(
         {
             "record": record,
+            # The time and each topic's minutes in the documents' words (minutes_text).
+            "time": minutes_text.meeting_time(record["meeting"]),
+            "topics": [
+                {**topic, "time": minutes_text.topic_time(topic)} for topic in record["topics"]
+            ],
+            "statuses_as_of": dt.datetime.fromisoformat(record["statuses_as_of"]),
             "perms": perms,
             "clock": _clock(minutes),
+            "steps": minutes_steps(meeting=meeting, minutes=minutes),
             "history": minutes_history(minutes=minutes),
             "actions": list(meeting.actions.all()),
             "plan": _plan_rows(record, list(meeting.actions.all())),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accord.notify.models import Channel, Notification
 from accord.org.models import Department
+from accord.org.services import UNCHANGED, Unchanged
 
 Kind = Channel.Kind
 
@@ -30,9 +31,12 @@ NOTICE_KINDS = [
     ("action.status_request", _("Status request")),
     ("action.overdue", _("Overdue notice")),
     ("action.replanned", _("Item re-planned")),
+    ("action.due_proposed", _("New due date proposed")),
+    ("action.due_declined", _("Proposed due date declined")),
     ("action.escalated", _("Item escalated")),
     ("channel.test", _("Test message")),
     ("channel.broken", _("Channel switched off")),
+    ("channel.switched_off", _("Department channel switched off by someone")),
 ]
 
 TARGET_HELP = _(
@@ -86,7 +90,9 @@ class ChannelForm(forms.Form):
 
 
 class ChannelEditForm(forms.Form):
-    """A channel's name, address and secret (an empty secret keeps the stored one)."""
+    """A channel's name, address and secret. The stored secret is never shown: an empty
+    field keeps it, ``remove_secret`` removes it (the bot then gets its messages unsigned),
+    and both at once is refused rather than guessed."""
 
     name = forms.CharField(label=_("Name"), max_length=100)
     target = forms.CharField(
@@ -99,6 +105,11 @@ class ChannelEditForm(forms.Form):
         help_text=_("Leave empty to keep the stored secret; it is never shown."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+    remove_secret = forms.BooleanField(
+        label=_("Remove the signing secret"),
+        help_text=_("Messages then go out unsigned: switch signing off in the bot's settings too."),
+        required=False,
+    )
     members_too = forms.BooleanField(
         label=_("Also post the members' own reminders, mentioning them"),
         help_text=_("Each member can mute it for themselves."),
@@ -109,6 +120,24 @@ class ChannelEditForm(forms.Form):
         super().__init__(*args, **kwargs)
         if channel.department_id is None:
             del self.fields["members_too"]
+        if not channel.secret:
+            del self.fields["remove_secret"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("remove_secret") and data.get("secret"):
+            self.add_error(
+                "secret",
+                _("Either type a new secret or remove the stored one, not both."),
+            )
+        return data
+
+    def secret_change(self) -> str | None | Unchanged:
+        """What ``channel_update`` is told about the secret: a new one, ``None`` to remove
+        it, or ``UNCHANGED`` (the field left empty)."""
+        if self.cleaned_data.get("remove_secret"):
+            return None
+        return self.cleaned_data["secret"] or UNCHANGED
 
     @staticmethod
     def initial_for(channel: Channel) -> dict:

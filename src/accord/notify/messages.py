@@ -12,9 +12,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from accord.exports import ics
+from accord.notify import reasons
 from accord.notify.models import Channel, Notification
 from accord.notify.transports import Mention, Message
 from accord.notify.transports.base import Attachment
@@ -28,13 +29,19 @@ def url(name: str, *args) -> str:
 
 def when(value: dt.datetime) -> str:
     local = timezone.localtime(value)
-    return f"{formats.date_format(local, 'Y-m-d H:i')} ({formats.date_format(local, 'l')})"
+    return _("%(date)s (%(weekday)s)") % {
+        "date": formats.date_format(local, "Y-m-d H:i"),
+        "weekday": formats.date_format(local, "l"),
+    }
 
 
 def day(value: dt.date | str) -> str:
     if isinstance(value, str):
         value = dt.date.fromisoformat(value)
-    return f"{value.isoformat()} ({formats.date_format(value, 'l')})"
+    return _("%(date)s (%(weekday)s)") % {
+        "date": value.isoformat(),
+        "weekday": formats.date_format(value, "l"),
+    }
 
 
 def place(meeting) -> str:
@@ -43,7 +50,8 @@ def place(meeting) -> str:
         meeting.online_meeting_number
         and _("online meeting %(number)s") % {"number": meeting.online_meeting_number},
     ]
-    return ", ".join(part for part in parts if part) or _("place not set")
+    separator = pgettext("list separator", ", ")
+    return separator.join(part for part in parts if part) or _("place not set")
 
 
 def language_of(notification: Notification) -> str:
@@ -73,6 +81,10 @@ def _meeting_texts(kind: str, n: Notification) -> tuple[str, str, str, str]:
     elif kind == "meeting.updated":
         subject = _("Changed: %(title)s") % {"title": title}
         text = _("The meeting has changed. It is now: %(facts)s.") % {"facts": facts}
+        if meeting.held_at_another_time:
+            text += "\n" + _("It was held at another time than planned (%(planned)s).") % {
+                "planned": when(meeting.planned_start)
+            }
     elif kind == "meeting.cancelled":
         subject = _("Cancelled: %(title)s") % {"title": title}
         text = _("The meeting %(facts)s is cancelled. Reason: %(reason)s") % {
@@ -165,7 +177,10 @@ def _minutes_texts(kind: str, n: Notification) -> tuple[str, str, str, str]:
             "Confirm by signing that you own %(count)d action items of %(title)s:",
             len(items),
         ) % {"count": len(items), "title": title}
-        text += "".join(f"\n- {item['task']} ({day(item['due'])})" for item in items)
+        text += "".join(
+            "\n- " + _("%(task)s (%(due)s)") % {"task": item["task"], "due": day(item["due"])}
+            for item in items
+        )
         label = _("Sign")
     else:
         raise KeyError(kind)
@@ -228,6 +243,36 @@ def _action_texts(kind: str, n: Notification) -> tuple[str, str, str, str]:
             "old": day(n.payload["old_due"]),
             "reason": n.payload.get("reason", ""),
         }
+        if n.payload.get("proposed_by"):
+            text += "\n" + _("%(by)s accepted the date %(owner)s proposed.") % {
+                "by": n.payload.get("accepted_by", ""),
+                "owner": n.payload["proposed_by"],
+            }
+    elif kind == "action.due_proposed":
+        subject = _("New date proposed: %(task)s") % {"task": task}
+        text = _(
+            "%(by)s proposes to move %(task)s from %(old)s to %(new)s. Reason: %(reason)s\n"
+            "Accept it (the item is re-planned) or decline it with a reason."
+        ) % {
+            "by": n.payload.get("by", ""),
+            "task": action.task,
+            "old": day(n.payload["due"]),
+            "new": day(n.payload["proposed"]),
+            "reason": n.payload.get("reason", ""),
+        }
+        label = _("Answer the proposal")
+    elif kind == "action.due_declined":
+        subject = _("New date declined: %(task)s") % {"task": task}
+        text = _(
+            "%(by)s declined moving %(task)s to %(proposed)s: %(answer)s\n"
+            "The item stays due on %(due)s."
+        ) % {
+            "by": n.payload.get("by", ""),
+            "task": action.task,
+            "proposed": day(n.payload["proposed"]),
+            "answer": n.payload.get("answer", ""),
+            "due": due,
+        }
     elif kind == "action.escalated":
         subject = _("Escalated: %(task)s") % {"task": task}
         text = _(
@@ -281,7 +326,10 @@ def _digest_texts(n: Notification) -> tuple[str, str, str, str]:
         found = p.get(part) or {"count": 0, "items": []}
         lines.append(heading % {"count": found["count"], "end": p.get("next_end", "")})
         lines += [
-            f"- {_short(item['task'])} ({item['owner']}, {item['due']})" for item in found["items"]
+            "- "
+            + _("%(task)s (%(owner)s, %(due)s)")
+            % {"task": _short(item["task"]), "owner": item["owner"], "due": item["due"]}
+            for item in found["items"]
         ]
         more = found["count"] - len(found["items"])
         if more > 0:
@@ -290,6 +338,36 @@ def _digest_texts(n: Notification) -> tuple[str, str, str, str]:
     if p.get("scope") == "department":
         query += f"&department={p.get('id', '')}"
     return subject, "\n".join(lines), url("analytics:dashboard") + query, _("Open the analytics")
+
+
+def _broken_texts(n: Notification) -> tuple[str, str, str, str]:
+    """A channel Accord switched off because of what it answered, with that answer in the
+    reader's language (``accord.notify.reasons``) and, for a department's, the department."""
+    p = n.payload
+    why = p.get("why") or {}
+    facts = {
+        "name": p.get("channel_name", ""),
+        "department": p.get("department_name", ""),
+        "reason": reasons.describe(why.get("code", ""), why.get("params"), p.get("reason", "")),
+    }
+    if facts["department"]:
+        text = _(
+            "Accord stopped sending through %(name)s, the channel of %(department)s, because "
+            "it answered: %(reason)s. Fix the address or secret, switch it on again, and send "
+            "the waiting notices again from the delivery log."
+        )
+    else:
+        text = _(
+            "Accord stopped sending through %(name)s because it answered: %(reason)s. "
+            "Fix the address or secret, switch it on again, and send the waiting "
+            "notices again from the delivery log."
+        )
+    return (
+        _("Channel switched off: %(name)s") % facts,
+        text % facts,
+        url("notify:channels"),
+        _("Open the channels"),
+    )
 
 
 def texts(n: Notification) -> tuple[str, str, str, str]:
@@ -307,14 +385,23 @@ def texts(n: Notification) -> tuple[str, str, str, str]:
             _("Open Accord"),
         )
     if kind == "channel.broken":
+        return _broken_texts(n)
+    if kind == "channel.switched_off":
+        p = n.payload
+        facts = {
+            "name": p.get("channel_name", ""),
+            "department": p.get("department_name", ""),
+            "kind": Channel.Kind(p["channel_kind"]).label if p.get("channel_kind") else "",
+            "by": p.get("by", ""),
+        }
         return (
-            _("Channel switched off: %(name)s") % {"name": n.payload.get("channel_name", "")},
+            _("Channel switched off: %(name)s of %(department)s") % facts,
             _(
-                "Accord stopped sending through %(name)s because it answered: %(reason)s. "
-                "Fix the address or secret, switch it on again, and send the waiting "
-                "notices again from the delivery log."
+                "%(by)s switched off %(name)s (%(kind)s), the channel of %(department)s: "
+                "notices no longer reach that group through it until someone switches it "
+                "on again."
             )
-            % {"name": n.payload.get("channel_name", ""), "reason": n.payload.get("reason", "")},
+            % facts,
             url("notify:channels"),
             _("Open the channels"),
         )

@@ -67,6 +67,10 @@ class Channel(BaseModel):
     )
     enabled = models.BooleanField(_("enabled"), default=True)
     disabled_reason = models.TextField(_("why it stopped"), blank=True)
+    # The same reason as a code and its facts (``accord.notify.errors``), shown in the
+    # reader's language; empty for a reason stored before codes were kept.
+    disabled_code = models.CharField(_("why it stopped (code)"), max_length=48, blank=True)
+    disabled_params = models.JSONField(_("why it stopped (facts)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("channel")
@@ -170,8 +174,16 @@ class Notification(models.Model):
     tried_at = models.DateTimeField(_("last tried at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    # ``last_error`` as a code and its facts (``accord.notify.errors``): the delivery log
+    # shows it in the reader's language; ``last_error`` keeps the English text for the
+    # server's log and for rows written before codes were kept.
+    last_error_code = models.CharField(_("last error (code)"), max_length=48, blank=True)
+    last_error_params = models.JSONField(_("last error (facts)"), null=True, blank=True)
     response = models.TextField(_("what the channel answered"), blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # An in-app notice that asked for something now done (signing, a status, a review): it
+    # is read, shown as done and asks no more (``planner.sign_requests_settled``, ``_done``).
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")

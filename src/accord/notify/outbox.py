@@ -28,6 +28,7 @@ from django.db.models import F, Q
 from accord.core import bulk, clock
 from accord.core.lookups import AnyOf
 from accord.notify.models import Channel, Notification
+from accord.notify.reasons import Reason, stored
 
 Status = Notification.Status
 PLANNED_CHUNK = 1000
@@ -248,11 +249,18 @@ def planned_events(keys: Iterable[str]) -> set[str]:
     return planned
 
 
-def retire(*, reason: str, **match) -> int:
+def retire(*, reason: "Reason | str", **match) -> int:
     """Cancel the rows not yet sent that ``match`` selects (e.g. the reminders of a due date
     that changed). Rows already sent stay in the delivery log as they were."""
+    why = stored(reason)
     return (
         Notification.objects.filter(status=Status.PENDING, **match)
         .exclude(via=Channel.Kind.IN_APP)
-        .update(status=Status.CANCELLED, last_error=reason, claimed_by="")
+        .update(
+            status=Status.CANCELLED,
+            last_error=why["text"],
+            last_error_code=why["code"],
+            last_error_params=why["params"],
+            claimed_by="",
+        )
     )

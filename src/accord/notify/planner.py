@@ -37,22 +37,25 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
-from django.db.models import CharField, Exists, F, OuterRef, Q, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Case, CharField, DateTimeField, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
-from accord.actions.models import ActionItem
+from accord.actions.models import ActionItem, DueDateProposal
 from accord.analytics import selectors
 from accord.core import clock
 from accord.core.lookups import by_pk
 from accord.meetings.models import Meeting, Participant, PrepAnswer, PrepQuestion
 from accord.minutes.models import Minutes
-from accord.notify.models import Notification
+from accord.notify.models import Channel, Notification
 from accord.notify.outbox import Event, planned_events, publish, retire
+from accord.notify.reasons import Reason, reason, stored
 from accord.org.models import Department, Person
 
 OPEN = ActionItem.OPEN_STATUSES
+IN_APP = Channel.Kind.IN_APP
 DUE_KINDS = ("action.reminder", "action.status_request", "action.overdue", "action.due_soon")
+INVITE_KINDS = ("meeting.invitation", "meeting.updated")
 MEETING_KINDS = (
     "meeting.invitation",
     "meeting.updated",
@@ -66,6 +69,10 @@ CALENDAR_FIELDS = {
     "location",
     "online_link",
     "online_meeting_number",
+    # who chairs it and who is in it: the invitation names the host (ROLE=CHAIR) and lists
+    # the host and the recorder among the attendees
+    "host",
+    "recorder",
 }
 
 
@@ -132,22 +139,85 @@ def meeting_changed(meeting: Meeting, changed: Iterable[str]) -> int:
     (same UID, SEQUENCE + 1), and updates not yet sent are superseded."""
     if meeting.status != Meeting.Status.SCHEDULED or not CALENDAR_FIELDS & set(changed):
         return 0
+    return _calendar_update(meeting)
+
+
+def meeting_held_at_another_time(meeting: Meeting) -> int:
+    """A meeting started away from its planned time, or ended after such a start: calendars
+    get when it is (was) held instead (same UID, SEQUENCE + 1, METHOD:REQUEST), so that no
+    calendar keeps the planned time as confirmed."""
+    return _calendar_update(meeting)
+
+
+def _calendar_update(meeting: Meeting) -> int:
     meeting.calendar_sequence += 1
     meeting.save(update_fields=["calendar_sequence"])
-    retire(
-        reason="superseded by a newer change",
-        meeting=meeting,
-        kind__in=("meeting.invitation", "meeting.updated"),
-    )
+    retire(reason=reason("superseded"), meeting=meeting, kind__in=INVITE_KINDS)
     return meeting_invited(meeting)
 
 
+def _invitation_reached(meeting: Meeting, person: Person) -> bool:
+    """Whether an invitation (or update) of ``meeting`` reached ``person``: went out, or is
+    going out now, by e-mail or through a channel of theirs or a group bot that mentions
+    them, or was read in the app."""
+    invitations = Notification.objects.filter(meeting=meeting, kind__in=INVITE_KINDS)
+    out = (Notification.Status.SENT, Notification.Status.SENDING)
+    seen = Q(via=IN_APP, read_at__isnull=False)
+    delivered = Q(status__in=out) & ~Q(via=IN_APP)
+    if invitations.filter(seen | delivered, recipient=person).exists():
+        return True
+    posts = invitations.filter(recipient=None, status__in=out).values_list("payload", flat=True)
+    return any(person.pk in (payload.get("mentions") or ()) for payload in posts)
+
+
+def roles_replaced(meeting: Meeting, before: Iterable[Person | None]) -> int:
+    """A scheduled meeting's host or recorder was replaced (after ``meeting_changed`` sent
+    the update): whoever of ``before`` (the host and recorder as they were) is no longer in
+    the invitation, neither in another role nor a participant, is taken off it as
+    ``participant_removed`` takes a participant off."""
+    attendees = {person.pk for person in meeting_attendees(meeting)}
+    return sum(
+        participant_removed(meeting, person)
+        for person in _unique(before)
+        if person.pk not in attendees
+    )
+
+
 def participant_removed(meeting: Meeting, person: Person) -> int:
-    """Someone taken off a scheduled meeting gets a CANCEL for their calendar."""
+    """Someone taken off a scheduled meeting.
+
+    Their invitations and updates not yet sent are withdrawn (by e-mail, through their own
+    channels, and a group bot's post that mentions them alone). If one had reached them
+    (``_invitation_reached``), their calendar gets a CANCEL; if none had, nothing more is
+    sent, since a cancellation of an invitation never received only puzzles, and the
+    in-app invitation they have not read leaves their inbox (it stays in the delivery log,
+    cancelled, with why). Either way the calendar revision moves on, so that inviting them
+    again sends a new invitation."""
     if meeting.status != Meeting.Status.SCHEDULED:
         return 0
     meeting.calendar_sequence += 1
     meeting.save(update_fields=["calendar_sequence"])
+    reached = _invitation_reached(meeting, person)
+    withdrawn = reason("uninvited")
+    retire(reason=withdrawn, meeting=meeting, kind__in=INVITE_KINDS, recipient=person)
+    posts = Notification.objects.filter(
+        meeting=meeting, kind__in=INVITE_KINDS, recipient=None, status=Notification.Status.PENDING
+    ).values_list("pk", "payload")
+    alone = [pk for pk, payload in posts if payload.get("mentions") == [person.pk]]
+    if alone:
+        retire(reason=withdrawn, pk__in=alone)
+    if not reached:
+        why = stored(withdrawn)
+        Notification.objects.filter(
+            meeting=meeting, kind__in=INVITE_KINDS, recipient=person, via=IN_APP
+        ).update(
+            status=Notification.Status.CANCELLED,
+            read_at=clock.now(),
+            last_error=why["text"],
+            last_error_code=why["code"],
+            last_error_params=why["params"],
+        )
+        return 0
     sequence = meeting.calendar_sequence
     return publish(
         [
@@ -166,7 +236,7 @@ def participant_removed(meeting: Meeting, person: Person) -> int:
 def meeting_cancelled(meeting: Meeting, *, was_scheduled: bool) -> int:
     """Everyone invited gets the cancellation (METHOD:CANCEL, same UID); nothing more about
     this meeting goes out."""
-    retire(reason="the meeting was cancelled", meeting=meeting, kind__in=MEETING_KINDS)
+    retire(reason=reason("meeting_cancelled"), meeting=meeting, kind__in=MEETING_KINDS)
     if not was_scheduled:
         return 0
     meeting.calendar_sequence += 1
@@ -203,7 +273,9 @@ def minutes_submitted(meeting: Meeting, minutes: Minutes) -> int:
 
 
 def minutes_returned(meeting: Meeting, minutes: Minutes, comment: str) -> int:
-    """The recorder hears why the host sent the minutes back."""
+    """The recorder hears why the host sent the minutes back; the host's request to review
+    them is done."""
+    _done(Notification.objects.filter(meeting=meeting, kind="minutes.review"))
     stamp = int(clock.now().timestamp())
     return publish(
         [
@@ -266,11 +338,28 @@ def minutes_distributed(meeting: Meeting, version: int) -> int:
     return publish(events)
 
 
-def action_replanned(action: ActionItem, *, old_due: dt.date, reason: str) -> int:
+def action_replanned(
+    action: ActionItem,
+    *,
+    old_due: dt.date,
+    reason: str,
+    proposed_by: Person | None = None,
+    actor: Person | None = None,
+) -> int:
     """A new due date: the reminders of the old one are retired, owner, department head
-    and organiser are told; the rules plan the new date's reminders when they fall due."""
+    and organiser are told; the rules plan the new date's reminders when they fall due.
+    When it accepts the owner's proposal (``proposed_by``), the notice says who accepted
+    it: that is the owner's answer."""
     action_due_changed(action)
     head = action.department.head if action.department_id else None
+    payload = {
+        "due": action.due_date.isoformat(),
+        "old_due": old_due.isoformat(),
+        "reason": reason,
+    }
+    if proposed_by is not None:
+        payload["proposed_by"] = proposed_by.display
+        payload["accepted_by"] = actor.display if actor is not None else ""
     return publish(
         [
             Event(
@@ -284,10 +373,58 @@ def action_replanned(action: ActionItem, *, old_due: dt.date, reason: str) -> in
                 meeting_id=action.meeting_id,
                 confidential=action.meeting.confidential,
                 action_id=action.pk,
+                payload=payload,
+            )
+        ]
+    )
+
+
+def due_proposed(proposal: DueDateProposal) -> int:
+    """The owner proposes a new due date: the meeting's organiser and host, who may re-plan
+    the item, are asked to accept or decline it (not the owner, should they be one)."""
+    action = proposal.action
+    meeting = action.meeting
+    return publish(
+        [
+            Event(
+                key=f"due-proposed:action:{action.pk}:proposal:{proposal.pk}",
+                kind="action.due_proposed",
+                people=[
+                    p
+                    for p in _unique([meeting.organiser, meeting.host])
+                    if p.pk != proposal.proposed_by_id
+                ],
+                meeting_id=meeting.pk,
+                confidential=meeting.confidential,
+                action_id=action.pk,
+                payload={
+                    "due": proposal.old_due_date.isoformat(),
+                    "proposed": proposal.due_date.isoformat(),
+                    "reason": proposal.reason,
+                    "by": proposal.proposed_by.display,
+                },
+            )
+        ]
+    )
+
+
+def due_proposal_declined(proposal: DueDateProposal) -> int:
+    """The owner hears that their date was declined, why, and by whom."""
+    action = proposal.action
+    return publish(
+        [
+            Event(
+                key=f"due-declined:action:{action.pk}:proposal:{proposal.pk}",
+                kind="action.due_declined",
+                people=[proposal.proposed_by],
+                meeting_id=action.meeting_id,
+                confidential=action.meeting.confidential,
+                action_id=action.pk,
                 payload={
                     "due": action.due_date.isoformat(),
-                    "old_due": old_due.isoformat(),
-                    "reason": reason,
+                    "proposed": proposal.due_date.isoformat(),
+                    "answer": proposal.answer,
+                    "by": proposal.decided_by.display if proposal.decided_by else "",
                 },
             )
         ]
@@ -313,9 +450,92 @@ def action_escalated(action: ActionItem, *, actor: Person, note: str) -> int:
     )
 
 
+# -- notices whose ask was done --------------------------------------------------------------
+
+SIGN_KINDS = ("action.sign_request", "action.sign_reminder")
+# What asks the reader for something about an item: its status, the reason it is late.
+ASK_KINDS = ("action.status_request", "action.overdue")
+
+
+def _done(rows) -> int:
+    """Mark the in-app notices among ``rows`` done: read (when they were not already), and
+    no longer asking for anything. The bell's count drops; the inbox shows them as done."""
+    now = clock.now()
+    return rows.filter(via=IN_APP, done_at__isnull=True).update(
+        done_at=now, read_at=Coalesce(F("read_at"), Value(now, output_field=DateTimeField()))
+    )
+
+
+def sign_requests_settled(*, meeting_id: int, owner_id: int) -> int:
+    """The owner's in-app sign-off requests and reminders of a meeting that list nothing
+    left for them to sign (each item signed, cancelled, or handed to another owner) are
+    done. A request listing an item still unsigned stays as it is. Three queries."""
+    rows = Notification.objects.filter(
+        via=IN_APP,
+        recipient_id=owner_id,
+        meeting_id=meeting_id,
+        kind__in=SIGN_KINDS,
+        done_at__isnull=True,
+    )
+    asks = list(rows.values_list("pk", "payload"))
+    if not asks:
+        return 0
+    from accord.actions.selectors import actions_unsigned
+
+    listed = {item["id"] for _pk, payload in asks for item in payload.get("items", ())}
+    left = set(
+        actions_unsigned().filter(pk__in=listed, owner_id=owner_id).values_list("pk", flat=True)
+    )
+    settled = [
+        pk
+        for pk, payload in asks
+        if not any(item["id"] in left for item in payload.get("items", ()))
+    ]
+    return _done(Notification.objects.filter(pk__in=settled)) if settled else 0
+
+
+def action_signed(action: ActionItem) -> int:
+    """S-POST-3: the owner signed ``action``; what asked them to sign it is done."""
+    return sign_requests_settled(meeting_id=action.meeting_id, owner_id=action.owner_id)
+
+
+def action_closed(action: ActionItem) -> int:
+    """An item done or cancelled: the requests for its status and the overdue notices
+    (whoever they went to) are done, and so are its owner's sign-off requests that list
+    nothing else to sign."""
+    return _done(Notification.objects.filter(action=action, kind__in=ASK_KINDS)) + (
+        sign_requests_settled(meeting_id=action.meeting_id, owner_id=action.owner_id)
+    )
+
+
+def channel_switched_off(channel: Channel, *, actor: Person) -> int:
+    """Someone switched a department's channel off: the PMO (who oversee every
+    department's channels) and the department's head are told which channel, of which
+    department, and by whom, except the one who did it. Nothing goes to group bots."""
+    head = channel.department.head
+    pmo = Person.objects.filter(is_pmo=True, is_active=True).order_by("pk")
+    people = [person for person in _unique([*pmo, head]) if person.pk != actor.pk]
+    return publish(
+        [
+            Event(
+                key=f"channel-off:c{channel.pk}:{int(clock.now().timestamp())}",
+                kind="channel.switched_off",
+                people=people,
+                to_group_bots=False,
+                payload={
+                    "channel_name": channel.name,
+                    "channel_kind": channel.kind,
+                    "department_name": channel.department.name,
+                    "by": actor.display,
+                },
+            )
+        ]
+    )
+
+
 def action_due_changed(action: ActionItem) -> int:
     """Retire the notices planned for a due date (or owner) that no longer holds."""
-    return retire(reason="the due date or owner changed", action=action, kind__in=DUE_KINDS)
+    return retire(reason=reason("due_or_owner_changed"), action=action, kind__in=DUE_KINDS)
 
 
 # -- integration events (API webhooks) -----------------------------------------------------
@@ -386,6 +606,8 @@ def action_completed(action: ActionItem) -> int:
 
 
 def minutes_approved(meeting: Meeting, version: int) -> int:
+    """Integrations hear of the approval; the host's request to review is done."""
+    _done(Notification.objects.filter(meeting=meeting, kind="minutes.review"))
     return _hook_only(
         f"approved:meeting:{meeting.pk}:v{version}",
         "minutes.approved",
@@ -538,7 +760,26 @@ def sign_reminders(now: dt.datetime) -> list[Event]:
 
 
 # What the item rules, their keys and ``action_data`` read of an item.
-ITEM_FIELDS = ("pk", "task", "owner_id", "department_id", "meeting_id", "due_date", "status")
+ITEM_FIELDS = (
+    "pk",
+    "task",
+    "owner_id",
+    "department_id",
+    "meeting_id",
+    "due_date",
+    "replan_count",
+    "status",
+)
+
+
+def commitment(item) -> str:
+    """The part of an item rule's key that names the commitment it is about: the due date
+    and, once the item was re-planned, the re-plan's number (``due:2026-09-15:r2``). An item
+    re-planned back to a date whose reminder went out is a new commitment and is reminded
+    again; one commitment is reminded once. (Keys of items never re-planned read as they
+    always did; migration 0010 moved the rows of re-planned items to this form.)"""
+    suffix = f":r{item.replan_count}" if item.replan_count else ""
+    return f"due:{item.due_date.isoformat()}{suffix}"
 
 
 def _action_events(
@@ -576,14 +817,20 @@ def _action_events(
 
 
 def _not_planned(items, prefix: str):
-    """``items`` whose event ``<prefix>:action:<pk>:due:<date>`` is not in the outbox yet,
+    """``items`` whose event ``<prefix>:action:<pk>:<commitment>`` is not in the outbox yet,
     asked of the database (one index probe an item), so that a pass once everything is
     planned loads nothing."""
+    replan = Case(
+        When(replan_count=0, then=Value("")),
+        default=Concat(Value(":r"), Cast("replan_count", CharField())),
+        output_field=CharField(),
+    )
     key = Concat(
         Value(f"{prefix}:action:"),
         Cast("pk", CharField()),
         Value(":due:"),
         Cast("due_date", CharField()),
+        replan,
         output_field=CharField(),
     )
     return items.alias(event_key=key).exclude(
@@ -600,7 +847,7 @@ def due_reminders(now: dt.datetime) -> list[Event]:
     return _action_events(
         _not_planned(items, "remind"),
         "action.reminder",
-        key=lambda item: f"remind:action:{item.pk}:due:{item.due_date.isoformat()}",
+        key=lambda item: f"remind:action:{item.pk}:{commitment(item)}",
         people=lambda item: [item.owner_id],
         hook="action.due_soon",
         unplanned=True,
@@ -617,8 +864,7 @@ def status_requests(now: dt.datetime) -> list[Event]:
         items,
         "action.status_request",
         key=lambda item: (
-            f"status:action:{item.pk}:due:{item.due_date.isoformat()}"
-            f":d{(today - item.due_date).days}"
+            f"status:action:{item.pk}:{commitment(item)}:d{(today - item.due_date).days}"
         ),
         people=lambda item: [item.owner_id],
         payload=lambda item: {"day": (today - item.due_date).days},
@@ -642,7 +888,7 @@ def overdue_notices(now: dt.datetime) -> list[Event]:
             head_id=F("department__head_id"), organiser_id=F("meeting__organiser_id")
         ),
         "action.overdue",
-        key=lambda item: f"overdue:action:{item.pk}:due:{item.due_date.isoformat()}",
+        key=lambda item: f"overdue:action:{item.pk}:{commitment(item)}",
         people=lambda item: [item.owner_id, item.head_id, item.organiser_id],
         hook="action.overdue",
         unplanned=True,
@@ -803,38 +1049,38 @@ def _missing(n: Notification, reference: str) -> bool:
         return True
 
 
-def still_due(n: Notification) -> str:
+def still_due(n: Notification) -> Reason | str:
     """Why ``n`` should no longer go out ("" if it should): the item was done, its date
     moved, the meeting was cancelled or has begun, the minutes went out meanwhile, or what
     it is about was deleted while it was being planned (the outbox's references are not
     checked by the database: ``Notification.meeting``)."""
     for reference, gone in (
-        ("action", "the action item was deleted"),
-        ("meeting", "the meeting was deleted"),
-        ("recipient", "the recipient was deleted"),
+        ("action", "action_deleted"),
+        ("meeting", "meeting_deleted"),
+        ("recipient", "recipient_deleted"),
     ):
         if getattr(n, f"{reference}_id") is not None and _missing(n, reference):
-            return gone
+            return reason(gone)
     if n.kind in DUE_KINDS and n.action is not None:
         action = n.action
         if action.status not in OPEN:
-            return "the action item is no longer open"
+            return reason("action_closed")
         if n.payload.get("due") and action.due_date.isoformat() != n.payload["due"]:
-            return "the due date changed"
+            return reason("due_changed")
     ahead = n.meeting is not None and n.meeting.status == Meeting.Status.SCHEDULED
     if n.kind in ("meeting.materials", "meeting.answers_nudge") and not ahead:
-        return "the meeting is no longer ahead"
+        return reason("meeting_not_ahead")
     if (
         n.kind == "minutes.late"
         and Minutes.objects.filter(
             meeting_id=n.meeting_id, first_distributed_at__isnull=False
         ).exists()
     ):
-        return "the minutes have been distributed"
+        return reason("minutes_distributed")
     if n.kind in ("action.sign_request", "action.sign_reminder"):
         from accord.minutes.models import Signature
 
         ids = [item["id"] for item in n.payload.get("items", ())]
         if ids and Signature.objects.filter(action_id__in=ids).count() >= len(ids):
-            return "every item has been signed"
+            return reason("all_signed")
     return ""

@@ -6,9 +6,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import pgettext
 
 from accord.core import clock
-from accord.notify import messages
+from accord.notify import messages, reasons
 from accord.notify.models import Channel, Notification
 from accord.notify.services import can_manage_channel, can_resend
 from accord.org.models import Department, Person
@@ -24,9 +25,11 @@ TEXT_RELATIONS = ("meeting", "action__meeting", "action__owner__department")
 
 
 def _inbox_rows(person: Person) -> QuerySet[Notification]:
+    """The person's in-app notices that are due, but not an invitation withdrawn before it
+    reached them (``planner.participant_removed``: cancelled, kept in the delivery log)."""
     return Notification.objects.filter(
         recipient=person, via=Kind.IN_APP, send_after__lte=clock.now()
-    )
+    ).exclude(status=Status.CANCELLED)
 
 
 def unread_count(person: Person) -> int:
@@ -42,13 +45,16 @@ def inbox(person: Person) -> QuerySet[Notification]:
 
 @dataclasses.dataclass(frozen=True)
 class Notice:
-    """A notice as a page shows it: subject, text, and a link into Accord."""
+    """A notice as a page shows it: subject, text, and a link into Accord. A notice whose
+    ask was done (``done``: signed, status given, minutes reviewed) links on with a plain
+    label instead of the ask ("Sign")."""
 
     notification: Notification
     subject: str
     text: str
     link: str
     label: str
+    done: bool = False
 
 
 def local_link(link: str) -> str:
@@ -65,7 +71,10 @@ def notice(n: Notification) -> Notice:
     try:
         subject, text, link, label = messages.texts(n)
     except (KeyError, AttributeError, ValueError, TypeError):
-        return Notice(n, n.kind, "", "", "")
+        return Notice(n, n.kind, "", "", "", done=n.done_at is not None)
+    if n.done_at is not None:
+        label = pgettext("link of a notice whose ask was done", "Open")
+        return Notice(n, subject, text, local_link(link), label, done=True)
     return Notice(n, subject, text, local_link(link), label)
 
 
@@ -225,12 +234,14 @@ def delivery_get_visible(*, person: Person, pk: int) -> Notification:
 
 @dataclasses.dataclass(frozen=True)
 class Delivery:
-    """A row of the delivery log as the page shows it."""
+    """A row of the delivery log as the page shows it; ``error`` is why it failed or was
+    cancelled, in the reader's language (``accord.notify.reasons``)."""
 
     notification: Notification
     notice: Notice
     mentioned: list[Person]
     can_resend: bool
+    error: str = ""
 
 
 def deliveries(rows: list[Notification], *, person: Person) -> list[Delivery]:
@@ -250,7 +261,18 @@ def deliveries(rows: list[Notification], *, person: Person) -> list[Delivery]:
             notification=n,
             notice=notice(n),
             mentioned=[people[pk] for pk in n.payload.get("mentions", ()) if pk in people],
-            can_resend=n.status in resendable and can_resend(person, n),
+            can_resend=n.status in resendable and n.via != Kind.IN_APP and can_resend(person, n),
+            error=delivery_error(n),
         )
         for n in rows
     ]
+
+
+def delivery_error(n: Notification) -> str:
+    """Why ``n`` failed or was cancelled, in the active language."""
+    return reasons.describe(n.last_error_code, n.last_error_params, n.last_error)
+
+
+def channel_stop_reason(channel: Channel) -> str:
+    """Why Accord switched ``channel`` off, in the active language."""
+    return reasons.describe(channel.disabled_code, channel.disabled_params, channel.disabled_reason)

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 
 from accord.core import clock, outgoing
 from accord.core.errors import AppError, PermissionDenied
-from accord.core.services import audit_record
+from accord.core.services import audit_record, model_update
 from accord.notify.models import Channel, Notification
 from accord.org.models import Department, Person
+from accord.org.services import UNCHANGED, Unchanged
 
 Kind = Channel.Kind
 Status = Notification.Status
@@ -138,25 +139,46 @@ def channel_update(
     channel: Channel,
     name: str,
     target: str,
-    secret: str | None = None,
+    secret: str | None | Unchanged = UNCHANGED,
     members_too: bool | None = None,
     enabled: bool | None = None,
 ) -> Channel:
-    """Change a channel. An empty ``secret`` keeps the stored one (it is never shown);
-    switching a channel on again clears why it stopped."""
+    """Change a channel. The stored secret is never shown, so it is kept unless ``secret``
+    is given: a new one replaces it, ``None`` (or an empty text) removes it, and the bot
+    then gets its messages unsigned; a signed webhook cannot lose its secret. Switching a
+    channel on again clears why it stopped.
+
+    Switching a department's channel off tells the PMO and the department's head, except
+    whoever did it (``planner.channel_switched_off``): their notices no longer reach that
+    group. Nothing that is unchanged is saved, audited or told."""
     _require_manager(actor, channel)
+    if isinstance(secret, Unchanged):
+        secret = channel.secret
     name, target, secret = _clean(
-        channel.kind, name, target, secret or channel.secret, stored_target=channel.target
+        channel.kind, name, target, secret or "", stored_target=channel.target
     )
-    channel.name, channel.target, channel.secret = name, target, secret
+    data = {"name": name, "target": target, "secret": secret}
     if members_too is not None:
-        channel.members_too = members_too
+        data["members_too"] = members_too
     if enabled is not None:
-        channel.enabled = enabled
+        data["enabled"] = enabled
         if enabled:
-            channel.disabled_reason = ""
-    channel.save()
-    audit_record(actor=actor, verb="channel.updated", subject=channel)
+            data.update(disabled_reason="", disabled_code="", disabled_params=None)
+    changed = model_update(instance=channel, data=data)
+    if not changed:
+        return channel
+    # Neither the secret nor the address (a webhook URL carries a key) goes into the audit
+    # log: only that it changed.
+    recorded = {key: value for key, value in changed.items() if key not in ("secret", "target")}
+    if "target" in changed:
+        recorded["target"] = "changed"
+    if "secret" in changed:
+        recorded["secret"] = "replaced" if secret else "removed"
+    audit_record(actor=actor, verb="channel.updated", subject=channel, data=recorded)
+    if changed.get("enabled") is False and channel.department_id is not None:
+        from accord.notify import planner
+
+        planner.channel_switched_off(channel, actor=actor)
     return channel
 
 
@@ -199,14 +221,33 @@ def integration_create(
 
 
 @transaction.atomic
-def integration_update(*, actor: Person, channel: Channel, events: list[str]) -> Channel:
+def integration_update(
+    *,
+    actor: Person,
+    channel: Channel,
+    events: list[str] | Unchanged = UNCHANGED,
+    secret: str | None | Unchanged = UNCHANGED,
+) -> Channel:
+    """Change the events an integration's webhook receives, or its secret (a new one; an
+    integration's webhook is always signed, so ``None`` is refused)."""
     if not actor.is_superuser:
         raise PermissionDenied(_("Only administrators connect integrations."))
-    channel.events = _clean_events(events)
-    channel.save(update_fields=["events", "updated_at"])
-    audit_record(
-        actor=actor, verb="integration.updated", subject=channel, data={"events": channel.events}
-    )
+    data = {}
+    if not isinstance(events, Unchanged):
+        data["events"] = _clean_events(events)
+    if not isinstance(secret, Unchanged):
+        _name, _target, data["secret"] = _clean(
+            Kind.WEBHOOK, channel.name, channel.target, secret or "", stored_target=channel.target
+        )
+    changed = model_update(instance=channel, data=data)
+    if changed:
+        audit_record(
+            actor=actor,
+            verb="integration.updated",
+            subject=channel,
+            data={"events": channel.events}
+            | ({"secret": "replaced"} if "secret" in changed else {}),
+        )
     return channel
 
 
@@ -288,10 +329,19 @@ def notification_resend(*, actor: Person, notification: Notification) -> Notific
     """Queue a failed or cancelled notice again (after a channel was fixed)."""
     if not can_resend(actor, notification):
         raise PermissionDenied(_("You may not send this notice again."))
-    if notification.status not in (Status.FAILED, Status.CANCELLED):
+    if (
+        notification.status not in (Status.FAILED, Status.CANCELLED)
+        or notification.via == Kind.IN_APP
+    ):
         raise AppError(_("Only a failed or cancelled notice can be sent again."), field="status")
     Notification.objects.filter(pk=notification.pk).update(
-        status=Status.PENDING, attempts=0, send_after=clock.now(), last_error="", claimed_by=""
+        status=Status.PENDING,
+        attempts=0,
+        send_after=clock.now(),
+        last_error="",
+        last_error_code="",
+        last_error_params=None,
+        claimed_by="",
     )
     audit_record(actor=actor, verb="notification.resent", subject=notification)
     notification.refresh_from_db()

@@ -174,7 +174,7 @@ def channel_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def channel_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Rename a channel, change its address or secret (the stored secret is never shown; an
-    empty one keeps it)."""
+    empty field keeps it, "Remove the signing secret" removes it)."""
     channel = _manageable(request, pk)
     if request.method == "GET":
         form = ChannelEditForm(initial=ChannelEditForm.initial_for(channel), channel=channel)
@@ -187,7 +187,7 @@ def channel_edit(request: HttpRequest, pk: int) -> HttpResponse:
             channel=channel,
             name=data["name"],
             target=data["target"],
-            secret=data["secret"] or None,
+            secret=form.secret_change(),
             members_too=data.get("members_too"),
         ),
     )

@@ -46,6 +46,7 @@ from accord.core.bulk import update_where
 from accord.notify import messages, planner
 from accord.notify.models import Channel, Notification
 from accord.notify.outbox import Event, publish
+from accord.notify.reasons import Reason, reason, stored
 from accord.notify.transports import MODULES, PermanentError, Target, TransientError
 from accord.notify.transports.base import Session, short
 from accord.org.models import Person
@@ -249,20 +250,20 @@ class Worker:
             return step(*args)
         except Exception as exc:
             log.exception("delivering %s", n.key)
-            self.record(n, status=Status.FAILED, error=f"internal error: {exc!r}")
+            self.record(n, status=Status.FAILED, error=reason("internal_error", detail=repr(exc)))
             return "failed"
 
-    def _target(self, n: Notification) -> Target | str:
+    def _target(self, n: Notification) -> Target | Reason:
         if n.via == Channel.Kind.EMAIL and n.channel_id is None:
             address = n.recipient.email if n.recipient else ""
             if not address:
-                return "the person has no e-mail address"
+                return reason("no_email")
             return Target(kind="email", address=address)
         channel = n.channel
         if channel is None:
-            return "the channel was deleted"
+            return reason("channel_deleted")
         if not channel.enabled:
-            return f"the channel is switched off: {channel.disabled_reason}".rstrip(": ")
+            return switched_off(channel)
         return Target(kind=channel.kind, address=channel.target, secret=channel.secret)
 
     def _rate_limited(self, n: Notification, now: dt.datetime) -> dt.datetime | None:
@@ -289,16 +290,20 @@ class Worker:
         """Send ``n`` and record the outcome. An e-mail is handed to one of the SMTP lanes
         (when there are more than one) and comes back as the send under way, for
         ``settle`` once it has ended; the next rows are prepared meanwhile."""
-        reason = planner.still_due(n)
-        if reason:
-            self.record(n, status=Status.CANCELLED, error=reason)
+        moot = planner.still_due(n)
+        if moot:
+            self.record(n, status=Status.CANCELLED, error=moot)
             return "cancelled"
         if n.channel_id in session.broken_channels:
             # switched off earlier in this batch: the row's own copy does not know yet
             n.channel.enabled = False
-            n.channel.disabled_reason = session.broken_channels[n.channel_id]
+            (
+                n.channel.disabled_reason,
+                n.channel.disabled_code,
+                n.channel.disabled_params,
+            ) = session.broken_channels[n.channel_id]
         target = self._target(n)
-        if isinstance(target, str):
+        if isinstance(target, Reason):
             self.record(n, status=Status.FAILED, error=target)
             return "failed"
         now = clock.now()
@@ -307,14 +312,14 @@ class Worker:
             self.record(
                 n,
                 status=Status.PENDING,
-                error=n.last_error,
+                error=last_error(n),
                 response=n.response,
                 send_after=free_at,
                 attempts=n.attempts - 1,
             )
             return "deferred"
         if n.attempts > settings.ACCORD_NOTIFY_MAX_ATTEMPTS:
-            self.record(n, status=Status.FAILED, error=n.last_error or "too many attempts")
+            self.record(n, status=Status.FAILED, error=last_error(n) or reason("too_many_attempts"))
             return "failed"
         mentioned = [people[pk] for pk in n.payload.get("mentions", ()) if pk in people]
         message = messages.render(n, mentioned=mentioned)
@@ -340,41 +345,49 @@ class Worker:
                 self.record(
                     n,
                     status=Status.PENDING,
-                    error=exc.detail,
+                    error=exc.why,
                     response=exc.response,
                     send_after=clock.now() + dt.timedelta(seconds=wait),
                     attempts=n.attempts - 1,
                 )
                 return "deferred"
             if n.attempts >= settings.ACCORD_NOTIFY_MAX_ATTEMPTS:
-                self.record(n, status=Status.FAILED, error=exc.detail, response=exc.response)
+                self.record(n, status=Status.FAILED, error=exc.why, response=exc.response)
                 return "failed"
             wait = max(exc.retry_after or 0, backoff(n.attempts))
             self.record(
                 n,
                 status=Status.PENDING,
-                error=exc.detail,
+                error=exc.why,
                 response=exc.response,
                 send_after=clock.now() + dt.timedelta(seconds=wait),
             )
             return "retried"
         except PermanentError as exc:
-            self.record(n, status=Status.FAILED, error=exc.detail, response=exc.response)
+            self.record(n, status=Status.FAILED, error=exc.why, response=exc.response)
             if exc.channel_broken and n.channel is not None:
-                channel_broken(n.channel, exc.detail)
-                session.broken_channels[n.channel_id] = n.channel.disabled_reason
+                channel_broken(n.channel, exc.why)
+                session.broken_channels[n.channel_id] = (
+                    n.channel.disabled_reason,
+                    n.channel.disabled_code,
+                    n.channel.disabled_params,
+                )
             return "failed"
         self.record(n, status=Status.SENT, response=answer, sent_at=clock.now())
         return "sent"
 
-    def record(self, n: Notification, *, status: str, error: str = "", **fields) -> None:
+    def record(self, n: Notification, *, status: str, error: Reason | str = "", **fields) -> None:
         """Write the outcome, unless another worker has taken the row since (its lease ran
-        out): then that worker's outcome stands."""
+        out): then that worker's outcome stands. ``error`` is kept as its English text and,
+        when it is a :class:`Reason`, as its code and facts for the delivery log."""
         fields.setdefault("response", "")
         fields["response"] = short(fields["response"], 2000)
+        error = stored(error)
         values = {
             "status": status,
-            "last_error": short(error, 2000),
+            "last_error": short(error["text"], 2000),
+            "last_error_code": error["code"],
+            "last_error_params": error["params"],
             "claimed_by": "",
             "claimed_until": None,
             **fields,
@@ -402,19 +415,52 @@ def _commits_unflushed():
             cursor.execute("SET synchronous_commit TO DEFAULT")
 
 
-def channel_broken(channel: Channel, reason: str) -> None:
-    """Switch the channel off and tell who looks after it; rows waiting for it fail when
-    their turn comes and can be sent again from the delivery log once it is fixed."""
-    updated = Channel.objects.filter(pk=channel.pk, enabled=True).update(
-        enabled=False, disabled_reason=short(reason, 500)
-    )
-    channel.enabled, channel.disabled_reason = False, short(reason, 500)
+def switched_off(channel: Channel) -> Reason:
+    """Why a row for a switched-off channel is not sent, with why the channel stopped."""
+    if channel.disabled_code:
+        why = {"code": channel.disabled_code, "params": channel.disabled_params or {}}
+        return reason("channel_off_because", reason=why)
+    if channel.disabled_reason:
+        return reason("channel_off_because", reason=channel.disabled_reason)
+    return reason("channel_off")
+
+
+def last_error(n: Notification) -> Reason | str:
+    """The row's last error as it was recorded, to record it again unchanged."""
+    if n.last_error_code:
+        return Reason(n.last_error_code, n.last_error_params or {})
+    return n.last_error
+
+
+def channel_broken(channel: Channel, why: Reason | str) -> None:
+    """Switch the channel off and tell who looks after it (its owner; a department's head
+    and the PMO, who oversee every department's channels; the administrators); rows
+    waiting for it fail when their turn comes and can be sent again from the delivery log
+    once it is fixed."""
+    kept = stored(why)
+    disabled = {
+        "disabled_reason": short(kept["text"], 500),
+        "disabled_code": kept["code"],
+        "disabled_params": kept["params"],
+    }
+    updated = Channel.objects.filter(pk=channel.pk, enabled=True).update(enabled=False, **disabled)
+    channel.enabled = False
+    for name, value in disabled.items():
+        setattr(channel, name, value)
     if not updated:
         return
     keepers = [channel.person] if channel.person_id else []
     if channel.department_id and channel.department.head_id:
         keepers.append(channel.department.head)
-    keepers += list(Person.objects.filter(is_superuser=True, is_active=True))
+    pmo = Q(is_pmo=True) if channel.department_id else Q(pk__in=[])
+    keepers += list(
+        Person.objects.filter(Q(is_superuser=True) | pmo, is_active=True).order_by("pk")
+    )
+    payload = {"channel_name": channel.name, "reason": short(kept["text"], 300)}
+    if kept["code"]:
+        payload["why"] = {"code": kept["code"], "params": kept["params"] or {}}
+    if channel.department_id:
+        payload["department_name"] = channel.department.name
     publish(
         [
             Event(
@@ -422,7 +468,7 @@ def channel_broken(channel: Channel, reason: str) -> None:
                 kind="channel.broken",
                 people=keepers,
                 to_group_bots=False,
-                payload={"channel_name": channel.name, "reason": short(reason, 300)},
+                payload=payload,
             )
         ]
     )

@@ -49,7 +49,7 @@ def parse_topics(text: str) -> list[dict]:
         if not sep:
             errors.append(
                 forms.ValidationError(
-                    _("Line %(number)d: write “title | minutes”, e.g. “上周行动回顾 | 10”."),
+                    _("Line %(number)d: write “title | minutes”, e.g. “Last week's actions | 10”."),
                     code="format",
                     params={"number": number},
                 )
@@ -119,7 +119,7 @@ class SeriesForm(forms.Form):
         label=_("Standing topics"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One a line: “title | minutes”, e.g. “上周行动回顾 | 10”."),
+        help_text=_("One a line: “title | minutes”, e.g. “Last week's actions | 10”."),
     )
 
     def __init__(

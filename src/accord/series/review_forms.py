@@ -4,6 +4,8 @@ escalate one item. They parse; the actions services decide and say what is missi
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accord.actions.deadlines import DUE_DATE_HELP
+
 NOTE_ROWS = {"rows": 2}
 
 
@@ -36,7 +38,7 @@ class ReplanForm(forms.Form):
         label=_("New due date"),
         required=False,
         max_length=100,
-        help_text=_("A date or a phrase: “2026-09-30”, “下周五”, “月底前”, “next Friday”."),
+        help_text=DUE_DATE_HELP,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     reason = _note(_("Reason for the change"), required=False)

@@ -1,8 +1,11 @@
 """The review of the previous action plan on the meeting pages (S-REVIEW-2), and its moves.
 
 A meeting that follows earlier ones opens by going through their plan: each item with its
-owner, its due date as agreed (and its re-plans), its status and whether it was done on
-time. Who steers the items from there (``can_steer``: the organiser or host of the item's
+owner, its due date as agreed (and its re-plans: how many, to what, why), its status and
+whether it was done on time. The summary counts against the committed dates
+(``series.selectors.ReviewRow``): done on time, late (done after the committed date),
+slipped (re-planned past it, open or done), still open (of which overdue: past the date
+they have now), cancelled. Who steers the items from there (``can_steer``: the organiser or host of the item's
 meeting, or of a meeting that reviews it) closes, cancels, re-plans or escalates them in
 place; the actions services check again and decide.
 
@@ -78,6 +81,7 @@ class Review:
     next_url: str
     done_on_time: int
     late: int
+    slipped: int
     still_open: int
     overdue: int
     cancelled: int
@@ -159,6 +163,7 @@ def review_context(
             next_url=next_url,
             done_on_time=sum(r.status == Status.DONE and r.on_time is True for r in rows),
             late=sum(r.status == Status.DONE and r.on_time is False for r in rows),
+            slipped=sum(r.slipped for r in rows),
             still_open=sum(r.status in ActionItem.OPEN_STATUSES for r in rows),
             overdue=sum(r.overdue for r in rows),
             cancelled=sum(r.status == Status.CANCELLED for r in rows),

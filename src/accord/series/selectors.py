@@ -3,7 +3,9 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
+from dateutil.rrule import rrulestr
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accord.actions.models import ActionItem, ActionUpdate
@@ -14,13 +16,30 @@ from accord.series.models import MeetingSeries
 
 @dataclass
 class ReviewRow:
+    """One item of the review, measured against the date committed in its meeting
+    (S-TRACK-3, S-REVIEW-1):
+
+    - ``on_time``: True when done by the committed date; False when done after it, or still
+      open once it has passed (re-planned or not); None while open and not yet due by it.
+    - ``overdue``: open and past the due date it has now.
+    - ``slipped``: not cancelled, and its due date now lies after the committed one: it was
+      re-planned later (``replans`` says when, from what to what, and why). A slipped item
+      stays slipped when it is done.
+    """
+
     action: ActionItem
     meeting_title: str
     status: str
-    on_time: bool | None  # None: open and not yet due
+    on_time: bool | None
     overdue: bool
     replans: list[ActionUpdate] = field(default_factory=list)
     carried: bool = False  # still open from an earlier meeting of the series
+    slipped: bool = False
+
+    @property
+    def moves(self) -> int:
+        """How many times the due date was moved."""
+        return len(self.replans)
 
 
 def previous_plan_review(
@@ -30,8 +49,9 @@ def previous_plan_review(
     (or still can be) on time, and its re-plans; in a series, also the items of its earlier
     meetings that are still open (``carried``), so nothing drops out of the review until it
     is done or cancelled. "On time" is measured against the committed due date, as in the
-    analytics: a re-planned item done by its new date was still late. Three queries however
-    many items.
+    analytics: a re-planned item done by its new date was still late, and one re-planned
+    after its committed date passed is late and slipped, not "not yet due" (``ReviewRow``).
+    Three queries however many items.
 
     With ``person``, only the items of earlier meetings that person may see: a meeting can
     follow a confidential one, whose items stay with those who take part in it."""
@@ -68,10 +88,11 @@ def previous_plan_review(
     )
     rows = []
     for action in actions:
-        overdue = action.status in ActionItem.OPEN_STATUSES and action.due_date < today
+        still_open = action.status in ActionItem.OPEN_STATUSES
+        overdue = still_open and action.due_date < today
         if action.status == ActionItem.Status.DONE and action.completed_at is not None:
             on_time = timezone.localtime(action.completed_at).date() <= action.committed_due_date
-        elif overdue:
+        elif overdue or (still_open and action.committed_due_date < today):
             on_time = False
         else:
             on_time = None
@@ -84,6 +105,8 @@ def previous_plan_review(
                 overdue=overdue,
                 replans=action.replans,
                 carried=action.meeting_id not in direct,
+                slipped=action.status != ActionItem.Status.CANCELLED
+                and action.due_date > action.committed_due_date,
             )
         )
     return rows
@@ -173,3 +196,33 @@ def meetings_followed(*, person, meeting: Meeting) -> list[Meeting]:
             visible=Exists(meeting_visible_one(person).filter(pk=OuterRef("pk")))
         ).order_by("starts_at", "pk")
     )
+
+
+def occurrence_slot() -> Coalesce:
+    """The date a series' meeting stands for: the planned start, also when it was held at
+    another time (``Meeting.planned_starts_at``), so that the rule's dates are not shifted."""
+    return Coalesce("planned_starts_at", "starts_at")
+
+
+def next_occurrence_day(*, meeting: Meeting) -> dt.date | None:
+    """The day of the meeting after ``meeting`` in its series: the next one planned (not
+    cancelled), else the series rule's next date. What a topic sent to the next meeting is
+    proposed to be discussed on; None outside a series or when the rule has no more dates."""
+    if meeting.series_id is None:
+        return None
+    occurrences = meeting.series.meetings.annotate(slot=occurrence_slot())
+    later = (
+        occurrences.filter(slot__gt=meeting.planned_start)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("slot", "pk")
+        .first()
+    )
+    if later is not None:
+        return timezone.localtime(later.slot).date()
+    first = occurrences.order_by("slot", "pk").first()
+    try:
+        rule = rrulestr(meeting.series.recurrence, dtstart=timezone.localtime(first.slot))
+    except (ValueError, TypeError):
+        return None
+    upcoming = rule.after(timezone.localtime(meeting.planned_start))
+    return upcoming.date() if upcoming is not None else None

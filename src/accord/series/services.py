@@ -27,6 +27,7 @@ from accord.meetings.services import (
 )
 from accord.org.models import Person
 from accord.series.models import MeetingSeries, SeriesMember
+from accord.series.selectors import occurrence_slot
 
 log = logging.getLogger("accord.worker")
 
@@ -276,10 +277,11 @@ def _next_start(series: MeetingSeries, *, not_before: dt.datetime | None = None)
     """The next date of the rule after the latest occurrence (and after ``not_before``);
     ``None`` when the rule has no more. The first occurrence anchors the rule, so COUNT
     and UNTIL keep their meaning."""
-    occurrences = series.meetings.order_by("starts_at")
+    # Slots, not the times held: a meeting held early still stands for its planned date.
+    occurrences = series.meetings.annotate(slot=occurrence_slot()).order_by("slot", "pk")
     first, latest = occurrences.first(), occurrences.last()
-    rule = rrulestr(series.recurrence, dtstart=timezone.localtime(first.starts_at))
-    after = timezone.localtime(latest.starts_at)
+    rule = rrulestr(series.recurrence, dtstart=timezone.localtime(first.slot))
+    after = timezone.localtime(latest.slot)
     if not_before is not None and not_before > after:
         after = timezone.localtime(not_before)
     return rule.after(after)
@@ -379,7 +381,11 @@ def series_plan_ahead(now: dt.datetime | None = None) -> list[Meeting]:
     it has what scheduling needs. The organiser is told either way."""
     now = now or clock.now()
     lead = dt.timedelta(days=settings.ACCORD_SERIES_LEAD_DAYS)
-    latest = Meeting.objects.filter(series=OuterRef("pk")).order_by("-starts_at", "-id")
+    latest = (
+        Meeting.objects.filter(series=OuterRef("pk"))
+        .annotate(slot=occurrence_slot())
+        .order_by("-slot", "-id")
+    )
     candidates = (
         MeetingSeries.objects.filter(active=True, plan_ahead=True, organiser__is_active=True)
         .annotate(latest_id=Subquery(latest.values("pk")[:1]))
@@ -412,7 +418,8 @@ def _plan_ahead_one(
     with transaction.atomic():
         # One worker plans a series at a time; the second finds the new meeting ahead.
         series = MeetingSeries.objects.select_for_update().get(pk=candidate.pk)
-        if not _finished(series.meetings.order_by("-starts_at", "-id").first(), now):
+        latest = series.meetings.annotate(slot=occurrence_slot()).order_by("-slot", "-id")
+        if not _finished(latest.first(), now):
             return None
         starts_at = _next_start(series, not_before=now)
         if starts_at is None or starts_at - now > lead:

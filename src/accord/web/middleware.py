@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -44,3 +45,31 @@ class RequestSizeLimitMiddleware:
             }
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class AutosaveMiddleware:
+    """A form the page saves as it is typed (``data-autosave``, see web/accord.js) posts to the
+    same view as its Save button, with the header ``X-Accord-Autosave``. The view answers as
+    for the button; this turns its answer into one the script can read without a page:
+
+    - saved (the view redirects after the POST): 204, and the view's "saved" message is
+      dropped, since the page shows the state beside the field;
+    - refused: the view's own answer (422 with the form and its errors, 403 …) unchanged;
+    - signed out: 401, never the sign-in page's redirect, which would read as "saved".
+    """
+
+    HEADER = "X-Accord-Autosave"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "POST" or self.HEADER not in request.headers:
+            return self.get_response(request)
+        if not request.user.is_authenticated:
+            return HttpResponse(_("Your session has ended."), status=401)
+        response = self.get_response(request)
+        if 300 <= response.status_code < 400:
+            list(messages.get_messages(request))  # read, so never shown later
+            return HttpResponse(status=204)
+        return response

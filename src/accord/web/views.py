@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accord.actions.models import ActionItem
-from accord.actions.selectors import actions_for_owner, actions_unsigned
+from accord.actions.selectors import actions_for_owner, actions_unsigned, due_proposals_awaiting
 from accord.core import clock
 from accord.core.errors import AppError
 from accord.meetings.models import Meeting
@@ -39,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
     answers = answers_awaiting(person=person)
     to_write = list(minutes_to_write(person=person))
     to_review = list(minutes_to_review(person=person))
+    proposals = list(due_proposals_awaiting(person=person))
     return render(
         request,
         "web/home.html",
@@ -53,7 +54,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "answers": answers,
             "to_write": to_write,
             "to_review": to_review,
-            "waiting": len(answers) + len(to_write) + len(to_review),
+            "proposals": proposals,
+            "waiting": len(answers) + len(to_write) + len(to_review) + len(proposals),
         },
     )
 

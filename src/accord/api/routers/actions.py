@@ -12,13 +12,14 @@ from ninja import Field, FilterSchema, Query, Router, Schema, Status
 
 from accord.actions import services
 from accord.actions.export_jobs import action_plan_export, export_get_for, export_path
-from accord.actions.models import ActionItem, Export
+from accord.actions.models import ActionItem, DueDateProposal, Export
 from accord.actions.selectors import (
     action_get_visible,
     action_get_written,
     action_known_new,
     action_signature,
     actions_page,
+    due_proposals_awaiting,
 )
 from accord.api.common import Page, errors, ref, require_if_match, set_etag
 from accord.api.schemas import (
@@ -115,6 +116,20 @@ class UpdateOut(Schema):
     reason: Text = Field(description="the overdue reason chosen (kind overdue_reason)")
 
 
+class DueProposalOut(Schema):
+    id: int
+    action_id: int
+    status: str = Field(description="pending, accepted, declined or withdrawn")
+    proposed_by: PersonRef
+    old_due_date: dt.date = Field(description="the item's due date when it was proposed")
+    due_date: dt.date = Field(description="the date the owner proposes")
+    reason: str
+    created_at: dt.datetime
+    decided_by: PersonRef | None
+    decided_at: dt.datetime | None
+    answer: str = Field(description="why it was declined")
+
+
 class SignatureOut(Schema):
     person_id: int
     version: int
@@ -124,10 +139,17 @@ class SignatureOut(Schema):
 class ActionDetail(ActionOut):
     updates: list[UpdateOut]
     signature: SignatureOut | None
+    due_proposals: list[DueProposalOut] = Field(
+        description="the owner's proposed due dates, newest first"
+    )
 
     @staticmethod
     def resolve_updates(obj) -> list:
         return list(obj.updates.all())
+
+    @staticmethod
+    def resolve_due_proposals(obj) -> list:
+        return list(obj.due_proposals.all())
 
     @staticmethod
     def resolve_signature(obj):
@@ -195,6 +217,25 @@ class ReplanIn(Schema):
         examples=["9月30日前"],
     )
     reason: Text = Field(..., max_length=SHORT_TEXT, examples=["设计资源调整，延后两周"])
+
+
+class ProposeIn(Schema):
+    due: Text = Field(
+        ...,
+        max_length=100,
+        description="The proposed due date, a date or a phrase read from today; not before today.",
+        examples=["9月30日前"],
+    )
+    reason: Text = Field(..., max_length=SHORT_TEXT, examples=["等待测试服务器到货"])
+
+
+class DeclineIn(Schema):
+    answer: Text = Field(
+        ...,
+        max_length=SHORT_TEXT,
+        description="why not, for the owner",
+        examples=["上线日期不能再推"],
+    )
 
 
 class EscalateIn(Schema):
@@ -535,6 +576,88 @@ def action_overdue_reason(request, action_id: int, payload: OverdueReasonIn):
 )
 def action_replan(request, action_id: int, payload: ReplanIn):
     return _move(request, action_id, services.action_replan, due=payload.due, reason=payload.reason)
+
+
+def _proposal_read(pk: int) -> DueDateProposal:
+    return DueDateProposal.objects.select_related(
+        "proposed_by__department", "decided_by__department"
+    ).get(pk=pk)
+
+
+def _proposal(request, action_id: int, proposal_id: int) -> DueDateProposal:
+    """A proposal of an item the caller may see; 404 otherwise."""
+    action = _detail(request, action_id)
+    proposal = next((p for p in action.due_proposals.all() if p.pk == proposal_id), None)
+    if proposal is None:
+        raise DueDateProposal.DoesNotExist
+    return proposal
+
+
+@router.post(
+    "/actions/{action_id}/due-proposals",
+    response={201: DueProposalOut, **MOVE_ERRORS},
+    summary="Propose a new due date for my item, with the reason (owner)",
+    description="Whoever may re-plan the item (the organiser side) accepts or declines it; "
+    "one proposal waits at a time (409 while one does).",
+)
+def due_proposal_create(request, action_id: int, payload: ProposeIn):
+    action = _detail(request, action_id)
+    proposal = _call(
+        services.due_proposal_create,
+        actor=request.user,
+        action=action,
+        due=payload.due,
+        reason=payload.reason,
+    )
+    return Status(201, _proposal_read(proposal.pk))
+
+
+@router.post(
+    "/actions/{action_id}/due-proposals/{proposal_id}/accept",
+    response={200: DueProposalOut, **MOVE_ERRORS},
+    summary="Accept the owner's proposed date: the item is re-planned with their reason "
+    "(organiser side)",
+)
+def due_proposal_accept(request, action_id: int, proposal_id: int):
+    proposal = _proposal(request, action_id, proposal_id)
+    _call(services.due_proposal_accept, actor=request.user, proposal=proposal)
+    return _proposal_read(proposal.pk)
+
+
+@router.post(
+    "/actions/{action_id}/due-proposals/{proposal_id}/decline",
+    response={200: DueProposalOut, **MOVE_ERRORS},
+    summary="Decline the owner's proposed date with a reason (organiser side)",
+)
+def due_proposal_decline(request, action_id: int, proposal_id: int, payload: DeclineIn):
+    proposal = _proposal(request, action_id, proposal_id)
+    _call(
+        services.due_proposal_decline, actor=request.user, proposal=proposal, answer=payload.answer
+    )
+    return _proposal_read(proposal.pk)
+
+
+@router.post(
+    "/actions/{action_id}/due-proposals/{proposal_id}/withdraw",
+    response={200: DueProposalOut, **MOVE_ERRORS},
+    summary="Withdraw my proposal while it waits for an answer (owner)",
+)
+def due_proposal_withdraw(request, action_id: int, proposal_id: int):
+    proposal = _proposal(request, action_id, proposal_id)
+    _call(services.due_proposal_withdraw, actor=request.user, proposal=proposal)
+    return _proposal_read(proposal.pk)
+
+
+@router.get(
+    "/due-proposals",
+    response={200: list[DueProposalOut], **errors(401)},
+    summary="Proposed due dates waiting for my answer (meetings I organise or host)",
+    description="Pending, on open items, oldest first; at most 100.",
+)
+def due_proposals_waiting(request):
+    return list(
+        due_proposals_awaiting(person=request.user).select_related("decided_by__department")[:100]
+    )
 
 
 @router.post(

@@ -55,8 +55,16 @@ class MeetingOut(Schema):
     kind: str
     status: str
     confidential: bool
-    starts_at: dt.datetime
+    starts_at: dt.datetime = Field(
+        ..., description="when it starts; once held at another time, when it was held"
+    )
     duration_minutes: int
+    planned_starts_at: dt.datetime | None = Field(
+        None, description="the planned start, when the meeting was held at another time"
+    )
+    planned_duration_minutes: int | None = Field(
+        None, description="the planned length, when the meeting was held at another time"
+    )
     location: str
     online_link: str
     online_meeting_number: str
@@ -86,6 +94,7 @@ class OutcomeOut(Schema):
     kind: str
     text: str
     research_department: DepartmentRef | None
+    next_meeting_on: dt.date | None = Field(None, description="for next_meeting")
 
 
 class TopicOut(Schema):
@@ -113,7 +122,14 @@ class TopicOut(Schema):
 class ObjectionOut(Schema):
     id: int
     topic_id: int | None
-    raised_by: PersonRef | None
+    raised_by: PersonRef | None = Field(description="the person who raised it, if a person did")
+    raised_by_department: DepartmentRef | None = Field(
+        description="the department that raised it, if a department did"
+    )
+    raised_by_label: str = Field(
+        description="who raised it as the minutes name them", examples=["研发部"]
+    )
+    recorded_by: PersonRef = Field(description="who typed it (the recorder, often)")
     text: str
     resolution: str
     resolved_at: dt.datetime | None
@@ -299,8 +315,18 @@ def meeting_schedule(request, meeting_id: int):
     response={200: Done, **MOVE_ERRORS},
     summary="Start the meeting (host)",
 )
-def meeting_start(request, meeting_id: int):
-    return _move(request, meeting_id, services.meeting_start)
+def meeting_start(
+    request,
+    meeting_id: int,
+    confirm_time: bool = Query(
+        False,
+        description="true to hold the meeting now although it is far from its planned time "
+        "(more than an hour before the start, after the planned end, or on another day); "
+        "without it such a start is refused (409, field confirm_time). The meeting then "
+        "records when it was held; the plan stays in planned_starts_at.",
+    ),
+):
+    return _move(request, meeting_id, services.meeting_start, confirm_time=confirm_time)
 
 
 @router.post(
@@ -823,11 +849,26 @@ class OutcomeIn(Schema):
         examples=["2026-09-15"],
         description="for research: a date, or a phrase such as 9月15日前 or next Friday",
     )
+    next_meeting_on: dt.date | None = Field(
+        None,
+        examples=["2026-09-16"],
+        description="for next_meeting (required): the day it is discussed again, not past",
+    )
 
 
 class ObjectionIn(Schema):
     text: Text = Field(..., max_length=SHORT_TEXT, examples=["设计部认为时间不足"])
     topic_id: int | None = None
+    raised_by_id: int | None = Field(
+        None,
+        description="the person in the meeting who raised it; give this or "
+        "raised_by_department_id. Left out with both, a participant who neither records nor "
+        "runs the meeting raises it in their own name; the recorder and the host must say.",
+        examples=[5],
+    )
+    raised_by_department_id: int | None = Field(
+        None, description="the participating department that raised it", examples=[3]
+    )
 
 
 class ResolveIn(Schema):
@@ -850,7 +891,9 @@ class TopicTimeOut(Schema):
 
 
 def _objection_read(pk: int) -> Objection:
-    return Objection.objects.select_related("raised_by__department").get(pk=pk)
+    return Objection.objects.select_related(
+        "raised_by__department", "raised_by_department", "recorded_by__department"
+    ).get(pk=pk)
 
 
 @router.post(
@@ -896,6 +939,7 @@ def outcome_record(request, meeting_id: int, topic_id: int, payload: OutcomeIn):
                 Person, payload.research_owner_id, field="research_owner_id", queryset=ACTIVE
             ),
             research_due=payload.research_due,
+            next_meeting_on=payload.next_meeting_on,
         )
     return outcome
 
@@ -907,12 +951,20 @@ def outcome_record(request, meeting_id: int, topic_id: int, payload: OutcomeIn):
 )
 def objection_raise(request, meeting_id: int, payload: ObjectionIn):
     meeting = _visible(request, meeting_id)
-    with named_as(topic="topic_id"):
+    with named_as(
+        topic="topic_id",
+        raised_by="raised_by_id",
+        raised_by_department="raised_by_department_id",
+    ):
         objection = services.objection_raise(
             actor=request.user,
             meeting=meeting,
             text=payload.text,
             topic=_topic_ref(meeting, payload.topic_id),
+            raised_by=ref(Person, payload.raised_by_id, field="raised_by_id"),
+            raised_by_department=_department(
+                payload.raised_by_department_id, "raised_by_department_id"
+            ),
         )
     return Status(201, _objection_read(objection.pk))
 

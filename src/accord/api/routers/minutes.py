@@ -21,7 +21,6 @@ from accord.minutes.selectors import (
     minutes_document_record,
     minutes_history,
     minutes_is_late,
-    minutes_record,
 )
 
 router = Router(tags=["minutes"])
@@ -50,7 +49,12 @@ class MinutesOut(Schema):
     review_comment: Text = Field(..., description="what the host asked to change")
     revision_reason: Text = Field(..., description="why this version changes an approved one")
     record: dict[str, Any] = Field(
-        ..., description="approved minutes show the frozen version; others the live record"
+        ...,
+        description=(
+            "approved minutes show the approved version's content, with each action item's "
+            "status as of statuses_as_of (an ISO time), replanned_to (its due date now) when "
+            "re-planned since and removed: true when removed since; others the live record"
+        ),
     )
 
 
@@ -101,15 +105,9 @@ def _minutes(meeting: Meeting) -> Minutes:
 
 def _out(meeting: Meeting) -> dict:
     minutes = _minutes(meeting)
-    versions = list(minutes.versions.all())
-    if meeting.status in Meeting.APPROVED_STATUSES and versions:
-        # The version the host approved, never today's data; who receives a copy is
-        # distribution, not content, so a department copied later shows (as on the web page).
-        record = versions[-1].record
-        copied = [copy.department.name for copy in meeting.copies.all()]
-        record = {**record, "meeting": {**record["meeting"], "copied_departments": copied}}
-    else:
-        record = {**minutes_record(meeting=meeting), "summary": minutes.summary}
+    # The same record as the minutes page and every document: the approved version's
+    # content with today's statuses (``statuses_as_of``), ``replanned_to`` and ``removed``.
+    record = minutes_document_record(meeting=meeting)
     left = int((minutes.due_at - clock.now()).total_seconds())
     return {
         "id": minutes.pk,

@@ -27,6 +27,10 @@ class NotificationOut(Schema):
     action_id: int | None
     at: dt.datetime = Field(description="when it was due to reach me")
     read_at: dt.datetime | None
+    done_at: dt.datetime | None = Field(
+        description="when what it asked for was done (the item signed, its status given, the "
+        "minutes reviewed); such a notice is read and asks for nothing more"
+    )
 
 
 class UnreadOut(Schema):
@@ -50,6 +54,7 @@ def _out(n: Notification) -> dict:
         "action_id": n.action_id,
         "at": n.send_after,
         "read_at": n.read_at,
+        "done_at": n.done_at,
     }
 
 

@@ -122,8 +122,18 @@ class ReviewRowOut(Schema):
     meeting_title: str
     due_date: dt.date
     status: str
-    on_time: bool | None = Field(..., description="null: open and not yet due")
-    overdue: bool
+    on_time: bool | None = Field(
+        ...,
+        description="against the committed due date: true when done by it; false when done "
+        "after it or still open once it passed (re-planned or not); null while open and not "
+        "yet due by it",
+    )
+    overdue: bool = Field(..., description="open and past the due date it has now")
+    slipped: bool = Field(
+        ...,
+        description="not cancelled and due later than committed: re-planned past the date "
+        "agreed in the meeting (replans say when and why), open or done",
+    )
     replans: list[ReplanOut]
     carried: bool = Field(
         ..., description="still open from an earlier meeting of the series, not the one followed"
@@ -326,6 +336,7 @@ def meeting_review(request, meeting_id: int):
             "status": row.status,
             "on_time": row.on_time,
             "overdue": row.overdue,
+            "slipped": row.slipped,
             "replans": row.replans,
             "carried": row.carried,
             "committed_due_date": row.action.committed_due_date,

@@ -49,7 +49,14 @@ class WebhookIn(Schema):
 
 
 class WebhookPatch(Schema):
-    events: list[EventName] = Field(..., min_length=1, examples=[["action.overdue"]])
+    """What is sent changes; what is left out stays. ``secret`` replaces the stored secret
+    (which is never shown); an integration's webhook is always signed, so ``"secret":
+    null`` is refused (422 on ``secret``)."""
+
+    events: list[EventName] | None = Field(None, min_length=1, examples=[["action.overdue"]])
+    secret: Text | None = Field(
+        None, min_length=1, max_length=200, examples=["a-new-long-random-secret"]
+    )
 
 
 def _admin(request) -> None:
@@ -101,14 +108,20 @@ def webhook_create(request, payload: WebhookIn):
 @router.patch(
     "/webhooks/{webhook_id}",
     response={200: WebhookOut, **errors(401, 403, 404, 422)},
-    summary="Change the events a webhook receives",
+    summary="Change the events a webhook receives, or its secret",
+    description="Only the fields sent change; a body identical to what is stored changes "
+    "nothing and is not recorded.",
 )
 def webhook_update(request, webhook_id: int, payload: WebhookPatch):
     _admin(request)
     channel = _hooks().get(pk=webhook_id)
-    return services.integration_update(
-        actor=request.user, channel=channel, events=list(payload.events)
-    )
+    sent = payload.dict(exclude_unset=True)
+    changes = {}
+    if "events" in sent:
+        changes["events"] = list(sent["events"] or ())
+    if "secret" in sent:
+        changes["secret"] = sent["secret"]
+    return services.integration_update(actor=request.user, channel=channel, **changes)
 
 
 @router.delete(

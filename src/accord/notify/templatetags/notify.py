@@ -47,3 +47,15 @@ def bell(context) -> str:
         mark_safe(BELL),  # a constant of this module
         count,
     )
+
+
+@register.filter
+def delivery_error(notification) -> str:
+    """Why a delivery failed or was cancelled, in the reader's language."""
+    return selectors.delivery_error(notification)
+
+
+@register.filter
+def stop_reason(channel) -> str:
+    """Why Accord switched a channel off, in the reader's language."""
+    return selectors.channel_stop_reason(channel)

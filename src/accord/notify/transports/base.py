@@ -25,12 +25,13 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 
 from accord.core import clock, outgoing
+from accord.notify.reasons import Reason, reason
 
 log = logging.getLogger("accord.notify")
 
 # Whatever went wrong on the way (refused, reset, timed out, a TLS failure), shown alike:
 # the difference would map the ports of the address.
-UNREACHABLE = "could not connect, or no answer in time"
+UNREACHABLE = "could not connect, or no answer in time"  # reason("unreachable") in English
 # Slack answers an error as a bare token (invalid_payload, channel_not_found).
 ERROR_TOKEN = re.compile(r"[a-z][a-z0-9_]{0,99}")
 
@@ -40,18 +41,22 @@ class TransientError(Exception):
 
     ``retry_after`` (seconds) is the channel's own wish, e.g. from a 429's ``Retry-After``.
     ``throttled`` says the channel only asked to slow down (HTTP 429, a bot's "too fast"):
-    the message waits its turn and the try does not count towards giving up."""
+    the message waits its turn and the try does not count towards giving up.
+
+    ``detail`` is a :class:`~accord.notify.reasons.Reason` (shown in the reader's language)
+    or a plain text; ``detail`` keeps the English text, ``why`` what the worker records."""
 
     def __init__(
         self,
-        detail: str,
+        detail: "Reason | str",
         *,
         retry_after: float | None = None,
         response: str = "",
         throttled: bool = False,
     ):
-        super().__init__(detail)
-        self.detail = detail
+        super().__init__(str(detail))
+        self.why = detail
+        self.detail = str(detail)
         self.retry_after = retry_after
         self.response = response
         self.throttled = throttled
@@ -63,9 +68,10 @@ class PermanentError(Exception):
     ``channel_broken`` says the channel itself is at fault, so the worker switches it off
     and tells its owner, rather than only failing this one message."""
 
-    def __init__(self, detail: str, *, channel_broken: bool = True, response: str = ""):
-        super().__init__(detail)
-        self.detail = detail
+    def __init__(self, detail: "Reason | str", *, channel_broken: bool = True, response: str = ""):
+        super().__init__(str(detail))
+        self.why = detail
+        self.detail = str(detail)
         self.channel_broken = channel_broken
         self.response = response
 
@@ -204,7 +210,7 @@ def check_address(url: str) -> None:
     except (ValidationError, httpx.InvalidURL):
         port = -1
     if port is not None and not 0 < port < 65536:
-        raise PermanentError("malformed address: the webhook URL is not a valid http(s) URL")
+        raise PermanentError(reason("bad_url"))
 
 
 def post(
@@ -229,8 +235,7 @@ def post(
         content = encode(body)
     if max_bytes is not None and len(content) > max_bytes:
         raise PermanentError(
-            f"message of {len(content)} bytes is over the channel's limit of {max_bytes}",
-            channel_broken=False,
+            reason("too_large", size=len(content), limit=max_bytes), channel_broken=False
         )
     all_headers = {"Content-Type": "application/json; charset=utf-8"}
     all_headers.update(headers or {})
@@ -240,23 +245,25 @@ def post(
             client.build_request("POST", url, content=content, headers=all_headers, params=params),
         )
     except outgoing.AddressNotAllowed as exc:
-        raise PermanentError(outgoing.REFUSED) from exc
+        raise PermanentError(reason("address_refused")) from exc
     except httpx.InvalidURL as exc:
-        raise PermanentError(f"malformed address: {exc}") from exc
+        raise PermanentError(reason("malformed_address", detail=str(exc))) from exc
     except httpx.UnsupportedProtocol as exc:
-        raise PermanentError(f"malformed address: {exc}") from exc
+        raise PermanentError(reason("malformed_address", detail=str(exc))) from exc
     except httpx.TransportError as exc:
         log.warning("no answer from %s: %s: %s", _host(url), type(exc).__name__, exc)
-        raise TransientError(UNREACHABLE) from exc
+        raise TransientError(reason("unreachable")) from exc
     if response.status_code == 429:
         raise TransientError(
-            "HTTP 429: too many requests",
+            reason("too_many_requests"),
             retry_after=_retry_after(response),
             response=describe(response),
             throttled=True,
         )
     if response.status_code >= 500:
-        raise TransientError(f"HTTP {response.status_code}", response=describe(response))
+        raise TransientError(
+            reason("http_status", status=response.status_code), response=describe(response)
+        )
     return response
 
 
@@ -386,11 +393,12 @@ def json_answer(response: httpx.Response) -> dict:
         data = response.json()
     except ValueError as exc:
         raise PermanentError(
-            f"HTTP {response.status_code}: not a JSON answer", response=status_line(response)
+            reason("not_json", status=response.status_code), response=status_line(response)
         ) from exc
     if not isinstance(data, dict):
         raise PermanentError(
-            f"HTTP {response.status_code}: unexpected answer", response=status_line(response)
+            reason("unexpected_answer", status=response.status_code),
+            response=status_line(response),
         )
     return data
 
@@ -411,13 +419,16 @@ def bot_answer(
     What is kept is the status and the platform's code and message, e.g.
     ``HTTP 200, errcode 0: ok``; a code that is not a whole number is no bot's answer."""
     if response.status_code >= 400:
-        raise PermanentError(f"HTTP {response.status_code}", response=status_line(response))
+        raise PermanentError(
+            reason("http_status", status=response.status_code), response=status_line(response)
+        )
     data = json_answer(response)
     field = next((name for name in code_fields if data.get(name) is not None), None)
     code = data[field] if field is not None else None
     if field is not None and (isinstance(code, bool) or not isinstance(code, int)):
         raise PermanentError(
-            f"HTTP {response.status_code}: unexpected answer", response=status_line(response)
+            reason("unexpected_answer", status=response.status_code),
+            response=status_line(response),
         )
     msg = _platform_text(next((data[name] for name in message_fields if name in data), ""))
     answer = status_line(response)
@@ -427,8 +438,18 @@ def bot_answer(
         return answer
     if code in too_fast:
         raise TransientError(
-            f"{platform} {code}: {msg}", retry_after=60, response=answer, throttled=True
+            reason("platform_error", platform=platform, code=code, message=msg),
+            retry_after=60,
+            response=answer,
+            throttled=True,
         )
     if code in broken:
-        raise PermanentError(f"{platform} {code}: {broken[code]} ({msg})", response=answer)
-    raise PermanentError(f"{platform} {code}: {msg}", response=answer)
+        raise PermanentError(
+            reason(
+                "platform_broken", platform=platform, code=code, meaning=broken[code], message=msg
+            ),
+            response=answer,
+        )
+    raise PermanentError(
+        reason("platform_error", platform=platform, code=code, message=msg), response=answer
+    )

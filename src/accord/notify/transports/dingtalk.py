@@ -9,6 +9,8 @@ import hashlib
 import hmac
 from urllib.parse import quote_plus
 
+from django.utils.translation import gettext_noop
+
 from accord.core import clock
 from accord.notify.transports import escape
 from accord.notify.transports.base import (
@@ -23,7 +25,10 @@ from accord.notify.transports.base import (
 
 MAX_BYTES = 20 * 1024
 LIMITS = ((20, 60),)  # 20 messages a minute per robot
-BROKEN = {310000: "signature, timestamp, keyword or IP rejected", 300001: "token does not exist"}
+BROKEN = {
+    310000: gettext_noop("signature, timestamp, keyword or IP rejected"),
+    300001: gettext_noop("token does not exist"),
+}
 TOO_FAST = {130101}
 
 
@@ -99,7 +104,7 @@ def send(target: Target, message: Message, session: Session) -> str:
     )
     return bot_answer(
         response,
-        platform="DingTalk",
+        platform=gettext_noop("DingTalk"),
         code_fields=("errcode",),
         message_fields=("errmsg",),
         broken=BROKEN,

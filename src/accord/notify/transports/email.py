@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from accord.notify.reasons import reason
 from accord.notify.transports.base import Message, PermanentError, Session, Target, TransientError
 
 LIMITS = ()
@@ -56,7 +57,9 @@ def ascii_address(address: str) -> str:
             raise UnicodeError
         return f"{local}@{domain.encode('idna').decode('ascii')}"
     except UnicodeError as exc:
-        raise PermanentError(f"malformed address: {address}", channel_broken=False) from exc
+        raise PermanentError(
+            reason("malformed_address", detail=address), channel_broken=False
+        ) from exc
 
 
 def sender() -> tuple[str, str]:
@@ -84,7 +87,9 @@ def build(target: Target, message: Message) -> tuple[str, str, MIMEMultipart | M
     try:
         validate_email(target.address)
     except ValidationError as exc:
-        raise PermanentError(f"malformed address: {target.address}", channel_broken=False) from exc
+        raise PermanentError(
+            reason("malformed_address", detail=target.address), channel_broken=False
+        ) from exc
     recipient = ascii_address(target.address)
     sender_name, sender_address = sender()
 
@@ -126,7 +131,9 @@ def send(target: Target, message: Message, session: Session) -> str:
     except smtplib.SMTPRecipientsRefused as exc:
         session.drop_smtp()
         detail = "; ".join(f"{code} {text!r}" for code, text in exc.recipients.values())
-        raise PermanentError(f"recipient refused: {detail}", channel_broken=False) from exc
+        raise PermanentError(
+            reason("recipient_refused", detail=detail), channel_broken=False
+        ) from exc
     except smtplib.SMTPResponseException as exc:
         session.drop_smtp()
         text = (
@@ -134,10 +141,13 @@ def send(target: Target, message: Message, session: Session) -> str:
             if isinstance(exc.smtp_error, bytes)
             else str(exc.smtp_error)
         )
+        why = reason("smtp_error", code=exc.smtp_code, message=text)
         if 400 <= exc.smtp_code < 500:
-            raise TransientError(f"SMTP {exc.smtp_code}: {text}") from exc
-        raise PermanentError(f"SMTP {exc.smtp_code}: {text}", channel_broken=False) from exc
+            raise TransientError(why) from exc
+        raise PermanentError(why, channel_broken=False) from exc
     except (smtplib.SMTPException, OSError) as exc:
         session.drop_smtp()
-        raise TransientError(f"SMTP server unreachable: {exc or type(exc).__name__}") from exc
+        raise TransientError(
+            reason("smtp_unreachable", detail=str(exc or type(exc).__name__))
+        ) from exc
     return f"250 accepted as {message_id(message)}"

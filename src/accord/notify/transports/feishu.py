@@ -8,6 +8,8 @@ import base64
 import hashlib
 import hmac
 
+from django.utils.translation import gettext_noop
+
 from accord.notify.transports import escape
 from accord.notify.transports.base import (
     Mention,
@@ -24,9 +26,9 @@ from accord.notify.transports.base import (
 MAX_BYTES = 20 * 1024
 LIMITS = ((5, 1), (100, 60))  # 5 a second and 100 a minute per bot
 BROKEN = {
-    19021: "signature or timestamp rejected",
-    19022: "IP not allowed",
-    19024: "keyword not found",
+    19021: gettext_noop("signature or timestamp rejected"),
+    19022: gettext_noop("IP not allowed"),
+    19024: gettext_noop("keyword not found"),
 }
 TOO_FAST = {11232}
 
@@ -96,7 +98,7 @@ def send(target: Target, message: Message, session: Session) -> str:
     )
     return bot_answer(
         response,
-        platform="Feishu",
+        platform=gettext_noop("Feishu"),
         code_fields=("code", "StatusCode"),
         message_fields=("msg", "StatusMessage"),
         broken=BROKEN,

@@ -4,6 +4,7 @@ Success is HTTP 200 with the body ``ok``; errors are a plain-text token with a 4
 
 import httpx
 
+from accord.notify.reasons import reason
 from accord.notify.transports import escape
 from accord.notify.transports.base import (
     Mention,
@@ -56,5 +57,11 @@ def send(target: Target, message: Message, session: Session) -> str:
     said = answer(response)
     if response.status_code < 300:
         return said
-    broken = response.status_code in BROKEN_STATUS or error_token(response) in BROKEN_BODY
-    raise PermanentError(said, channel_broken=broken, response=said)
+    token = error_token(response)
+    broken = response.status_code in BROKEN_STATUS or token in BROKEN_BODY
+    why = (
+        reason("http_token", status=response.status_code, token=token)
+        if token
+        else reason("http_status", status=response.status_code)
+    )
+    raise PermanentError(why, channel_broken=broken, response=said)

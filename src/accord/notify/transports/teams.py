@@ -2,6 +2,7 @@
 attachment (channels.md §5). A plain ``{"text": …}`` fails the flow. 202 is success; the
 answer kept is the status."""
 
+from accord.notify.reasons import reason
 from accord.notify.transports import escape
 from accord.notify.transports.base import (
     Message,
@@ -81,4 +82,8 @@ def send(target: Target, message: Message, session: Session) -> str:
     said = status_line(response)
     if response.status_code in SUCCESS:
         return said
-    raise PermanentError(said, channel_broken=response.status_code in BROKEN_STATUS, response=said)
+    raise PermanentError(
+        reason("http_status", status=response.status_code),
+        channel_broken=response.status_code in BROKEN_STATUS,
+        response=said,
+    )

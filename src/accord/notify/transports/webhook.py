@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import json
 
+from accord.notify.reasons import reason
 from accord.notify.transports.base import (
     Message,
     PermanentError,
@@ -62,5 +63,9 @@ def send(target: Target, message: Message, session: Session) -> str:
     if 200 <= response.status_code < 300:
         return said
     if response.status_code == 408:
-        raise TransientError("HTTP 408", response=said)
-    raise PermanentError(said, channel_broken=response.status_code in BROKEN_STATUS, response=said)
+        raise TransientError(reason("http_status", status=408), response=said)
+    raise PermanentError(
+        reason("http_status", status=response.status_code),
+        channel_broken=response.status_code in BROKEN_STATUS,
+        response=said,
+    )

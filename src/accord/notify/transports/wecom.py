@@ -1,6 +1,8 @@
 """WeCom (企业微信) group robot: markdown of at most 4096 bytes of UTF-8 (channels.md §3).
 The ``key`` in the URL is the credential; there is no signature."""
 
+from django.utils.translation import gettext_noop
+
 from accord.notify.transports import escape
 from accord.notify.transports.base import (
     Mention,
@@ -14,7 +16,7 @@ from accord.notify.transports.base import (
 
 MAX_BYTES = 4096  # of the markdown content, in UTF-8 bytes: a Chinese character is 3
 LIMITS = ((20, 60),)  # 20 messages a minute per robot
-BROKEN = {93000: "invalid webhook URL"}
+BROKEN = {93000: gettext_noop("invalid webhook URL")}
 TOO_FAST = {45009}
 
 
@@ -45,7 +47,7 @@ def send(target: Target, message: Message, session: Session) -> str:
     )
     return bot_answer(
         response,
-        platform="WeCom",
+        platform=gettext_noop("WeCom"),
         code_fields=("errcode",),
         message_fields=("errmsg",),
         broken=BROKEN,

@@ -1,4 +1,5 @@
-// Accord: the little the server cannot do — live timers, selects that submit themselves.
+// Accord: the little the server cannot do — live timers, selects that submit themselves, and
+// the keeper, which makes sure no button discards what someone typed in another form.
 (function () {
   function pad(n) { return String(n).padStart(2, "0"); }
   function tick() {
@@ -16,4 +17,389 @@
     if (event.target.matches("select[data-autosubmit]")) { event.target.form.requestSubmit(); }
   });
   document.addEventListener("DOMContentLoaded", tick);
+
+  // -- The keeper -------------------------------------------------------------------------------
+  // Every POST form on a page remembers what it held when the page (or its part) arrived and
+  // after each save; a form whose fields differ from that holds typing nobody has saved yet.
+  //
+  // - A form marked data-autosave (an answer, a position, notes, the summary …) is saved as it
+  //   is typed, to the same view as its Save button, and shows "Saving…", "Saved at …" or why
+  //   it could not be saved beside the button. Its text stays on the screen in every case.
+  // - Before any button sends the page (or an htmx part of it) away, the keeper looks at the
+  //   forms the answer would replace: the whole page for a plain form, the swapped part for
+  //   htmx. Autosaved forms are saved first; if that fails, the button does nothing and the
+  //   form says why. Any other form with typing in it (a new action item half written …) stops
+  //   the button with a question: go back to it, or discard it and go on.
+  // - A button marked data-confirm asks before an action that cannot be undone.
+  // - Leaving the page while typing is unsaved asks the browser's "leave this page?".
+  var texts = {};
+  var snapshots = new WeakMap();
+  var timers = new WeakMap();
+  var saving = new Map();
+  var passing = new WeakSet();
+  var sending = new Map();  // form → what it held before htmx took it to the server
+  var busy = 0;  // htmx requests on their way
+  var AUTOSAVE_DELAY = 800;
+
+  function text(key, values) {
+    var s = texts[key] || key;
+    Object.keys(values || {}).forEach(function (name) { s = s.split("{" + name + "}").join(values[name]); });
+    return s;
+  }
+
+  function watched(form) {
+    return form instanceof HTMLFormElement && (form.method || "").toLowerCase() === "post"
+      && !form.hasAttribute("data-keeper-off");
+  }
+
+  function state(form) {
+    var parts = [];
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.disabled || el.type === "hidden" || el.type === "submit" || el.type === "button") { return; }
+      if (el.type === "checkbox" || el.type === "radio") { parts.push(el.name + "=" + (el.checked ? el.value : "")); }
+      else if (el.type === "file") { parts.push(el.name + "=" + Array.prototype.map.call(el.files, function (f) { return f.name; }).join("|")); }
+      else if (el.multiple && el.options) { parts.push(el.name + "=" + Array.prototype.filter.call(el.options, function (o) { return o.selected; }).map(function (o) { return o.value; }).join("|")); }
+      else { parts.push(el.name + "=" + el.value); }
+    });
+    return parts.join("\u0000");
+  }
+
+  function remember(root) {
+    var forms = root.matches && root.matches("form") ? [root] : [];
+    forms = forms.concat(Array.prototype.slice.call((root.querySelectorAll ? root : document).querySelectorAll("form")));
+    forms.forEach(function (form) {
+      if (!watched(form) || snapshots.has(form)) { return; }
+      // A form the server sent back refused holds typing that is not saved.
+      snapshots.set(form, form.querySelector(".errorlist") ? "\u0001refused" : state(form));
+    });
+  }
+
+  function dirty(form) {
+    return watched(form) && snapshots.has(form) && state(form) !== snapshots.get(form);
+  }
+
+  function statusOf(form) {
+    var el = form.querySelector(".save-state");
+    if (!el) {
+      el = document.createElement("span");
+      el.className = "save-state small";
+      el.setAttribute("role", "status");
+      el.setAttribute("aria-live", "polite");
+      var button = form.querySelector("button[type=submit], button:not([type])");
+      if (button && button.parentNode) { button.parentNode.insertBefore(el, button.nextSibling); }
+      else { form.appendChild(el); }
+    }
+    return el;
+  }
+
+  function show(form, kind, message) {
+    var el = statusOf(form);
+    el.dataset.state = kind;
+    el.textContent = message;
+  }
+
+  function clock() {
+    var now = new Date();
+    return pad(now.getHours()) + ":" + pad(now.getMinutes());
+  }
+
+  // The errors the server gave for this form, read from the page it answered with.
+  function errorsFrom(form, html) {
+    try {
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      var action = form.getAttribute("action");
+      var twin = Array.prototype.find.call(doc.querySelectorAll("form"), function (f) { return f.getAttribute("action") === action; });
+      var scope = twin || doc;
+      var items = scope.querySelectorAll(".errorlist li, .alert.error, [role=alert]");
+      var seen = [];
+      items.forEach(function (li) { var t = li.textContent.trim(); if (t && seen.indexOf(t) < 0) { seen.push(t); } });
+      return seen.join(" ");
+    } catch (e) { return ""; }
+  }
+
+  function clearErrors(form) {
+    form.querySelectorAll(".errorlist").forEach(function (el) { el.remove(); });
+    form.querySelectorAll(".field.invalid").forEach(function (el) { el.classList.remove("invalid"); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+  }
+
+  // Saves go one after another: the server sees a person's edits in the order they were made.
+  var queue = Promise.resolve();
+
+  // Save an autosaved form now; resolves true when what it holds is saved.
+  function save(form) {
+    clearTimeout(timers.get(form));
+    if (saving.has(form)) {
+      return saving.get(form).then(function () { return save(form); });
+    }
+    if (!dirty(form)) { return Promise.resolve(true); }
+    show(form, "saving", text("saving"));
+    var request = queue.then(function () { return send(form); }).catch(function () {
+      show(form, "failed", text("failed", { why: text("offline") }));
+      return false;
+    });
+    queue = request.then(function () {}, function () {});
+    saving.set(form, request);
+    return request.then(function (ok) { saving.delete(form); return ok; });
+  }
+
+  // After a save, what the form holds is what "discard" goes back to.
+  function settle(form, values) {
+    values.forEach(function (pair) {
+      var el = pair[0];
+      if (el.type === "checkbox" || el.type === "radio") { el.defaultChecked = pair[1]; }
+      else if (el.options) { Array.prototype.forEach.call(el.options, function (o) { o.defaultSelected = pair[1].indexOf(o.value) >= 0; }); }
+      else if (el.type !== "file") { el.defaultValue = pair[1]; }
+    });
+  }
+
+  function values(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && el.type !== "hidden" && el.type !== "submit" && el.type !== "button";
+    }).map(function (el) {
+      if (el.type === "checkbox" || el.type === "radio") { return [el, el.checked]; }
+      if (el.options) { return [el, Array.prototype.filter.call(el.options, function (o) { return o.selected; }).map(function (o) { return o.value; })]; }
+      return [el, el.value];
+    });
+  }
+
+  function send(form) {
+    if (!dirty(form)) { return Promise.resolve(true); }
+    var sent = state(form);
+    var held = values(form);
+    return fetch(form.getAttribute("action"), {
+      method: "POST",
+      body: new FormData(form),
+      headers: { "X-Accord-Autosave": "1" },
+      credentials: "same-origin",
+      redirect: "manual"
+    }).then(function (response) {
+      if (response.status === 204) {
+        snapshots.set(form, sent);
+        settle(form, held);
+        clearErrors(form);
+        if (dirty(form)) { schedule(form); } else { show(form, "saved", text("saved", { time: clock() })); }
+        return true;
+      }
+      return response.text().catch(function () { return ""; }).then(function (body) {
+        var why = response.status === 401 ? text("signedOut")
+          : response.status === 403 && !body.match(/errorlist/) ? text("forbidden")
+          : (errorsFrom(form, body) || text("failedStatus", { status: response.status }));
+        show(form, "failed", text("failed", { why: why }));
+        return false;
+      });
+    }).catch(function () {
+      show(form, "failed", text("failed", { why: text("offline") }));
+      return false;
+    });
+  }
+
+  function schedule(form) {
+    clearTimeout(timers.get(form));
+    timers.set(form, setTimeout(function () { save(form); }, AUTOSAVE_DELAY));
+  }
+
+  function onEdit(event) {
+    var form = event.target.form;
+    if (!form || !form.hasAttribute("data-autosave") || !snapshots.has(form)) { return; }
+    if (dirty(form)) {
+      show(form, "pending", text("unsaved"));
+      if (event.type === "change") { save(form); } else { schedule(form); }
+    }
+  }
+  document.addEventListener("input", onEdit);
+  document.addEventListener("change", onEdit);
+
+  function name(form) {
+    var labelled = form.getAttribute("aria-labelledby");
+    var label = form.getAttribute("aria-label")
+      || (labelled && document.getElementById(labelled) && document.getElementById(labelled).textContent)
+      || (form.querySelector("legend") && form.querySelector("legend").textContent);
+    if (!label) {
+      var button = form.querySelector("button[type=submit], button:not([type])");
+      label = button ? button.textContent : "";
+    }
+    return label.replace(/\s+/g, " ").trim();
+  }
+
+  function ask(form) {
+    return new Promise(function (resolve) {
+      var dialog = document.getElementById("keeper-dialog");
+      if (!dialog) {
+        dialog = document.createElement("dialog");
+        dialog.id = "keeper-dialog";
+        dialog.setAttribute("aria-labelledby", "keeper-dialog-text");
+        dialog.innerHTML = '<p id="keeper-dialog-text"></p><div class="row"><button type="button" data-answer="back"></button> <button type="button" class="secondary" data-answer="discard"></button></div>';
+        dialog.querySelector("[data-answer=back]").textContent = text("back");
+        dialog.querySelector("[data-answer=discard]").textContent = text("discard");
+        document.body.appendChild(dialog);
+      }
+      dialog.querySelector("#keeper-dialog-text").textContent = text("unsavedForm", { form: name(form) });
+      function answer(event) {
+        var value = event.target.dataset.answer;
+        if (!value) { return; }
+        dialog.removeEventListener("click", answer);
+        dialog.close();
+        resolve(value === "discard");
+      }
+      dialog.addEventListener("click", answer);
+      dialog.addEventListener("cancel", function cancel() {
+        dialog.removeEventListener("cancel", cancel);
+        dialog.removeEventListener("click", answer);
+        resolve(false);
+      });
+      dialog.showModal();
+      dialog.querySelector("[data-answer=back]").focus();
+    });
+  }
+
+  function firstChanged(form) {
+    return Array.prototype.find.call(form.elements, function (el) {
+      return el.name && el.type !== "hidden" && (el.value || el.checked);
+    });
+  }
+
+  // Resolves true when nothing typed in `forms` would be lost by going on. Autosaved forms
+  // are saved; a form that could not be saved, or that only sends with its own button, asks:
+  // back to it, or discard it (back to what was last saved) and go on.
+  function secure(forms) {
+    var autosaved = forms.filter(function (f) { return f.hasAttribute("data-autosave"); });
+    var others = forms.filter(function (f) { return !f.hasAttribute("data-autosave"); });
+    return autosaved.reduce(function (chain, form) {
+      return chain.then(function (results) { return save(form).then(function (ok) { return results.concat([ok]); }); });
+    }, Promise.resolve([])).then(function (results) {
+      var failed = autosaved.filter(function (f, i) { return !results[i]; });
+      return failed.concat(others).reduce(function (chain, form) {
+        return chain.then(function (ok) {
+          if (!ok) { return false; }
+          return ask(form).then(function (discard) {
+            if (discard) { form.reset(); snapshots.set(form, state(form)); return true; }
+            var field = firstChanged(form);
+            if (field) { field.scrollIntoView({ block: "center" }); field.focus(); }
+            return false;
+          });
+        });
+      }, Promise.resolve(true));
+    });
+  }
+
+  function atRisk(scope, except) {
+    return Array.prototype.filter.call(scope.querySelectorAll("form"), function (f) { return f !== except && dirty(f); });
+  }
+
+  function confirmed(el) {
+    var question = el && el.closest("[data-confirm]");
+    return !question || window.confirm(question.getAttribute("data-confirm"));
+  }
+
+  function htmxManaged(form) {
+    return form.hasAttribute("hx-post") || form.hasAttribute("hx-get") || form.hasAttribute("hx-put")
+      || form.hasAttribute("hx-patch") || form.hasAttribute("hx-delete");
+  }
+
+  function pendingAutosaves(except) {
+    return Array.prototype.filter.call(document.querySelectorAll("form[data-autosave]"), function (f) {
+      return f !== except && dirty(f);
+    });
+  }
+
+  // A plain form leaves the page: everything else on it is at risk.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (passing.has(form)) { passing.delete(form); clearTimeout(timers.get(form)); return; }
+    if (htmxManaged(form)) { return; }  // htmx:confirm below
+    if (!confirmed(event.submitter || form)) { event.preventDefault(); event.stopImmediatePropagation(); return; }
+    clearTimeout(timers.get(form));
+    var risky = atRisk(document, form);
+    if (!risky.length && !saving.size && !busy) { return; }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    var submitter = event.submitter;
+    secure(risky).then(function (ok) {
+      if (!ok) { return; }
+      queue.then(function () {
+        passing.add(form);
+        if (submitter && submitter.form === form) { form.requestSubmit(submitter); } else { form.requestSubmit(); }
+      });
+    });
+  }, true);
+
+  // An htmx request replaces its target: the forms inside it are at risk, and what is typed
+  // elsewhere on the page is saved first, so the server sees the edits in the order made.
+  // The request then waits its turn behind the saves.
+  document.addEventListener("htmx:confirm", function (event) {
+    var elt = event.detail.elt;
+    var form = elt.closest ? elt.closest("form") : null;
+    var triggered = event.detail.triggeringEvent;
+    if ((!triggered || triggered.type === "submit") && !confirmed(triggered && triggered.submitter || elt)) {
+      event.preventDefault();
+      return;
+    }
+    var target = event.detail.target;
+    var reading = (event.detail.verb || "get").toLowerCase() === "get";
+    var sends = form && elt === form && !reading;
+    if (sends) { clearTimeout(timers.get(form)); }
+    // A read (a live check, a filter, an edit form opened) replaces only its target; a write
+    // also waits for what is typed elsewhere to be saved.
+    var risky = reading ? [] : pendingAutosaves(form);
+    if (target) {
+      atRisk(target, form).concat(target.matches("form") && target !== form && dirty(target) ? [target] : [])
+        .forEach(function (f) { if (risky.indexOf(f) < 0) { risky.push(f); } });
+    }
+    event.preventDefault();
+    secure(risky).then(function (ok) {
+      if (!ok) { return; }
+      var turn = queue.then(function () {
+        return new Promise(function (done) {
+          // The element may leave the page with the swap, and its events with it: follow
+          // the request itself.
+          var xhr = null;
+          function grab(e) { if (e.detail.elt === elt) { xhr = e.detail.xhr; } }
+          // What the form sends is on its way: not unsaved, unless the server refuses it.
+          if (sends && snapshots.has(form)) { sending.set(form, snapshots.get(form)); snapshots.set(form, state(form)); }
+          document.addEventListener("htmx:beforeSend", grab);
+          event.detail.issueRequest(true);
+          document.removeEventListener("htmx:beforeSend", grab);
+          if (!xhr || xhr.readyState === 4) { finish(); return; }
+          busy += 1;
+          xhr.addEventListener("loadend", function () { busy -= 1; setTimeout(finish, 0); });
+          function finish() {
+            if (form && sending.has(form)) {
+              if (!(xhr && xhr.status >= 200 && xhr.status < 300) && form.isConnected) { snapshots.set(form, sending.get(form)); }
+              sending.delete(form);
+            }
+            done();
+          }
+        });
+      });
+      queue = turn.catch(function () {});
+    });
+  });
+
+  // Forms a swap brought in start from what the server sent; those already here keep theirs.
+  document.addEventListener("htmx:afterSettle", function () { remember(document); });
+
+  // A plain form that went through leaves the page with the keeper's consent.
+  var leaving = false;
+  window.addEventListener("submit", function (event) {
+    if (!event.defaultPrevented && !htmxManaged(event.target)) {
+      leaving = true;
+      setTimeout(function () { leaving = false; }, 3000);  // still here: it was a download
+    }
+  });
+  window.addEventListener("pageshow", function () { leaving = false; });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (leaving) { return; }
+    if (Array.prototype.some.call(document.querySelectorAll("form"), dirty)) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var data = document.getElementById("accord-texts");
+    if (data) { texts = JSON.parse(data.textContent); }
+    remember(document);
+  });
 })();
