@@ -14,6 +14,7 @@ from accord.core.errors import AppError
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting, TopicOutcome
 from accord.series import services as series_services
+from tests.api.test_meetings import api, url
 from tests.conftest import Org
 from tests.meetings.test_run_views import run_url, text, topics
 
@@ -199,3 +200,41 @@ def test_a_series_meeting_held_early_keeps_its_place_in_the_series(org: Org, che
     following = series_services.series_plan_next(actor=org.sun, series=check_in.series)
 
     assert timezone.localtime(following.starts_at) == at(9, 21, 9, 30)
+
+
+def test_the_api_proposes_the_series_day_when_the_date_is_left_out(org: Org, check_in: Meeting):
+    """A client written before the date existed still records "next meeting": the day of the
+    series' next meeting, as the run page proposes; the date it already had stays."""
+    with clock.frozen(at(9, 14, 9, 30)):
+        meetings.meeting_start(actor=org.wang, meeting=check_in)
+    topic = check_in.topics.get()
+    client = api(org.zhao)
+    with clock.frozen(at(9, 14, 9, 40)):
+        response = client.post(
+            url(check_in, f"/topics/{topic.pk}/outcome"),
+            {"kind": "next_meeting", "text": "下周再议"},
+            content_type="application/json",
+        )
+    assert response.status_code == 200, response.content
+    assert response.json()["next_meeting_on"] == "2026-09-21"
+    TopicOutcome.objects.filter(topic=topic).update(next_meeting_on=dt.date(2026, 9, 24))
+    with clock.frozen(at(9, 14, 9, 45)):
+        again = client.post(
+            url(check_in, f"/topics/{topic.pk}/outcome"),
+            {"kind": "next_meeting", "text": "下周四再议"},
+            content_type="application/json",
+        )
+    assert again.json()["next_meeting_on"] == "2026-09-24"
+
+
+def test_the_api_needs_the_date_outside_a_series(org: Org, running_meeting: Meeting):
+    topic = running_meeting.topics.get(order=1)
+    response = api(org.zhao).post(
+        url(running_meeting, f"/topics/{topic.pk}/outcome"),
+        {"kind": "next_meeting"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "next_meeting_on"
+    assert response.json()["message"] == "Give the date on which it will be discussed again."
+    assert not TopicOutcome.objects.filter(topic=topic).exists()

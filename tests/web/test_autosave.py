@@ -86,3 +86,13 @@ def test_a_position_saved_as_typed(client, org: Org, running_meeting):
     assert list(
         AgendaTopic.objects.get(pk=topic.pk).positions.values_list("statement", "evidence")
     ) == [("优先开发A", "用户需求占比60%")]
+
+
+@pytest.mark.django_db
+def test_a_message_waiting_from_before_still_shows(client, org: Org, ended_meeting):
+    """Only the autosaved view's own "saved" message is dropped."""
+    client.force_login(org.zhao)
+    client.post(summary_url(ended_meeting), {"summary": "初稿"})  # the Save button
+    client.post(summary_url(ended_meeting), {"summary": "会议确定了分工。"}, **AUTOSAVE)
+    page = client.get(reverse("minutes:detail", args=[ended_meeting.pk])).content.decode()
+    assert page.count("Summary saved.") == 1

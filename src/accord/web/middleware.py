@@ -52,8 +52,9 @@ class AutosaveMiddleware:
     same view as its Save button, with the header ``X-Accord-Autosave``. The view answers as
     for the button; this turns its answer into one the script can read without a page:
 
-    - saved (the view redirects after the POST): 204, and the view's "saved" message is
-      dropped, since the page shows the state beside the field;
+    - saved (the view redirects after the POST): 204, and the "saved" message the view added
+      is dropped, since the page shows the state beside the field (messages waiting from
+      before stay for the next page);
     - refused: the view's own answer (422 with the form and its errors, 403 …) unchanged;
     - signed out: 401, never the sign-in page's redirect, which would read as "saved".
     """
@@ -68,8 +69,10 @@ class AutosaveMiddleware:
             return self.get_response(request)
         if not request.user.is_authenticated:
             return HttpResponse(_("Your session has ended."), status=401)
+        queued = messages.get_messages(request)._queued_messages
+        before = len(queued)
         response = self.get_response(request)
         if 300 <= response.status_code < 400:
-            list(messages.get_messages(request))  # read, so never shown later
+            del queued[before:]
             return HttpResponse(status=204)
         return response

@@ -42,6 +42,7 @@ from accord.meetings.selectors import (
     meetings_search,
 )
 from accord.org.models import Department, Person
+from accord.series.selectors import next_occurrence_day
 
 router = Router(tags=["meetings"])
 
@@ -852,7 +853,11 @@ class OutcomeIn(Schema):
     next_meeting_on: dt.date | None = Field(
         None,
         examples=["2026-09-16"],
-        description="for next_meeting (required): the day it is discussed again, not past",
+        description=(
+            "for next_meeting: the day it is discussed again, not past; left out, the date"
+            " the outcome already has, else the day of the series' next meeting (422 when"
+            " there is neither)"
+        ),
     )
 
 
@@ -927,9 +932,17 @@ def outcome_record(request, meeting_id: int, topic_id: int, payload: OutcomeIn):
         owner="research_owner_id",
         due_date="research_due",
     ):
+        topic = _topic(meeting, topic_id)
+        next_meeting_on = payload.next_meeting_on
+        if payload.kind == "next_meeting" and next_meeting_on is None:
+            # Clients written before the date existed: keep it, or propose as the run page does.
+            previous = getattr(topic, "outcome", None)
+            next_meeting_on = (previous.next_meeting_on if previous else None) or (
+                next_occurrence_day(meeting=meeting)
+            )
         outcome = services.outcome_record(
             actor=request.user,
-            topic=_topic(meeting, topic_id),
+            topic=topic,
             kind=payload.kind,
             text=payload.text,
             research_department=_department(
@@ -939,7 +952,7 @@ def outcome_record(request, meeting_id: int, topic_id: int, payload: OutcomeIn):
                 Person, payload.research_owner_id, field="research_owner_id", queryset=ACTIVE
             ),
             research_due=payload.research_due,
-            next_meeting_on=payload.next_meeting_on,
+            next_meeting_on=next_meeting_on,
         )
     return outcome
 
