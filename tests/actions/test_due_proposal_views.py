@@ -12,32 +12,13 @@ from accord.actions import services as actions
 from accord.actions.models import ActionItem, DueDateProposal
 from accord.core import clock
 from accord.core.models import AuditEvent
-from accord.meetings import services as meetings
-from accord.meetings.models import Meeting
-from tests.conftest import STARTS, Org, close_topics
+from tests.conftest import Org
 
 Status = DueDateProposal.Status
 
 
 def at(month: int, day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime(2026, month, day, hour, minute))
-
-
-@pytest.fixture
-def item(org: Org, running_meeting: Meeting) -> ActionItem:
-    """zhou's item, due 15 September; the meeting ended on the 9th."""
-    with clock.frozen(STARTS + dt.timedelta(minutes=30)):
-        item = actions.action_create(
-            actor=org.zhao,
-            meeting=running_meeting,
-            task="搭建测试环境",
-            owner=org.zhou,
-            due="9月15日前",
-        )
-    with clock.frozen(STARTS + dt.timedelta(minutes=85)):
-        close_topics(org, running_meeting)
-        meetings.meeting_end(actor=org.wang, meeting=running_meeting)
-    return item
 
 
 @pytest.fixture

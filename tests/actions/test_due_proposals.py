@@ -18,12 +18,11 @@ from accord.core import clock
 from accord.core.errors import AppError
 from accord.core.models import AuditEvent
 from accord.meetings import services as meetings
-from accord.meetings.models import Meeting
 from accord.notify.messages import texts
 from accord.notify.models import Channel, Notification
 from accord.series.selectors import previous_plan_review
 from accord.series.services import meeting_follow
-from tests.conftest import STARTS, Org
+from tests.conftest import Org
 
 Status = DueDateProposal.Status
 TODAY = dt.date(2026, 9, 20)
@@ -31,25 +30,6 @@ TODAY = dt.date(2026, 9, 20)
 
 def at(month: int, day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime(2026, month, day, hour, minute))
-
-
-@pytest.fixture
-def item(org: Org, running_meeting: Meeting) -> ActionItem:
-    """zhou's item, due 15 September; the meeting ended on the 9th."""
-    with clock.frozen(STARTS + dt.timedelta(minutes=30)):
-        item = actions.action_create(
-            actor=org.zhao,
-            meeting=running_meeting,
-            task="搭建测试环境",
-            owner=org.zhou,
-            due="9月15日前",
-        )
-    from tests.conftest import close_topics
-
-    with clock.frozen(STARTS + dt.timedelta(minutes=85)):
-        close_topics(org, running_meeting)
-        meetings.meeting_end(actor=org.wang, meeting=running_meeting)
-    return item
 
 
 @pytest.fixture
