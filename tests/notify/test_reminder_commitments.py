@@ -140,3 +140,20 @@ def test_the_upgrade_moves_planned_rows_to_the_commitment_keys_so_nothing_goes_t
     ]
     assert plan_at(at(9, 22, 10))["due_reminders"] == 0
     assert rows.count() == 2
+
+
+def test_going_back_before_the_upgrade_gives_the_rows_their_earlier_keys(
+    org: Org, item: ActionItem
+):
+    """Migration 0010 undone: the rows of a re-planned item's commitment get the keys the
+    earlier planner looks for, so it does not remind the item again."""
+    replan(org, item, at(9, 12, 10), dt.date(2026, 9, 25))
+    assert plan_at(at(9, 22))["due_reminders"] == 1
+    old = f"remind:action:{item.pk}:due:2026-09-25"
+    rows = Notification.objects.filter(kind="action.reminder")
+    assert list(rows.values_list("event", "key")) == [(f"{old}:r1", f"{old}:r1>app:{org.zhou.pk}")]
+
+    migration = importlib.import_module("accord.notify.migrations.0010_commitment_in_item_keys")
+    migration.unname_commitments(apps, None)
+
+    assert list(rows.values_list("event", "key")) == [(old, f"{old}>app:{org.zhou.pk}")]

@@ -11,7 +11,7 @@ from django.db.models.functions import Replace
 PREFIXES = ("remind", "status", "overdue")
 
 
-def name_commitments(apps, schema_editor):
+def _rename(apps, *, forward: bool) -> None:
     ActionItem = apps.get_model("actions", "ActionItem")
     Notification = apps.get_model("notify", "Notification")
     items = ActionItem.objects.filter(replan_count__gt=0).values_list(
@@ -19,14 +19,24 @@ def name_commitments(apps, schema_editor):
     )
     for pk, due, count in items.iterator(chunk_size=1000):
         for prefix in PREFIXES:
-            old = f"{prefix}:action:{pk}:due:{due.isoformat()}"
-            new = f"{old}:r{count}"
-            # ":" or ">" after the date: not a key of another item's, or of this one's newer form
+            plain = f"{prefix}:action:{pk}:due:{due.isoformat()}"
+            named = f"{plain}:r{count}"
+            old, new = (plain, named) if forward else (named, plain)
+            # ":d" or ">" after the date: not a key of another item's, or of this one's other form
             for end in (":d", ">"):
                 Notification.objects.filter(action_id=pk, key__startswith=old + end).update(
                     key=Replace("key", Value(old + end), Value(new + end)),
                     event=Replace("event", Value(old), Value(new)),
                 )
+
+
+def name_commitments(apps, schema_editor):
+    _rename(apps, forward=True)
+
+
+def unname_commitments(apps, schema_editor):
+    """Back to the keys the earlier planner makes, for the current due date of each item."""
+    _rename(apps, forward=False)
 
 
 class Migration(migrations.Migration):
@@ -35,4 +45,4 @@ class Migration(migrations.Migration):
         ("notify", "0009_delivery_reasons_and_done"),
     ]
 
-    operations = [migrations.RunPython(name_commitments, migrations.RunPython.noop, elidable=True)]
+    operations = [migrations.RunPython(name_commitments, unname_commitments, elidable=True)]
