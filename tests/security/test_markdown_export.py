@@ -113,7 +113,7 @@ def test_every_text_is_escaped_on_one_line_of_its_own_section(markdown):
         TEXT_MD,  # the summary, under its heading
         "| 市场部 | " + TEXT_MD + " | " + TEXT_MD + " |",
         "**Notes：** " + TEXT_MD,
-        "**Outcome：** Consensus：" + TEXT_MD,
+        "**Outcome：** Consensus: " + TEXT_MD,
         f"1. **{LINE_MD}：** {TEXT_MD}",
         f"2. **责任部门划分：** {TEXT_MD}",
         f"| 1 | {TEXT_MD} | 李主管 | 研发部 | 2026-09-15 | {TEXT_MD} | Open |",
