@@ -212,7 +212,9 @@ def answers_matrix(*, meeting: Meeting) -> tuple[list[Department], list[Question
     questions = meeting.questions.prefetch_related(
         Prefetch(
             "answers",
-            queryset=PrepAnswer.objects.filter(submitted_at__isnull=False).select_related("author"),
+            queryset=PrepAnswer.objects.filter(submitted_at__isnull=False)
+            .select_related("author")
+            .order_by("pk"),
             to_attr="submitted",
         )
     )
