@@ -180,7 +180,6 @@ def action_update(
         from accord.minutes.models import Signature
 
         Signature.objects.filter(action=action).delete()
-    if new_owner:
         _settle_waiting_proposals(actor=actor, action=action, why="owner_changed")
     elif "due_date" in changed:
         _settle_waiting_proposals(actor=actor, action=action, why="due_changed")
@@ -251,18 +250,13 @@ def _settle_waiting_proposals(*, actor: Person, action: ActionItem, why: str) ->
     withdrawn (the item moved on without it, so nobody can accept it later), with an audit
     row saying why (``replanned``, ``owner_changed``, ``due_changed``, ``done``,
     ``cancelled``)."""
-    waiting = list(action.due_proposals.filter(status=DueDateProposal.Status.PENDING))
-    now = clock.now()
-    for proposal in waiting:
-        proposal.status = DueDateProposal.Status.WITHDRAWN
-        proposal.decided_at = now
-        proposal.save(update_fields=["status", "decided_at", "updated_at"])
-        audit_record(
+    for proposal in action.due_proposals.filter(status=DueDateProposal.Status.PENDING):
+        _decide(
+            proposal,
             actor=actor,
+            status=DueDateProposal.Status.WITHDRAWN,
             verb="action.due_proposal_superseded",
-            subject=action,
-            meeting=action.meeting,
-            data={"proposal": proposal, "why": why},
+            data={"why": why},
         )
 
 
@@ -320,9 +314,8 @@ def action_set_status(
     )
     if status in (Status.DONE, Status.CANCELLED):
         _settle_waiting_proposals(actor=actor, action=action, why=status)
-    if status == Status.DONE:
-        planner.action_completed(action)
-    if status in (Status.DONE, Status.CANCELLED):
+        if status == Status.DONE:
+            planner.action_completed(action)
         planner.action_closed(action)
     return action
 
@@ -518,6 +511,30 @@ def _lock_proposal(proposal: DueDateProposal) -> DueDateProposal:
     return proposal
 
 
+def _decide(
+    proposal: DueDateProposal,
+    *,
+    actor: Person,
+    status: str,
+    verb: str,
+    data: dict,
+    decided_by: Person | None = None,
+    answer: str = "",
+) -> None:
+    """A proposal's answer: its status, who gave it (the organiser; nobody when the owner
+    withdraws or the item moved on) and when, and the audit row."""
+    proposal.status, proposal.decided_by, proposal.decided_at = status, decided_by, clock.now()
+    proposal.answer = answer or proposal.answer
+    proposal.save(update_fields=["status", "decided_by", "decided_at", "answer", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb=verb,
+        subject=proposal.action,
+        meeting=proposal.action.meeting,
+        data={"proposal": proposal, **data},
+    )
+
+
 def _require_pending(proposal: DueDateProposal) -> None:
     if proposal.status != DueDateProposal.Status.PENDING:
         raise AppError(
@@ -615,15 +632,13 @@ def due_proposal_accept(*, actor: Person, proposal: DueDateProposal) -> ActionUp
         reason=proposal.reason,
         proposed_by=proposal.proposed_by,
     )
-    proposal.status = DueDateProposal.Status.ACCEPTED
-    proposal.decided_by, proposal.decided_at = actor, clock.now()
-    proposal.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
-    audit_record(
+    _decide(
+        proposal,
         actor=actor,
+        status=DueDateProposal.Status.ACCEPTED,
         verb="action.due_proposal_accepted",
-        subject=action,
-        meeting=action.meeting,
-        data={"proposal": proposal, "to": proposal.due_date},
+        data={"to": proposal.due_date},
+        decided_by=actor,
     )
     return update
 
@@ -646,15 +661,14 @@ def due_proposal_decline(
             field="answer",
             code="required",
         )
-    proposal.status = DueDateProposal.Status.DECLINED
-    proposal.decided_by, proposal.decided_at, proposal.answer = actor, clock.now(), answer
-    proposal.save(update_fields=["status", "decided_by", "decided_at", "answer", "updated_at"])
-    audit_record(
+    _decide(
+        proposal,
         actor=actor,
+        status=DueDateProposal.Status.DECLINED,
         verb="action.due_proposal_declined",
-        subject=action,
-        meeting=action.meeting,
-        data={"proposal": proposal, "answer": answer},
+        data={"answer": answer},
+        decided_by=actor,
+        answer=answer,
     )
     planner.due_proposal_declined(proposal)
     return proposal
@@ -667,15 +681,12 @@ def due_proposal_withdraw(*, actor: Person, proposal: DueDateProposal) -> DueDat
     if actor.pk != proposal.proposed_by_id:
         raise PermissionDenied(_("Only the owner who proposed the date may withdraw it."))
     _require_pending(proposal)
-    proposal.status = DueDateProposal.Status.WITHDRAWN
-    proposal.decided_at = clock.now()
-    proposal.save(update_fields=["status", "decided_at", "updated_at"])
-    audit_record(
+    _decide(
+        proposal,
         actor=actor,
+        status=DueDateProposal.Status.WITHDRAWN,
         verb="action.due_proposal_withdrawn",
-        subject=proposal.action,
-        meeting=proposal.action.meeting,
-        data={"proposal": proposal},
+        data={},
     )
     return proposal
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accord.actions.models import ActionItem
 from accord.meetings.models import TopicOutcome
+from accord.meetings.services import time_span
 
 
 def labels() -> dict[str, str]:
@@ -66,13 +67,6 @@ def _parse(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
-def _span(start: dt.datetime, end: dt.datetime, *, with_date: bool = True) -> str:
-    head = f"{start:%Y-%m-%d %H:%M}" if with_date else f"{start:%H:%M}"
-    if start.date() == end.date():
-        return f"{head}–{end:%H:%M}"
-    return f"{head}–{end:%Y-%m-%d %H:%M}"
-
-
 def meeting_time(meeting: dict[str, Any]) -> str:
     """When the meeting took place, as the minutes page and every document say it:
     ``2026-09-09 14:00–15:25`` (when it actually ran, else when it is planned), then the
@@ -83,12 +77,12 @@ def meeting_time(meeting: dict[str, Any]) -> str:
     end = end or _parse(meeting["ends_at"])
     if start is None or end is None:
         return ""
-    shown = _span(start, end)
+    shown = time_span(start, end)
     planned = meeting.get("planned") or {}
     plan_start = _parse(planned.get("starts_at")) or _parse(meeting["starts_at"])
     plan_end = _parse(planned.get("ends_at")) or _parse(meeting["ends_at"])
-    if _span(plan_start, plan_end) != shown:
-        plan = _span(plan_start, plan_end, with_date=plan_start.date() != start.date())
+    if time_span(plan_start, plan_end) != shown:
+        plan = time_span(plan_start, plan_end, with_date=plan_start.date() != start.date())
         shown += " " + _("(planned %(time)s)") % {"time": plan}
     return shown
 

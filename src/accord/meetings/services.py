@@ -755,12 +755,14 @@ def answers_submit(*, actor: Person, meeting: Meeting, department: Department) -
 # -- in the meeting (S-MEET-1..5) -------------------------------------------------------------
 
 
-def time_span(start: dt.datetime, end: dt.datetime) -> str:
-    """``2026-09-09 14:00–15:30`` in local time (the end's date too when it differs)."""
+def time_span(start: dt.datetime, end: dt.datetime, *, with_date: bool = True) -> str:
+    """``2026-09-09 14:00–15:30`` in local time (``14:00–15:30`` without the date; the end's
+    date too when it differs)."""
     start, end = timezone.localtime(start), timezone.localtime(end)
+    head = f"{start:%Y-%m-%d %H:%M}" if with_date else f"{start:%H:%M}"
     if start.date() == end.date():
-        return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
-    return f"{start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M}"
+        return f"{head}–{end:%H:%M}"
+    return f"{head}–{end:%Y-%m-%d %H:%M}"
 
 
 def start_off_schedule(meeting: Meeting, *, now: dt.datetime) -> bool:
