@@ -9,13 +9,12 @@ from django.utils import timezone
 
 from accord.actions import selectors as action_selectors
 from accord.actions import services as actions
-from accord.actions.models import ActionItem, ActionUpdate, OverdueReason
+from accord.actions.models import ActionItem, ActionUpdate, OverdueReason, Signature
 from accord.core import clock
 from accord.core.errors import AppError
 from accord.core.models import AuditEvent
 from accord.meetings.models import Meeting
 from accord.minutes import services as minutes_services
-from accord.minutes.models import Signature
 from accord.org import services as org_services
 from accord.org.models import Person
 from tests.conftest import STARTS, Org

@@ -9,14 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accord.actions import services as actions
-from accord.actions.models import ActionItem, ActionUpdate, OverdueReason
+from accord.actions.models import ActionItem, ActionUpdate, OverdueReason, Signature
 from accord.core import clock
 from accord.core.models import AuditEvent
 from accord.core.paging import CappedPaginator
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting, Participant
 from accord.minutes import services as minutes_services
-from accord.minutes.models import Signature
 from tests.conftest import STARTS, Org
 
 Status = ActionItem.Status

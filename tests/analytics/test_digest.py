@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accord.actions import services as actions
 from accord.core import clock
-from accord.notify import messages, planner
+from accord.notify import digest, messages, outbox, planner
 from accord.notify.models import Channel, Notification
 from accord.org import services as org_services
 from accord.org.models import Department
@@ -270,7 +270,7 @@ def test_the_digest_costs_a_fixed_number_of_queries(week: History, running_meeti
     def cost() -> int:
         moment = at(9, 7, 9)
         with clock.frozen(moment), CaptureQueriesContext(connection) as queries:
-            events = planner.weekly_digest(moment)
+            events = digest.weekly_digest(moment)
         return len(queries), events
 
     count, events = cost()
@@ -287,7 +287,7 @@ def test_the_digest_costs_a_fixed_number_of_queries(week: History, running_meeti
     count, events = cost()
     assert (count, len(events)) == (9, 26)
 
-    planner.publish(events)
+    outbox.publish(events)
     count, events = cost()
     assert (count, events) == (3, [])
 

@@ -10,10 +10,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
-from accord.actions.models import ActionItem
+from accord.actions.models import ActionItem, Signature
 from accord.core import clock
 from accord.meetings.models import Meeting
-from accord.minutes.models import Signature
 from tests.conftest import Org
 from tests.e2e.conftest import check_page, follow, sign_in
 

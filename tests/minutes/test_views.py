@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accord.actions import services as actions
+from accord.actions.models import Signature
 from accord.core import clock
 from accord.core.models import AuditEvent
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting
 from accord.minutes import services as minutes_services
-from accord.minutes.models import Minutes, MinutesVersion, Signature
+from accord.minutes.models import Minutes, MinutesVersion
 from accord.org import services as org_services
 from tests.conftest import Org
 from tests.meetings.test_run_views import _bigger_meeting, position_data

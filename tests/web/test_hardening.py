@@ -9,14 +9,13 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from accord.actions import services as actions
-from accord.actions.models import ActionItem
+from accord.actions.models import ActionItem, Signature
 from accord.core import clock
 from accord.core.errors import AppError
 from accord.core.models import AuditEvent
 from accord.meetings import services as meetings
 from accord.meetings.models import CopiedDepartment, Material, Meeting
 from accord.minutes import services as minutes
-from accord.minutes.models import Signature
 from tests.conftest import STARTS, close_topics
 
 

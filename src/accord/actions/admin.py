@@ -1,7 +1,6 @@
 from django.contrib import admin
 
-from accord.actions.models import ActionItem, ActionUpdate, DueDateProposal, Export
-from accord.minutes.models import Signature
+from accord.actions.models import ActionItem, ActionUpdate, DueDateProposal, Export, Signature
 
 
 class SignatureInline(admin.StackedInline):

@@ -280,3 +280,31 @@ class Export(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class Signature(models.Model):
+    """An owner's confirmation of an action item (签字确认, S-POST-3)."""
+
+    action = models.OneToOneField(
+        "ActionItem",
+        verbose_name=_("action item"),
+        on_delete=models.CASCADE,
+        related_name="signature",
+    )
+    person = models.ForeignKey(
+        PERSON, verbose_name=_("signed by"), on_delete=models.PROTECT, related_name="signatures"
+    )
+    version = models.PositiveSmallIntegerField(_("minutes version signed"))
+    signed_at = models.DateTimeField(_("signed at"))
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        # The table and index keep the names they had when signatures lived in the minutes app.
+        db_table = "minutes_signature"
+        indexes = [
+            models.Index(fields=["person", "signed_at"], name="minutes_sig_person__fe177c_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:{self.action_id}"

@@ -4,7 +4,6 @@ tests can ask about any day; each uses an index on (status, due_date)."""
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import (
@@ -27,16 +26,13 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accord.actions.models import ActionItem, ActionUpdate, DueDateProposal
+from accord.actions.models import ActionItem, ActionUpdate, DueDateProposal, Signature
 from accord.core import clock
 from accord.core.compiled import Compiled
 from accord.meetings import roles
 from accord.meetings.models import Meeting
 from accord.meetings.selectors import meeting_visible_one, meetings_visible_to
 from accord.org.models import Department, Person
-
-if TYPE_CHECKING:
-    from accord.minutes.models import Signature
 
 OPEN = ActionItem.OPEN_STATUSES
 Status = ActionItem.Status
@@ -86,7 +82,6 @@ def actions_overdue_without_reason(*, today: dt.date | None = None) -> QuerySet[
 
 def actions_unsigned() -> QuerySet[ActionItem]:
     """Items of approved minutes that their owner has not signed (S-POST-3)."""
-    from accord.minutes.models import Signature
 
     return ActionItem.objects.filter(meeting__status__in=Meeting.APPROVED_STATUSES).exclude(
         Q(status=ActionItem.Status.CANCELLED)
@@ -156,9 +151,8 @@ def action_known_new(action: ActionItem) -> ActionItem:
     return action
 
 
-def action_signature(action: ActionItem) -> "Signature | None":
+def action_signature(action: ActionItem) -> Signature | None:
     """The owner's signature (S-POST-3), or None; no query when selected with the item."""
-    from accord.minutes.models import Signature
 
     try:
         return action.signature

@@ -10,14 +10,30 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accord.actions.deadlines import parse_due_date, require_not_before
-from accord.actions.models import ActionItem, ActionUpdate, DueDateProposal, OverdueReason
+from accord.actions.events import (
+    ActionClosed,
+    ActionCreated,
+    ActionEscalated,
+    ActionReplanned,
+    ActionSigned,
+    CommitmentChanged,
+    DueDateProposed,
+    DueProposalDeclined,
+)
+from accord.actions.models import (
+    ActionItem,
+    ActionUpdate,
+    DueDateProposal,
+    OverdueReason,
+    Signature,
+)
 from accord.core import clock, limits
 from accord.core.errors import AppError, PermissionDenied
+from accord.core.events import emit
 from accord.core.services import audit_record, model_update
 from accord.meetings import roles
 from accord.meetings.models import AgendaTopic, Meeting
 from accord.meetings.services import RECORDING, meeting_lock, require, require_status
-from accord.notify import planner
 from accord.org.models import Department, Person
 
 Status = ActionItem.Status
@@ -127,7 +143,7 @@ def action_create(
         meeting=meeting,
         data={"owner": owner, "department": department, "due_date": due_date},
     )
-    planner.action_created(action)
+    emit(ActionCreated(action))
     return action
 
 
@@ -177,7 +193,6 @@ def action_update(
         return action
     if new_owner:
         # A new owner confirms for themselves.
-        from accord.minutes.models import Signature
 
         Signature.objects.filter(action=action).delete()
         _settle_waiting_proposals(actor=actor, action=action, why="owner_changed")
@@ -191,7 +206,7 @@ def action_update(
         data={name: value for name, value in changed.items() if name != "committed_due_date"},
     )
     if "due_date" in changed or "owner" in changed:
-        planner.action_due_changed(action)
+        emit(CommitmentChanged(action))
     return action
 
 
@@ -314,9 +329,7 @@ def action_set_status(
     )
     if status in (Status.DONE, Status.CANCELLED):
         _settle_waiting_proposals(actor=actor, action=action, why=status)
-        if status == Status.DONE:
-            planner.action_completed(action)
-        planner.action_closed(action)
+        emit(ActionClosed(action))
     return action
 
 
@@ -467,8 +480,10 @@ def action_replan(
     if proposed_by is None:
         # Accepting a proposal re-plans through here and settles that proposal itself.
         _settle_waiting_proposals(actor=actor, action=action, why="replanned")
-    planner.action_replanned(
-        action, old_due=old_due, reason=reason, proposed_by=proposed_by, actor=actor
+    emit(
+        ActionReplanned(
+            action, old_due=old_due, reason=reason, proposed_by=proposed_by, actor=actor
+        )
     )
     return update
 
@@ -499,7 +514,7 @@ def action_escalate(*, actor: Person, action: ActionItem, note: str) -> ActionUp
         meeting=action.meeting,
         data={"note": note},
     )
-    planner.action_escalated(action, actor=actor, note=note)
+    emit(ActionEscalated(action, actor=actor, note=note))
     return update
 
 
@@ -599,7 +614,7 @@ def due_proposal_create(
         meeting=action.meeting,
         data={"proposal": proposal, "from": action.due_date, "to": new_due, "reason": reason},
     )
-    planner.due_proposed(proposal)
+    emit(DueDateProposed(proposal))
     return proposal
 
 
@@ -670,7 +685,7 @@ def due_proposal_decline(
         decided_by=actor,
         answer=answer,
     )
-    planner.due_proposal_declined(proposal)
+    emit(DueProposalDeclined(proposal))
     return proposal
 
 
@@ -694,7 +709,6 @@ def due_proposal_withdraw(*, actor: Person, proposal: DueDateProposal) -> DueDat
 @transaction.atomic
 def action_sign(*, actor: Person, action: ActionItem):
     """The owner confirms the item (签字确认, S-POST-3) once the host approved the minutes."""
-    from accord.minutes.models import Signature
 
     _lock_action(action)
     if actor.pk != action.owner_id:
@@ -720,5 +734,5 @@ def action_sign(*, actor: Person, action: ActionItem):
         meeting=meeting,
         data={"version": version},
     )
-    planner.action_signed(action)
+    emit(ActionSigned(action))
     return signature

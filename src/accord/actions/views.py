@@ -22,7 +22,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.actions import selectors, services
-from accord.actions.export_jobs import action_plan_export, export_get_for, export_path
 from accord.actions.forms import (
     AcceptProposalForm,
     DeclineProposalForm,
@@ -41,6 +40,7 @@ from accord.actions.imports import actions_import
 from accord.actions.models import ActionItem, DueDateProposal, Export
 from accord.core.errors import AppError
 from accord.core.paging import CappedPaginator
+from accord.exports.jobs import action_plan_export, export_get_for, export_path
 from accord.meetings.models import Meeting
 from accord.meetings.selectors import meeting_get_visible
 from accord.org.models import Department

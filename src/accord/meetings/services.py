@@ -18,8 +18,18 @@ from django.utils.translation import ngettext, pgettext
 
 from accord.core import clock, limits
 from accord.core.errors import AppError, PermissionDenied
+from accord.core.events import emit
 from accord.core.services import audit_record, model_update
 from accord.meetings import roles
+from accord.meetings.events import (
+    MeetingCancelled,
+    MeetingChanged,
+    MeetingHeldAtAnotherTime,
+    MeetingScheduled,
+    ParticipantInvited,
+    ParticipantRemoved,
+    RolesReplaced,
+)
 from accord.meetings.models import (
     AgendaTopic,
     CopiedDepartment,
@@ -32,7 +42,6 @@ from accord.meetings.models import (
     PrepQuestion,
     TopicOutcome,
 )
-from accord.notify import planner
 from accord.org.models import Department, Person
 
 Status = Meeting.Status
@@ -227,9 +236,9 @@ def meeting_update(*, actor: Person, meeting: Meeting, **fields) -> Meeting:
         audit_record(
             actor=actor, verb="meeting.updated", subject=meeting, meeting=meeting, data=changed
         )
-        planner.meeting_changed(meeting, changed)
+        emit(MeetingChanged(meeting, frozenset(changed)))
         if replaced and meeting.status == Status.SCHEDULED:
-            planner.roles_replaced(meeting, replaced)
+            emit(RolesReplaced(meeting, tuple(replaced)))
     return meeting
 
 
@@ -261,7 +270,7 @@ def meeting_schedule(*, actor: Person, meeting: Meeting) -> Meeting:
     meeting.status = Status.SCHEDULED
     meeting.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, verb="meeting.scheduled", subject=meeting, meeting=meeting)
-    planner.meeting_invited(meeting)
+    emit(MeetingScheduled(meeting))
     return meeting
 
 
@@ -282,7 +291,7 @@ def meeting_cancel(*, actor: Person, meeting: Meeting, reason: str) -> Meeting:
         meeting=meeting,
         data={"reason": reason},
     )
-    planner.meeting_cancelled(meeting, was_scheduled=was_scheduled)
+    emit(MeetingCancelled(meeting, was_scheduled))
     return meeting
 
 
@@ -457,7 +466,7 @@ def participant_invite(
         data={"person": person, "department": department, "role": role},
     )
     if meeting.status == Status.SCHEDULED:
-        planner.meeting_invited(meeting, people=[person])
+        emit(ParticipantInvited(meeting, person))
     return participant
 
 
@@ -507,7 +516,7 @@ def participant_remove(*, actor: Person, participant: Participant) -> None:
         data={"person": participant.person_id},
     )
     participant.delete()
-    planner.participant_removed(meeting, participant.person)
+    emit(ParticipantRemoved(meeting, participant.person))
 
 
 @transaction.atomic
@@ -787,7 +796,7 @@ def meeting_start(*, actor: Person, meeting: Meeting, confirm_time: bool = False
     start (to the minute) and the plan is kept in ``planned_starts_at`` and
     ``planned_duration_minutes``, so that every page, document, export and feed, which all
     read ``starts_at``, says when it really happened; calendars get the update
-    (``planner.meeting_held_at_another_time``). ``meeting_end`` then sets the length to the
+    (``MeetingHeldAtAnotherTime``). ``meeting_end`` then sets the length to the
     time it was held."""
     meeting_lock(meeting)
     require(
@@ -823,7 +832,7 @@ def meeting_start(*, actor: Person, meeting: Meeting, confirm_time: bool = False
     meeting.save(update_fields=fields)
     audit_record(actor=actor, verb="meeting.started", subject=meeting, meeting=meeting, data=data)
     if moved:
-        planner.meeting_held_at_another_time(meeting)
+        emit(MeetingHeldAtAnotherTime(meeting))
     return meeting
 
 
@@ -1223,7 +1232,7 @@ def meeting_end(*, actor: Person, meeting: Meeting) -> Meeting:
     )
     audit_record(actor=actor, verb="meeting.ended", subject=meeting, meeting=meeting)
     if meeting.held_at_another_time:
-        planner.meeting_held_at_another_time(meeting)
+        emit(MeetingHeldAtAnotherTime(meeting))
     return meeting
 
 

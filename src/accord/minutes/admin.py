@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from accord.minutes.models import Minutes, MinutesTemplate, MinutesVersion, Signature
+from accord.actions.models import Signature
+from accord.minutes.models import Minutes, MinutesTemplate, MinutesVersion
 
 
 class MinutesVersionInline(admin.TabularInline):

@@ -67,30 +67,6 @@ class MinutesVersion(CheckedTexts, models.Model):
         return f"v{self.number}"
 
 
-class Signature(models.Model):
-    """An owner's confirmation of an action item (签字确认, S-POST-3)."""
-
-    action = models.OneToOneField(
-        "actions.ActionItem",
-        verbose_name=_("action item"),
-        on_delete=models.CASCADE,
-        related_name="signature",
-    )
-    person = models.ForeignKey(
-        PERSON, verbose_name=_("signed by"), on_delete=models.PROTECT, related_name="signatures"
-    )
-    version = models.PositiveSmallIntegerField(_("minutes version signed"))
-    signed_at = models.DateTimeField(_("signed at"))
-
-    class Meta:
-        verbose_name = _("signature")
-        verbose_name_plural = _("signatures")
-        indexes = [models.Index(fields=["person", "signed_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.person_id}:{self.action_id}"
-
-
 class MinutesTemplate(models.Model):
     """An organisation's own DOCX template for the minutes (its official 纪要 format), with
     Jinja placeholders that ``accord.exports.docx`` fills. At most one is active; while one

@@ -9,15 +9,21 @@ from django.utils.translation import gettext as _
 
 from accord.core import clock
 from accord.core.errors import AppError, PermissionDenied
+from accord.core.events import emit
 from accord.core.models import AuditEvent
 from accord.core.services import audit_record, model_update
 from accord.meetings import roles
 from accord.meetings.models import Meeting
 from accord.meetings.selectors import meeting_with_record
 from accord.meetings.services import meeting_lock, require, require_status
+from accord.minutes.events import (
+    MinutesApproved,
+    MinutesDistributed,
+    MinutesReturned,
+    MinutesSubmitted,
+)
 from accord.minutes.models import Minutes, MinutesVersion
 from accord.minutes.selectors import minutes_record
-from accord.notify import planner
 from accord.org.models import Person
 
 Status = Meeting.Status
@@ -71,7 +77,7 @@ def minutes_submit(*, actor: Person, meeting: Meeting) -> Minutes:
         meeting=meeting,
         data={"version": minutes.version},
     )
-    planner.minutes_submitted(meeting, minutes)
+    emit(MinutesSubmitted(meeting, minutes))
     return minutes
 
 
@@ -95,7 +101,7 @@ def minutes_return(*, actor: Person, meeting: Meeting, comment: str) -> Minutes:
         meeting=meeting,
         data={"comment": comment},
     )
-    planner.minutes_returned(meeting, minutes, comment)
+    emit(MinutesReturned(meeting, minutes, comment))
     return minutes
 
 
@@ -167,7 +173,7 @@ def minutes_approve(*, actor: Person, meeting: Meeting) -> MinutesVersion:
         meeting=meeting,
         data={"version": version.number},
     )
-    planner.minutes_approved(meeting, version.number)
+    emit(MinutesApproved(meeting, version.number))
     return version
 
 
@@ -197,7 +203,7 @@ def minutes_distribute(*, actor: Person, meeting: Meeting) -> MinutesVersion:
         meeting=meeting,
         data={"version": version.number},
     )
-    planner.minutes_distributed(meeting, version.number)
+    emit(MinutesDistributed(meeting, version.number))
     return version
 
 

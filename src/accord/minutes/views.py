@@ -130,7 +130,8 @@ def _context(request: HttpRequest, meeting: Meeting, bound: dict[str, forms.Form
             "correct_actions": meeting.status == Meeting.Status.MINUTES_DRAFT
             and roles.can_record(request.user, meeting),
             # Import from Excel: as accord.actions.services.action_create allows.
-            "import_actions": meeting.status in RECORDING and roles.can_record(request.user, meeting),
+            "import_actions": meeting.status in RECORDING
+            and roles.can_record(request.user, meeting),
             "signatures": [
                 SignatureRow(action, getattr(action, "signature", None), action.pk in perms.sign)
                 for action in meeting.actions.all()

@@ -6,3 +6,7 @@ class NotifyConfig(AppConfig):
     name = "accord.notify"
     label = "notify"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        # What the services' events set off (``core.events``).
+        from accord.notify import reactions  # noqa: F401

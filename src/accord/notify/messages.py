@@ -441,7 +441,7 @@ def calendar(n: Notification) -> Attachment | None:
     """The invitation or cancellation for a calendar, for e-mails of meeting changes."""
     if n.kind not in CALENDAR_KINDS or n.meeting is None:
         return None
-    from accord.notify.planner import meeting_attendees
+    from accord.notify.notices import meeting_attendees
 
     meeting = n.meeting
     method = "CANCEL" if n.kind in ("meeting.cancelled", "meeting.uninvited") else "REQUEST"

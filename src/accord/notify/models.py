@@ -182,7 +182,7 @@ class Notification(models.Model):
     response = models.TextField(_("what the channel answered"), blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     # An in-app notice that asked for something now done (signing, a status, a review): it
-    # is read, shown as done and asks no more (``planner.sign_requests_settled``, ``_done``).
+    # is read, shown as done and asks no more (``reactions.sign_requests_settled``, ``notices.mark_done``).
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
 
     class Meta:

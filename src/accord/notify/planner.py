@@ -1,11 +1,9 @@
-"""The rules that make the tracking half of the loop run by itself.
+"""The time rules: what makes the tracking half of the loop run by itself.
 
-Two sources feed the outbox (``outbox.publish``):
-
-- **events**, written by the services in the same transaction as the change they report:
-  a meeting scheduled, changed, cancelled; a participant added or removed; minutes
-  submitted, sent back, distributed (with the sign-off requests); an item re-planned.
-- **time rules**, applied by each worker pass (:func:`plan`) to what is due *now*:
+Two sources feed the outbox (``outbox.publish``): what happened, planned by
+``reactions.py`` in the same transaction as the change; and what falls due with time,
+planned here: the **time rules**, applied by each worker pass (:func:`plan`) to what is
+due *now*:
 
   ============================ ================================================= ==========
   rule                         what is due                                        SPEC
@@ -31,592 +29,34 @@ A rule that was missed (the worker was down) fires late rather than never, withi
 import datetime as dt
 import time
 from collections import defaultdict
-from collections.abc import Iterable
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
-from django.db.models import Case, CharField, DateTimeField, Exists, F, OuterRef, Q, Value, When
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from accord.actions.models import ActionItem, DueDateProposal
-from accord.analytics import selectors
+from accord.actions.models import ActionItem, Signature
 from accord.core import clock
 from accord.core.lookups import by_pk
 from accord.meetings.models import Meeting, Participant, PrepAnswer, PrepQuestion
 from accord.minutes.models import Minutes
-from accord.notify.models import Channel, Notification
-from accord.notify.outbox import Event, planned_events, publish, retire
-from accord.notify.reasons import Reason, reason, stored
-from accord.org.models import Department, Person
-
-OPEN = ActionItem.OPEN_STATUSES
-IN_APP = Channel.Kind.IN_APP
-DUE_KINDS = ("action.reminder", "action.status_request", "action.overdue", "action.due_soon")
-INVITE_KINDS = ("meeting.invitation", "meeting.updated")
-MEETING_KINDS = (
-    "meeting.invitation",
-    "meeting.updated",
-    "meeting.materials",
-    "meeting.answers_nudge",
+from accord.notify.digest import weekly_digest
+from accord.notify.models import Notification
+from accord.notify.notices import (
+    DUE_KINDS,
+    OPEN,
+    action_data,
+    not_planned_yet,
+    rule_day,
+    unique,
+    unsigned_by_owner,
 )
-CALENDAR_FIELDS = {
-    "title",
-    "starts_at",
-    "duration_minutes",
-    "location",
-    "online_link",
-    "online_meeting_number",
-    # who chairs it and who is in it: the invitation names the host (ROLE=CHAIR) and lists
-    # the host and the recorder among the attendees
-    "host",
-    "recorder",
-}
-
-
-def rule_day(now: dt.datetime) -> dt.date:
-    """The day whose day-based notices are due at ``now``: today from the notify hour on,
-    yesterday before it."""
-    local = timezone.localtime(now)
-    if local.hour >= settings.ACCORD_NOTIFY_HOUR:
-        return local.date()
-    return local.date() - dt.timedelta(days=1)
-
-
-def _unique(people: Iterable[Person | None]) -> list[Person]:
-    seen: dict[int, Person] = {}
-    for person in people:
-        if person is not None and person.pk not in seen:
-            seen[person.pk] = person
-    return list(seen.values())
-
-
-def _new(events: list[Event]) -> list[Event]:
-    planned = planned_events(event.key for event in events)
-    return [event for event in events if event.key not in planned]
-
-
-def meeting_attendees(meeting: Meeting) -> list[Person]:
-    """Who a meeting's calendar invitation goes to: its participants, host and recorder."""
-    people = [p.person for p in meeting.participants.select_related("person")]
-    extra = [pk for pk in (meeting.host_id, meeting.recorder_id) if pk]
-    known = {person.pk for person in people}
-    missing = [pk for pk in extra if pk not in known]
-    if missing:
-        people += list(Person.objects.filter(pk__in=missing))
-    return _unique(people)
-
-
-# -- events, called by the services inside their transaction ------------------------------
-
-
-def meeting_invited(meeting: Meeting, people: list[Person] | None = None) -> int:
-    """Invitations with the current calendar revision: to everyone when the meeting is
-    scheduled, to one person when they join a scheduled meeting."""
-    sequence = meeting.calendar_sequence
-    kind = "meeting.invitation" if sequence == 0 or people is not None else "meeting.updated"
-    announced = sequence == 0 and people is None
-    return publish(
-        [
-            Event(
-                key=f"invite:meeting:{meeting.pk}:seq:{sequence}",
-                kind=kind,
-                people=people if people is not None else meeting_attendees(meeting),
-                meeting_id=meeting.pk,
-                confidential=meeting.confidential,
-                payload={"sequence": sequence},
-                hook="meeting.scheduled" if announced else "",
-                hook_data=meeting_data(meeting) if announced else {},
-            )
-        ]
-    )
-
-
-def meeting_changed(meeting: Meeting, changed: Iterable[str]) -> int:
-    """A scheduled meeting's time, place or name changed: calendars get the update
-    (same UID, SEQUENCE + 1), and updates not yet sent are superseded."""
-    if meeting.status != Meeting.Status.SCHEDULED or not CALENDAR_FIELDS & set(changed):
-        return 0
-    return _calendar_update(meeting)
-
-
-def meeting_held_at_another_time(meeting: Meeting) -> int:
-    """A meeting started away from its planned time, or ended after such a start: calendars
-    get when it is (was) held instead (same UID, SEQUENCE + 1, METHOD:REQUEST), so that no
-    calendar keeps the planned time as confirmed."""
-    return _calendar_update(meeting)
-
-
-def _calendar_update(meeting: Meeting) -> int:
-    meeting.calendar_sequence += 1
-    meeting.save(update_fields=["calendar_sequence"])
-    retire(reason=reason("superseded"), meeting=meeting, kind__in=INVITE_KINDS)
-    return meeting_invited(meeting)
-
-
-def _invitation_reached(meeting: Meeting, person: Person) -> bool:
-    """Whether an invitation (or update) of ``meeting`` reached ``person``: went out, or is
-    going out now, by e-mail or through a channel of theirs or a group bot that mentions
-    them, or was read in the app."""
-    invitations = Notification.objects.filter(meeting=meeting, kind__in=INVITE_KINDS)
-    out = (Notification.Status.SENT, Notification.Status.SENDING)
-    seen = Q(via=IN_APP, read_at__isnull=False)
-    delivered = Q(status__in=out) & ~Q(via=IN_APP)
-    if invitations.filter(seen | delivered, recipient=person).exists():
-        return True
-    posts = invitations.filter(recipient=None, status__in=out).values_list("payload", flat=True)
-    return any(person.pk in (payload.get("mentions") or ()) for payload in posts)
-
-
-def roles_replaced(meeting: Meeting, before: Iterable[Person | None]) -> int:
-    """A scheduled meeting's host or recorder was replaced (after ``meeting_changed`` sent
-    the update): whoever of ``before`` (the host and recorder as they were) is no longer in
-    the invitation, neither in another role nor a participant, is taken off it as
-    ``participant_removed`` takes a participant off."""
-    attendees = {person.pk for person in meeting_attendees(meeting)}
-    return sum(
-        participant_removed(meeting, person)
-        for person in _unique(before)
-        if person.pk not in attendees
-    )
-
-
-def participant_removed(meeting: Meeting, person: Person) -> int:
-    """Someone taken off a scheduled meeting.
-
-    Their invitations and updates not yet sent are withdrawn (by e-mail, through their own
-    channels, and a group bot's post that mentions them alone). If one had reached them
-    (``_invitation_reached``), their calendar gets a CANCEL; if none had, nothing more is
-    sent, since a cancellation of an invitation never received only puzzles, and the
-    in-app invitation they have not read leaves their inbox (it stays in the delivery log,
-    cancelled, with why). Either way the calendar revision moves on, so that inviting them
-    again sends a new invitation."""
-    if meeting.status != Meeting.Status.SCHEDULED:
-        return 0
-    meeting.calendar_sequence += 1
-    meeting.save(update_fields=["calendar_sequence"])
-    reached = _invitation_reached(meeting, person)
-    withdrawn = reason("uninvited")
-    retire(reason=withdrawn, meeting=meeting, kind__in=INVITE_KINDS, recipient=person)
-    posts = Notification.objects.filter(
-        meeting=meeting, kind__in=INVITE_KINDS, recipient=None, status=Notification.Status.PENDING
-    ).values_list("pk", "payload")
-    alone = [pk for pk, payload in posts if payload.get("mentions") == [person.pk]]
-    if alone:
-        retire(reason=withdrawn, pk__in=alone)
-    if not reached:
-        why = stored(withdrawn)
-        Notification.objects.filter(
-            meeting=meeting, kind__in=INVITE_KINDS, recipient=person, via=IN_APP
-        ).update(
-            status=Notification.Status.CANCELLED,
-            read_at=clock.now(),
-            last_error=why["text"],
-            last_error_code=why["code"],
-            last_error_params=why["params"],
-        )
-        return 0
-    sequence = meeting.calendar_sequence
-    return publish(
-        [
-            Event(
-                key=f"uninvite:meeting:{meeting.pk}:p{person.pk}:seq:{sequence}",
-                kind="meeting.uninvited",
-                people=[person],
-                meeting_id=meeting.pk,
-                confidential=meeting.confidential,
-                payload={"sequence": sequence},
-            )
-        ]
-    )
-
-
-def meeting_cancelled(meeting: Meeting, *, was_scheduled: bool) -> int:
-    """Everyone invited gets the cancellation (METHOD:CANCEL, same UID); nothing more about
-    this meeting goes out."""
-    retire(reason=reason("meeting_cancelled"), meeting=meeting, kind__in=MEETING_KINDS)
-    if not was_scheduled:
-        return 0
-    meeting.calendar_sequence += 1
-    meeting.save(update_fields=["calendar_sequence"])
-    return publish(
-        [
-            Event(
-                key=f"cancel:meeting:{meeting.pk}",
-                kind="meeting.cancelled",
-                people=meeting_attendees(meeting),
-                meeting_id=meeting.pk,
-                confidential=meeting.confidential,
-                payload={"sequence": meeting.calendar_sequence},
-            )
-        ]
-    )
-
-
-def minutes_submitted(meeting: Meeting, minutes: Minutes) -> int:
-    """The host is asked to review (S-POST-2)."""
-    stamp = int(minutes.submitted_at.timestamp())
-    return publish(
-        [
-            Event(
-                key=f"review:meeting:{meeting.pk}:v{minutes.version}:{stamp}",
-                kind="minutes.review",
-                people=_unique([meeting.host]),
-                meeting_id=meeting.pk,
-                confidential=meeting.confidential,
-                payload={"version": minutes.version},
-            )
-        ]
-    )
-
-
-def minutes_returned(meeting: Meeting, minutes: Minutes, comment: str) -> int:
-    """The recorder hears why the host sent the minutes back; the host's request to review
-    them is done."""
-    _done(Notification.objects.filter(meeting=meeting, kind="minutes.review"))
-    stamp = int(clock.now().timestamp())
-    return publish(
-        [
-            Event(
-                key=f"returned:meeting:{meeting.pk}:v{minutes.version}:{stamp}",
-                kind="minutes.returned",
-                people=_unique([meeting.recorder]),
-                meeting_id=meeting.pk,
-                confidential=meeting.confidential,
-                payload={"version": minutes.version, "comment": comment},
-            )
-        ]
-    )
-
-
-def _unsigned_by_owner(meeting_ids: Iterable[int]) -> dict[tuple[int, int], list[dict]]:
-    from accord.actions.selectors import actions_unsigned
-
-    items: dict[tuple[int, int], list[dict]] = defaultdict(list)
-    rows = (
-        actions_unsigned()
-        .filter(meeting_id__in=list(meeting_ids))
-        .order_by("meeting_id", "owner_id", "due_date", "id")
-        .values_list("meeting_id", "owner_id", "id", "task", "due_date")
-    )
-    for meeting_id, owner_id, pk, task, due in rows:
-        items[(meeting_id, owner_id)].append({"id": pk, "task": task, "due": due.isoformat()})
-    return items
-
-
-def minutes_distributed(meeting: Meeting, version: int) -> int:
-    """The approved minutes go to participants and copied departments; each owner is asked
-    to sign their items (S-POST-2, S-POST-3)."""
-    copied = list(meeting.copied_departments.select_related("head"))
-    people = meeting_attendees(meeting) + [meeting.organiser] + [d.head for d in copied]
-    events = [
-        Event(
-            key=f"distributed:meeting:{meeting.pk}:v{version}",
-            kind="minutes.distributed",
-            people=_unique(people),
-            departments=copied,
-            meeting_id=meeting.pk,
-            confidential=meeting.confidential,
-            payload={"version": version},
-        )
-    ]
-    unsigned = _unsigned_by_owner([meeting.pk])
-    owners = by_pk(Person, (owner_id for _m, owner_id in unsigned))
-    for (_meeting_id, owner_id), items in unsigned.items():
-        events.append(
-            Event(
-                key=f"sign:meeting:{meeting.pk}:v{version}:p{owner_id}",
-                kind="action.sign_request",
-                people=[owners[owner_id]],
-                meeting_id=meeting.pk,
-                confidential=meeting.confidential,
-                payload={"version": version, "items": items},
-            )
-        )
-    return publish(events)
-
-
-def action_replanned(
-    action: ActionItem,
-    *,
-    old_due: dt.date,
-    reason: str,
-    proposed_by: Person | None = None,
-    actor: Person | None = None,
-) -> int:
-    """A new due date: the reminders of the old one are retired, owner, department head
-    and organiser are told; the rules plan the new date's reminders when they fall due.
-    When it accepts the owner's proposal (``proposed_by``), the notice says who accepted
-    it: that is the owner's answer."""
-    action_due_changed(action)
-    head = action.department.head if action.department_id else None
-    payload = {
-        "due": action.due_date.isoformat(),
-        "old_due": old_due.isoformat(),
-        "reason": reason,
-    }
-    if proposed_by is not None:
-        payload["proposed_by"] = proposed_by.display
-        payload["accepted_by"] = actor.display if actor is not None else ""
-    return publish(
-        [
-            Event(
-                # stamped: moving an item back to a date it had before is news again
-                key=(
-                    f"replan:action:{action.pk}:due:{action.due_date.isoformat()}"
-                    f":{int(clock.now().timestamp())}"
-                ),
-                kind="action.replanned",
-                people=_unique([action.owner, head, action.meeting.organiser]),
-                meeting_id=action.meeting_id,
-                confidential=action.meeting.confidential,
-                action_id=action.pk,
-                payload=payload,
-            )
-        ]
-    )
-
-
-def due_proposed(proposal: DueDateProposal) -> int:
-    """The owner proposes a new due date: the meeting's organiser and host, who may re-plan
-    the item, are asked to accept or decline it (not the owner, should they be one)."""
-    action = proposal.action
-    meeting = action.meeting
-    return publish(
-        [
-            Event(
-                key=f"due-proposed:action:{action.pk}:proposal:{proposal.pk}",
-                kind="action.due_proposed",
-                people=[
-                    p
-                    for p in _unique([meeting.organiser, meeting.host])
-                    if p.pk != proposal.proposed_by_id
-                ],
-                meeting_id=meeting.pk,
-                confidential=meeting.confidential,
-                action_id=action.pk,
-                payload={
-                    "due": proposal.old_due_date.isoformat(),
-                    "proposed": proposal.due_date.isoformat(),
-                    "reason": proposal.reason,
-                    "by": proposal.proposed_by.display,
-                },
-            )
-        ]
-    )
-
-
-def due_proposal_declined(proposal: DueDateProposal) -> int:
-    """The owner hears that their date was declined, why, and by whom."""
-    action = proposal.action
-    return publish(
-        [
-            Event(
-                key=f"due-declined:action:{action.pk}:proposal:{proposal.pk}",
-                kind="action.due_declined",
-                people=[proposal.proposed_by],
-                meeting_id=action.meeting_id,
-                confidential=action.meeting.confidential,
-                action_id=action.pk,
-                payload={
-                    "due": action.due_date.isoformat(),
-                    "proposed": proposal.due_date.isoformat(),
-                    "answer": proposal.answer,
-                    "by": proposal.decided_by.display if proposal.decided_by else "",
-                },
-            )
-        ]
-    )
-
-
-def action_escalated(action: ActionItem, *, actor: Person, note: str) -> int:
-    """An item handed up: the owner, the head of the owner's department and the PMO."""
-    head = action.department.head if action.department_id else None
-    pmo = Person.objects.filter(is_pmo=True, is_active=True).order_by("pk")
-    return publish(
-        [
-            Event(
-                key=f"escalated:action:{action.pk}:{int(clock.now().timestamp())}",
-                kind="action.escalated",
-                people=[p for p in _unique([action.owner, head, *pmo]) if p.pk != actor.pk],
-                meeting_id=action.meeting_id,
-                confidential=action.meeting.confidential,
-                action_id=action.pk,
-                payload={"due": action.due_date.isoformat(), "note": note, "by": actor.display},
-            )
-        ]
-    )
-
-
-# -- notices whose ask was done --------------------------------------------------------------
-
-SIGN_KINDS = ("action.sign_request", "action.sign_reminder")
-# What asks the reader for something about an item: its status, the reason it is late.
-ASK_KINDS = ("action.status_request", "action.overdue")
-
-
-def _done(rows) -> int:
-    """Mark the in-app notices among ``rows`` done: read (when they were not already), and
-    no longer asking for anything. The bell's count drops; the inbox shows them as done."""
-    now = clock.now()
-    return rows.filter(via=IN_APP, done_at__isnull=True).update(
-        done_at=now, read_at=Coalesce(F("read_at"), Value(now, output_field=DateTimeField()))
-    )
-
-
-def sign_requests_settled(*, meeting_id: int, owner_id: int) -> int:
-    """The owner's in-app sign-off requests and reminders of a meeting that list nothing
-    left for them to sign (each item signed, cancelled, or handed to another owner) are
-    done. A request listing an item still unsigned stays as it is. Three queries."""
-    rows = Notification.objects.filter(
-        via=IN_APP,
-        recipient_id=owner_id,
-        meeting_id=meeting_id,
-        kind__in=SIGN_KINDS,
-        done_at__isnull=True,
-    )
-    asks = list(rows.values_list("pk", "payload"))
-    if not asks:
-        return 0
-    from accord.actions.selectors import actions_unsigned
-
-    listed = {item["id"] for _pk, payload in asks for item in payload.get("items", ())}
-    left = set(
-        actions_unsigned().filter(pk__in=listed, owner_id=owner_id).values_list("pk", flat=True)
-    )
-    settled = [
-        pk
-        for pk, payload in asks
-        if not any(item["id"] in left for item in payload.get("items", ()))
-    ]
-    return _done(Notification.objects.filter(pk__in=settled)) if settled else 0
-
-
-def action_signed(action: ActionItem) -> int:
-    """S-POST-3: the owner signed ``action``; what asked them to sign it is done."""
-    return sign_requests_settled(meeting_id=action.meeting_id, owner_id=action.owner_id)
-
-
-def action_closed(action: ActionItem) -> int:
-    """An item done or cancelled: the requests for its status and the overdue notices
-    (whoever they went to) are done, and so are its owner's sign-off requests that list
-    nothing else to sign."""
-    return _done(Notification.objects.filter(action=action, kind__in=ASK_KINDS)) + (
-        sign_requests_settled(meeting_id=action.meeting_id, owner_id=action.owner_id)
-    )
-
-
-def channel_switched_off(channel: Channel, *, actor: Person) -> int:
-    """Someone switched a department's channel off: the PMO (who oversee every
-    department's channels) and the department's head are told which channel, of which
-    department, and by whom, except the one who did it. Nothing goes to group bots."""
-    head = channel.department.head
-    pmo = Person.objects.filter(is_pmo=True, is_active=True).order_by("pk")
-    people = [person for person in _unique([*pmo, head]) if person.pk != actor.pk]
-    return publish(
-        [
-            Event(
-                key=f"channel-off:c{channel.pk}:{int(clock.now().timestamp())}",
-                kind="channel.switched_off",
-                people=people,
-                to_group_bots=False,
-                payload={
-                    "channel_name": channel.name,
-                    "channel_kind": channel.kind,
-                    "department_name": channel.department.name,
-                    "by": actor.display,
-                },
-            )
-        ]
-    )
-
-
-def action_due_changed(action: ActionItem) -> int:
-    """Retire the notices planned for a due date (or owner) that no longer holds."""
-    return retire(reason=reason("due_or_owner_changed"), action=action, kind__in=DUE_KINDS)
-
-
-# -- integration events (API webhooks) -----------------------------------------------------
-
-
-def action_data(item: ActionItem) -> dict:
-    """What an integration's webhook receives about an action item."""
-    return {
-        "action": {
-            "id": item.pk,
-            "task": item.task,
-            "owner": {"id": item.owner_id, "name": item.owner.name},
-            "department_id": item.department_id,
-            "due_date": item.due_date.isoformat(),
-            "status": item.status,
-            "meeting_id": item.meeting_id,
-        }
-    }
-
-
-def meeting_data(meeting: Meeting) -> dict:
-    return {
-        "meeting": {
-            "id": meeting.pk,
-            "title": meeting.title,
-            "status": meeting.status,
-            "starts_at": meeting.starts_at.isoformat(),
-            "duration_minutes": meeting.duration_minutes,
-            "organiser_id": meeting.organiser_id,
-        }
-    }
-
-
-def _hook_only(key: str, hook: str, data: dict, *, meeting_id=None, action_id=None) -> int:
-    return publish(
-        [
-            Event(
-                key=key,
-                kind=hook,
-                meeting_id=meeting_id,
-                action_id=action_id,
-                hook=hook,
-                hook_data=data,
-            )
-        ]
-    )
-
-
-def action_created(action: ActionItem) -> int:
-    return _hook_only(
-        f"created:action:{action.pk}",
-        "action.created",
-        action_data(action),
-        meeting_id=action.meeting_id,
-        action_id=action.pk,
-    )
-
-
-def action_completed(action: ActionItem) -> int:
-    stamp = int(clock.now().timestamp())
-    return _hook_only(
-        f"completed:action:{action.pk}:{stamp}",
-        "action.completed",
-        action_data(action),
-        meeting_id=action.meeting_id,
-        action_id=action.pk,
-    )
-
-
-def minutes_approved(meeting: Meeting, version: int) -> int:
-    """Integrations hear of the approval; the host's request to review is done."""
-    _done(Notification.objects.filter(meeting=meeting, kind="minutes.review"))
-    return _hook_only(
-        f"approved:meeting:{meeting.pk}:v{version}",
-        "minutes.approved",
-        {**meeting_data(meeting), "version": version},
-        meeting_id=meeting.pk,
-    )
-
-
-# -- time rules, applied by every worker pass ---------------------------------------------
+from accord.notify.outbox import Event, publish
+from accord.notify.reasons import Reason, reason
+from accord.org.models import Person
 
 
 def _catch_up() -> dt.timedelta:
@@ -632,7 +72,7 @@ def materials(now: dt.datetime) -> list[Event]:
             Q(materials_send_at__lte=now) | Q(materials_send_at__isnull=True, starts_at__lte=window)
         )
     )
-    events = _new(
+    events = not_planned_yet(
         [
             Event(
                 key=f"materials:meeting:{m.pk}",
@@ -651,7 +91,7 @@ def materials(now: dt.datetime) -> list[Event]:
     ).select_related("person"):
         people[participant.meeting_id].append(participant.person)
     for event in events:
-        event.people = _unique(people[event.meeting_id])
+        event.people = unique(people[event.meeting_id])
     return events
 
 
@@ -693,14 +133,14 @@ def answers_nudge(now: dt.datetime) -> list[Event]:
             Event(
                 key=f"nudge:meeting:{meeting_id}:dept:{department_id}",
                 kind="meeting.answers_nudge",
-                people=_unique(people + [department.head]),
+                people=unique(people + [department.head]),
                 departments=[department],
                 meeting_id=meeting_id,
                 confidential=meetings[meeting_id].confidential,
                 payload={"department_name": department.name},
             )
         )
-    return _new(events)
+    return not_planned_yet(events)
 
 
 def minutes_late(now: dt.datetime) -> list[Event]:
@@ -713,7 +153,7 @@ def minutes_late(now: dt.datetime) -> list[Event]:
         Event(
             key=f"late:minutes:{m.meeting_id}",
             kind="minutes.late",
-            people=_unique([m.meeting.recorder, m.meeting.host, m.meeting.organiser]),
+            people=unique([m.meeting.recorder, m.meeting.host, m.meeting.organiser]),
             meeting_id=m.meeting_id,
             confidential=m.meeting.confidential,
             payload={"due_at": m.due_at.isoformat()},
@@ -721,7 +161,7 @@ def minutes_late(now: dt.datetime) -> list[Event]:
         for m in minutes
         if m.meeting.status != Meeting.Status.CANCELLED
     ]
-    return _new(events)
+    return not_planned_yet(events)
 
 
 def sign_reminders(now: dt.datetime) -> list[Event]:
@@ -741,7 +181,7 @@ def sign_reminders(now: dt.datetime) -> list[Event]:
     secret = {meeting_id for meeting_id, _at, is_secret in rows if is_secret}
     if not distributed:
         return []
-    unsigned = _unsigned_by_owner(distributed)
+    unsigned = unsigned_by_owner(distributed)
     owners = by_pk(Person, {owner for _m, owner in unsigned})
     events = []
     for (meeting_id, owner_id), items in unsigned.items():
@@ -756,10 +196,9 @@ def sign_reminders(now: dt.datetime) -> list[Event]:
                 payload={"items": items, "day": offset},
             )
         )
-    return _new(events)
+    return not_planned_yet(events)
 
 
-# What the item rules, their keys and ``action_data`` read of an item.
 ITEM_FIELDS = (
     "pk",
     "task",
@@ -803,7 +242,7 @@ def _action_events(
         Event(
             key=key(item),
             kind=kind,
-            people=_unique(persons.get(pk) for pk in people(item)),
+            people=unique(persons.get(pk) for pk in people(item)),
             meeting_id=item.meeting_id,
             action_id=item.pk,
             confidential=item.meeting_confidential,
@@ -813,7 +252,7 @@ def _action_events(
         )
         for item in items
     ]
-    return events if unplanned else _new(events)
+    return events if unplanned else not_planned_yet(events)
 
 
 def _not_planned(items, prefix: str):
@@ -895,112 +334,6 @@ def overdue_notices(now: dt.datetime) -> list[Event]:
     )
 
 
-DIGEST_ORGANISER_DAYS = 90  # who organised a meeting this recently gets the organiser's digest
-
-
-def _digest_list(found) -> dict:
-    if found is None:
-        return {"count": 0, "items": []}
-    return {
-        "count": found.count,
-        "items": [
-            {"task": item.task, "owner": item.owner, "due": item.due.isoformat()}
-            for item in found.items
-        ],
-    }
-
-
-def weekly_digest(now: dt.datetime) -> list[Event]:
-    """The weekly digest, on ``ACCORD_DIGEST_WEEKDAY`` from the notify hour (until the notify
-    hour of the next day; a digest missed on its day is not sent later: next week's comes).
-
-    Each department head gets their department's (the work it was given): the past seven
-    days' items by committed due date (due, done on time, late, on-time rate, as the
-    analytics page counts them), what is overdue now and what is due in the seven days
-    from today (counts and the first ten by due date). Each organiser of a meeting of the
-    last 90 days who heads no department gets the same for the items of their meetings.
-    The figures travel in the payload. Nine queries at most, however many departments.
-
-    Items of a confidential meeting count only in the digest of a reader who may see that
-    meeting (``analytics.selectors``, "Confidential meetings"). Such a digest carries
-    ``"confidential": true`` in its payload, and the delivery log keeps it from the PMO as
-    it keeps a notice about a confidential meeting."""
-    today = rule_day(now)
-    if not settings.ACCORD_DIGEST_ENABLED or today.weekday() != settings.ACCORD_DIGEST_WEEKDAY:
-        return []
-    year, week, _weekday = today.isocalendar()
-    stamp = f"{year}-W{week:02d}"
-    heads = list(
-        Department.objects.filter(head__isnull=False, head__is_active=True)
-        .select_related("head")
-        .order_by("name", "pk")
-    )
-    recent = Meeting.objects.exclude(status=Meeting.Status.CANCELLED).filter(
-        starts_at__gte=now - dt.timedelta(days=DIGEST_ORGANISER_DAYS), starts_at__lte=now
-    )
-    organisers = list(
-        Person.objects.filter(is_active=True, pk__in=recent.values("organiser_id"))
-        .exclude(pk__in=Department.objects.filter(head__isnull=False).values("head_id"))
-        .order_by("name", "pk")
-    )
-    wanted = [
-        (f"digest:week:{stamp}:dept:{d.pk}", "department", d.pk, d.head, d.name) for d in heads
-    ]
-    wanted += [
-        (f"digest:week:{stamp}:organiser:{p.pk}", "organiser", p.pk, p, p.name or p.username)
-        for p in organisers
-    ]
-    planned = planned_events(key for key, *_rest in wanted)
-    wanted = [row for row in wanted if row[0] not in planned]
-    if not wanted:
-        return []
-    period = selectors.Period(today - dt.timedelta(days=7), today - dt.timedelta(days=1))
-    next_end = today + dt.timedelta(days=6)
-    completion: dict[str, dict] = {}
-    lists: dict[str, dict] = {}
-    for group in ("department", "organiser"):
-        keys = [pk for _key, g, pk, _p, _n in wanted if g == group]
-        if keys:
-            completion[group] = selectors.digest_completion(
-                group=group, keys=keys, period=period, today=today
-            )
-            lists[group] = selectors.digest_open_items(group=group, keys=keys, today=today)
-    events = []
-    for key, group, pk, person, name in wanted:
-        done = completion[group].get(pk)
-        overdue = lists[group].get((pk, "overdue"))
-        coming = lists[group].get((pk, "next"))
-        payload = {
-            "week": stamp,
-            "scope": group,
-            "id": pk,
-            "name": name,
-            "start": period.start.isoformat(),
-            "end": period.end.isoformat(),
-            "next_end": next_end.isoformat(),
-            "due": done.due if done else 0,
-            "on_time": done.on_time if done else 0,
-            "late": done.late if done else 0,
-            "rate": done.on_time_rate if done else None,
-            "overdue": _digest_list(overdue),
-            "next": _digest_list(coming),
-        }
-        if (done and done.confidential) or any(
-            found.confidential for found in (overdue, coming) if found
-        ):
-            payload["confidential"] = True
-        events.append(
-            Event(
-                key=key,
-                kind="digest.weekly",
-                people=[person],
-                to_group_bots=False,  # a head's or organiser's own numbers
-                payload=payload,
-            )
-        )
-    return events
-
-
 RULES = (
     materials,
     answers_nudge,
@@ -1039,9 +372,6 @@ def plan(now: dt.datetime | None = None, *, seconds: dict | None = None) -> dict
     return offered
 
 
-# -- at send time --------------------------------------------------------------------------
-
-
 def _missing(n: Notification, reference: str) -> bool:
     try:  # None when read with select_related, DoesNotExist when not
         return getattr(n, reference) is None
@@ -1078,8 +408,6 @@ def still_due(n: Notification) -> Reason | str:
     ):
         return reason("minutes_distributed")
     if n.kind in ("action.sign_request", "action.sign_reminder"):
-        from accord.minutes.models import Signature
-
         ids = [item["id"] for item in n.payload.get("items", ())]
         if ids and Signature.objects.filter(action_id__in=ids).count() >= len(ids):
             return reason("all_signed")

@@ -149,7 +149,7 @@ def channel_update(
     channel on again clears why it stopped.
 
     Switching a department's channel off tells the PMO and the department's head, except
-    whoever did it (``planner.channel_switched_off``): their notices no longer reach that
+    whoever did it (``reactions.channel_switched_off``): their notices no longer reach that
     group. Nothing that is unchanged is saved, audited or told."""
     _require_manager(actor, channel)
     if isinstance(secret, Unchanged):
@@ -176,9 +176,9 @@ def channel_update(
         recorded["secret"] = "replaced" if secret else "removed"
     audit_record(actor=actor, verb="channel.updated", subject=channel, data=recorded)
     if changed.get("enabled") is False and channel.department_id is not None:
-        from accord.notify import planner
+        from accord.notify.reactions import channel_switched_off
 
-        planner.channel_switched_off(channel, actor=actor)
+        channel_switched_off(channel, actor=actor)
     return channel
 
 

@@ -40,9 +40,9 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.db.models import F, Min, Q
 
-from accord.actions import export_jobs
 from accord.core import clock
 from accord.core.bulk import update_where
+from accord.exports import jobs as export_jobs
 from accord.notify import messages, planner
 from accord.notify.models import Channel, Notification
 from accord.notify.outbox import Event, publish

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accord.core import clock, limits
 from accord.core.errors import AppError
+from accord.core.events import emit
 from accord.core.services import audit_record
 from accord.meetings import roles
 from accord.meetings.models import AgendaTopic, Meeting, Participant, TopicOutcome
@@ -26,6 +27,7 @@ from accord.meetings.services import (
     require_status,
 )
 from accord.org.models import Person
+from accord.series.events import NextMeetingPlanned
 from accord.series.models import MeetingSeries, SeriesMember
 from accord.series.selectors import occurrence_slot
 
@@ -413,8 +415,6 @@ def _plan_ahead_one(
     candidate: MeetingSeries, *, now: dt.datetime, lead: dt.timedelta
 ) -> Meeting | None:
     """Plan ``candidate``'s next meeting if it falls due, in one transaction."""
-    from accord.notify.outbox import Event, publish
-
     with transaction.atomic():
         # One worker plans a series at a time; the second finds the new meeting ahead.
         series = MeetingSeries.objects.select_for_update().get(pk=candidate.pk)
@@ -431,16 +431,5 @@ def _plan_ahead_one(
                 meeting_schedule(actor=series.organiser, meeting=meeting)
         except AppError as error:
             missing = error.field or "schedule"
-        publish(
-            [
-                Event(
-                    key=f"planned:meeting:{meeting.pk}",
-                    kind="meeting.planned",
-                    people=[series.organiser],
-                    meeting_id=meeting.pk,
-                    confidential=meeting.confidential,
-                    payload={"missing": missing},
-                )
-            ]
-        )
+        emit(NextMeetingPlanned(meeting, series.organiser, missing))
         return meeting

@@ -11,7 +11,6 @@ from django.utils.http import content_disposition_header
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 
 from accord.actions import services
-from accord.actions.export_jobs import action_plan_export, export_get_for, export_path
 from accord.actions.models import ActionItem, DueDateProposal, Export
 from accord.actions.selectors import (
     action_get_visible,
@@ -34,6 +33,7 @@ from accord.api.schemas import (
 from accord.core import clock
 from accord.core.errors import AppError
 from accord.core.limits import SHORT_TEXT
+from accord.exports.jobs import action_plan_export, export_get_for, export_path
 from accord.meetings import roles
 from accord.meetings.models import AgendaTopic
 from accord.meetings.selectors import meeting_get_for_write

@@ -9,11 +9,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accord.actions import export_jobs
 from accord.actions import services as actions
 from accord.actions.models import Export
 from accord.api.services import token_create
 from accord.core import clock
+from accord.exports import jobs as export_jobs
 from accord.meetings.models import Meeting
 from accord.notify.selectors import inbox, notice
 from accord.notify.worker import Worker

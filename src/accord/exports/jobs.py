@@ -24,8 +24,10 @@ from django.db.models import Q, QuerySet
 from django.utils import translation
 
 from accord.actions import selectors
+from accord.actions.events import ExportFinished
 from accord.actions.models import ActionItem, Export
 from accord.core import clock
+from accord.core.events import emit
 from accord.exports.xlsx import actions_xlsx
 from accord.org.models import Department, Person
 
@@ -168,22 +170,6 @@ def _store(content: bytes) -> str:
     return name
 
 
-def _notify(export: Export, kind: str) -> None:
-    from accord.notify.outbox import Event, publish
-
-    publish(
-        [
-            Event(
-                key=f"{kind}:{export.pk}",
-                kind=kind,
-                people=[export.person],
-                to_group_bots=False,
-                payload={"export_id": export.pk, "filename": export.filename, "rows": export.rows},
-            )
-        ]
-    )
-
-
 def export_run_one(export: Export, *, token: str) -> str:
     """Render, store and announce one claimed job; "done" or "failed". A failure is
     recorded on the job with its error; it never escapes."""
@@ -203,7 +189,7 @@ def export_run_one(export: Export, *, token: str) -> str:
             )
             if taken:
                 export.status, export.stored_name = Status.DONE, stored
-                _notify(export, "export.ready")
+                emit(ExportFinished(export))
         if not taken:  # our lease ran out and another worker has it: its file stands
             (export_dir() / stored).unlink(missing_ok=True)
             return "skipped"
@@ -221,7 +207,7 @@ def export_run_one(export: Export, *, token: str) -> str:
             claimed_until=None,
         ):
             export.status, export.error = Status.FAILED, error
-            _notify(export, "export.failed")
+            emit(ExportFinished(export))
         return "failed"
 
 

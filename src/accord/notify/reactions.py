@@ -1,0 +1,649 @@
+"""When something happens, who is told: the notices each domain event sets off.
+
+The services emit events (``meetings/events.py``, ``actions/events.py``,
+``minutes/events.py``, ``series/events.py``) through ``core.events``; the bottom of this
+module registers, for each, the reaction that plans its notices into the outbox
+(``outbox.publish``), inside the service's transaction. A meeting scheduled, changed,
+cancelled; a participant added or removed; minutes submitted, sent back, approved,
+distributed (with the sign-off requests); an item created, re-planned, escalated, closed,
+signed; a due date proposed or declined; a series' next meeting planned; a spreadsheet
+export finished. What falls due with time is ``planner.py``'s.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from accord.actions import events as action_events
+from accord.actions.models import ActionItem, DueDateProposal, Export
+from accord.core import clock
+from accord.core.events import reacts_to
+from accord.core.lookups import by_pk
+from accord.meetings import events as meeting_events
+from accord.meetings.models import Meeting
+from accord.minutes import events as minutes_events
+from accord.minutes.models import Minutes
+from accord.notify.models import Channel, Notification
+from accord.notify.notices import (
+    ASK_KINDS,
+    DUE_KINDS,
+    IN_APP,
+    INVITE_KINDS,
+    MEETING_KINDS,
+    SIGN_KINDS,
+    action_data,
+    mark_done,
+    meeting_attendees,
+    meeting_data,
+    unique,
+    unsigned_by_owner,
+)
+from accord.notify.outbox import Event, publish, retire
+from accord.notify.reasons import reason, stored
+from accord.org.models import Person
+from accord.series import events as series_events
+
+CALENDAR_FIELDS = {
+    "title",
+    "starts_at",
+    "duration_minutes",
+    "location",
+    "online_link",
+    "online_meeting_number",
+    # who chairs it and who is in it: the invitation names the host (ROLE=CHAIR) and lists
+    # the host and the recorder among the attendees
+    "host",
+    "recorder",
+}
+
+
+def meeting_invited(meeting: Meeting, people: list[Person] | None = None) -> int:
+    """Invitations with the current calendar revision: to everyone when the meeting is
+    scheduled, to one person when they join a scheduled meeting."""
+    sequence = meeting.calendar_sequence
+    kind = "meeting.invitation" if sequence == 0 or people is not None else "meeting.updated"
+    announced = sequence == 0 and people is None
+    return publish(
+        [
+            Event(
+                key=f"invite:meeting:{meeting.pk}:seq:{sequence}",
+                kind=kind,
+                people=people if people is not None else meeting_attendees(meeting),
+                meeting_id=meeting.pk,
+                confidential=meeting.confidential,
+                payload={"sequence": sequence},
+                hook="meeting.scheduled" if announced else "",
+                hook_data=meeting_data(meeting) if announced else {},
+            )
+        ]
+    )
+
+
+def meeting_changed(meeting: Meeting, changed: Iterable[str]) -> int:
+    """A scheduled meeting's time, place or name changed: calendars get the update
+    (same UID, SEQUENCE + 1), and updates not yet sent are superseded."""
+    if meeting.status != Meeting.Status.SCHEDULED or not CALENDAR_FIELDS & set(changed):
+        return 0
+    return _calendar_update(meeting)
+
+
+def meeting_held_at_another_time(meeting: Meeting) -> int:
+    """A meeting started away from its planned time, or ended after such a start: calendars
+    get when it is (was) held instead (same UID, SEQUENCE + 1, METHOD:REQUEST), so that no
+    calendar keeps the planned time as confirmed."""
+    return _calendar_update(meeting)
+
+
+def _calendar_update(meeting: Meeting) -> int:
+    meeting.calendar_sequence += 1
+    meeting.save(update_fields=["calendar_sequence"])
+    retire(reason=reason("superseded"), meeting=meeting, kind__in=INVITE_KINDS)
+    return meeting_invited(meeting)
+
+
+def _invitation_reached(meeting: Meeting, person: Person) -> bool:
+    """Whether an invitation (or update) of ``meeting`` reached ``person``: went out, or is
+    going out now, by e-mail or through a channel of theirs or a group bot that mentions
+    them, or was read in the app."""
+    invitations = Notification.objects.filter(meeting=meeting, kind__in=INVITE_KINDS)
+    out = (Notification.Status.SENT, Notification.Status.SENDING)
+    seen = Q(via=IN_APP, read_at__isnull=False)
+    delivered = Q(status__in=out) & ~Q(via=IN_APP)
+    if invitations.filter(seen | delivered, recipient=person).exists():
+        return True
+    posts = invitations.filter(recipient=None, status__in=out).values_list("payload", flat=True)
+    return any(person.pk in (payload.get("mentions") or ()) for payload in posts)
+
+
+def roles_replaced(meeting: Meeting, before: Iterable[Person | None]) -> int:
+    """A scheduled meeting's host or recorder was replaced (after ``meeting_changed`` sent
+    the update): whoever of ``before`` (the host and recorder as they were) is no longer in
+    the invitation, neither in another role nor a participant, is taken off it as
+    ``participant_removed`` takes a participant off."""
+    attendees = {person.pk for person in meeting_attendees(meeting)}
+    return sum(
+        participant_removed(meeting, person)
+        for person in unique(before)
+        if person.pk not in attendees
+    )
+
+
+def participant_removed(meeting: Meeting, person: Person) -> int:
+    """Someone taken off a scheduled meeting.
+
+    Their invitations and updates not yet sent are withdrawn (by e-mail, through their own
+    channels, and a group bot's post that mentions them alone). If one had reached them
+    (``_invitation_reached``), their calendar gets a CANCEL; if none had, nothing more is
+    sent, since a cancellation of an invitation never received only puzzles, and the
+    in-app invitation they have not read leaves their inbox (it stays in the delivery log,
+    cancelled, with why). Either way the calendar revision moves on, so that inviting them
+    again sends a new invitation."""
+    if meeting.status != Meeting.Status.SCHEDULED:
+        return 0
+    meeting.calendar_sequence += 1
+    meeting.save(update_fields=["calendar_sequence"])
+    reached = _invitation_reached(meeting, person)
+    withdrawn = reason("uninvited")
+    retire(reason=withdrawn, meeting=meeting, kind__in=INVITE_KINDS, recipient=person)
+    posts = Notification.objects.filter(
+        meeting=meeting, kind__in=INVITE_KINDS, recipient=None, status=Notification.Status.PENDING
+    ).values_list("pk", "payload")
+    alone = [pk for pk, payload in posts if payload.get("mentions") == [person.pk]]
+    if alone:
+        retire(reason=withdrawn, pk__in=alone)
+    if not reached:
+        why = stored(withdrawn)
+        Notification.objects.filter(
+            meeting=meeting, kind__in=INVITE_KINDS, recipient=person, via=IN_APP
+        ).update(
+            status=Notification.Status.CANCELLED,
+            read_at=clock.now(),
+            last_error=why["text"],
+            last_error_code=why["code"],
+            last_error_params=why["params"],
+        )
+        return 0
+    sequence = meeting.calendar_sequence
+    return publish(
+        [
+            Event(
+                key=f"uninvite:meeting:{meeting.pk}:p{person.pk}:seq:{sequence}",
+                kind="meeting.uninvited",
+                people=[person],
+                meeting_id=meeting.pk,
+                confidential=meeting.confidential,
+                payload={"sequence": sequence},
+            )
+        ]
+    )
+
+
+def meeting_cancelled(meeting: Meeting, *, was_scheduled: bool) -> int:
+    """Everyone invited gets the cancellation (METHOD:CANCEL, same UID); nothing more about
+    this meeting goes out."""
+    retire(reason=reason("meeting_cancelled"), meeting=meeting, kind__in=MEETING_KINDS)
+    if not was_scheduled:
+        return 0
+    meeting.calendar_sequence += 1
+    meeting.save(update_fields=["calendar_sequence"])
+    return publish(
+        [
+            Event(
+                key=f"cancel:meeting:{meeting.pk}",
+                kind="meeting.cancelled",
+                people=meeting_attendees(meeting),
+                meeting_id=meeting.pk,
+                confidential=meeting.confidential,
+                payload={"sequence": meeting.calendar_sequence},
+            )
+        ]
+    )
+
+
+def minutes_submitted(meeting: Meeting, minutes: Minutes) -> int:
+    """The host is asked to review (S-POST-2)."""
+    stamp = int(minutes.submitted_at.timestamp())
+    return publish(
+        [
+            Event(
+                key=f"review:meeting:{meeting.pk}:v{minutes.version}:{stamp}",
+                kind="minutes.review",
+                people=unique([meeting.host]),
+                meeting_id=meeting.pk,
+                confidential=meeting.confidential,
+                payload={"version": minutes.version},
+            )
+        ]
+    )
+
+
+def minutes_returned(meeting: Meeting, minutes: Minutes, comment: str) -> int:
+    """The recorder hears why the host sent the minutes back; the host's request to review
+    them is done."""
+    mark_done(Notification.objects.filter(meeting=meeting, kind="minutes.review"))
+    stamp = int(clock.now().timestamp())
+    return publish(
+        [
+            Event(
+                key=f"returned:meeting:{meeting.pk}:v{minutes.version}:{stamp}",
+                kind="minutes.returned",
+                people=unique([meeting.recorder]),
+                meeting_id=meeting.pk,
+                confidential=meeting.confidential,
+                payload={"version": minutes.version, "comment": comment},
+            )
+        ]
+    )
+
+
+def minutes_distributed(meeting: Meeting, version: int) -> int:
+    """The approved minutes go to participants and copied departments; each owner is asked
+    to sign their items (S-POST-2, S-POST-3)."""
+    copied = list(meeting.copied_departments.select_related("head"))
+    people = meeting_attendees(meeting) + [meeting.organiser] + [d.head for d in copied]
+    events = [
+        Event(
+            key=f"distributed:meeting:{meeting.pk}:v{version}",
+            kind="minutes.distributed",
+            people=unique(people),
+            departments=copied,
+            meeting_id=meeting.pk,
+            confidential=meeting.confidential,
+            payload={"version": version},
+        )
+    ]
+    unsigned = unsigned_by_owner([meeting.pk])
+    owners = by_pk(Person, (owner_id for _m, owner_id in unsigned))
+    for (_meeting_id, owner_id), items in unsigned.items():
+        events.append(
+            Event(
+                key=f"sign:meeting:{meeting.pk}:v{version}:p{owner_id}",
+                kind="action.sign_request",
+                people=[owners[owner_id]],
+                meeting_id=meeting.pk,
+                confidential=meeting.confidential,
+                payload={"version": version, "items": items},
+            )
+        )
+    return publish(events)
+
+
+def action_replanned(
+    action: ActionItem,
+    *,
+    old_due: dt.date,
+    reason: str,
+    proposed_by: Person | None = None,
+    actor: Person | None = None,
+) -> int:
+    """A new due date: the reminders of the old one are retired, owner, department head
+    and organiser are told; the rules plan the new date's reminders when they fall due.
+    When it accepts the owner's proposal (``proposed_by``), the notice says who accepted
+    it: that is the owner's answer."""
+    action_due_changed(action)
+    head = action.department.head if action.department_id else None
+    payload = {
+        "due": action.due_date.isoformat(),
+        "old_due": old_due.isoformat(),
+        "reason": reason,
+    }
+    if proposed_by is not None:
+        payload["proposed_by"] = proposed_by.display
+        payload["accepted_by"] = actor.display if actor is not None else ""
+    return publish(
+        [
+            Event(
+                # stamped: moving an item back to a date it had before is news again
+                key=(
+                    f"replan:action:{action.pk}:due:{action.due_date.isoformat()}"
+                    f":{int(clock.now().timestamp())}"
+                ),
+                kind="action.replanned",
+                people=unique([action.owner, head, action.meeting.organiser]),
+                meeting_id=action.meeting_id,
+                confidential=action.meeting.confidential,
+                action_id=action.pk,
+                payload=payload,
+            )
+        ]
+    )
+
+
+def due_proposed(proposal: DueDateProposal) -> int:
+    """The owner proposes a new due date: the meeting's organiser and host, who may re-plan
+    the item, are asked to accept or decline it (not the owner, should they be one)."""
+    action = proposal.action
+    meeting = action.meeting
+    return publish(
+        [
+            Event(
+                key=f"due-proposed:action:{action.pk}:proposal:{proposal.pk}",
+                kind="action.due_proposed",
+                people=[
+                    p
+                    for p in unique([meeting.organiser, meeting.host])
+                    if p.pk != proposal.proposed_by_id
+                ],
+                meeting_id=meeting.pk,
+                confidential=meeting.confidential,
+                action_id=action.pk,
+                payload={
+                    "due": proposal.old_due_date.isoformat(),
+                    "proposed": proposal.due_date.isoformat(),
+                    "reason": proposal.reason,
+                    "by": proposal.proposed_by.display,
+                },
+            )
+        ]
+    )
+
+
+def due_proposal_declined(proposal: DueDateProposal) -> int:
+    """The owner hears that their date was declined, why, and by whom."""
+    action = proposal.action
+    return publish(
+        [
+            Event(
+                key=f"due-declined:action:{action.pk}:proposal:{proposal.pk}",
+                kind="action.due_declined",
+                people=[proposal.proposed_by],
+                meeting_id=action.meeting_id,
+                confidential=action.meeting.confidential,
+                action_id=action.pk,
+                payload={
+                    "due": action.due_date.isoformat(),
+                    "proposed": proposal.due_date.isoformat(),
+                    "answer": proposal.answer,
+                    "by": proposal.decided_by.display if proposal.decided_by else "",
+                },
+            )
+        ]
+    )
+
+
+def action_escalated(action: ActionItem, *, actor: Person, note: str) -> int:
+    """An item handed up: the owner, the head of the owner's department and the PMO."""
+    head = action.department.head if action.department_id else None
+    pmo = Person.objects.filter(is_pmo=True, is_active=True).order_by("pk")
+    return publish(
+        [
+            Event(
+                key=f"escalated:action:{action.pk}:{int(clock.now().timestamp())}",
+                kind="action.escalated",
+                people=[p for p in unique([action.owner, head, *pmo]) if p.pk != actor.pk],
+                meeting_id=action.meeting_id,
+                confidential=action.meeting.confidential,
+                action_id=action.pk,
+                payload={"due": action.due_date.isoformat(), "note": note, "by": actor.display},
+            )
+        ]
+    )
+
+
+def sign_requests_settled(*, meeting_id: int, owner_id: int) -> int:
+    """The owner's in-app sign-off requests and reminders of a meeting that list nothing
+    left for them to sign (each item signed, cancelled, or handed to another owner) are
+    done. A request listing an item still unsigned stays as it is. Three queries."""
+    rows = Notification.objects.filter(
+        via=IN_APP,
+        recipient_id=owner_id,
+        meeting_id=meeting_id,
+        kind__in=SIGN_KINDS,
+        done_at__isnull=True,
+    )
+    asks = list(rows.values_list("pk", "payload"))
+    if not asks:
+        return 0
+    from accord.actions.selectors import actions_unsigned
+
+    listed = {item["id"] for _pk, payload in asks for item in payload.get("items", ())}
+    left = set(
+        actions_unsigned().filter(pk__in=listed, owner_id=owner_id).values_list("pk", flat=True)
+    )
+    settled = [
+        pk
+        for pk, payload in asks
+        if not any(item["id"] in left for item in payload.get("items", ()))
+    ]
+    return mark_done(Notification.objects.filter(pk__in=settled)) if settled else 0
+
+
+def action_signed(action: ActionItem) -> int:
+    """S-POST-3: the owner signed ``action``; what asked them to sign it is done."""
+    return sign_requests_settled(meeting_id=action.meeting_id, owner_id=action.owner_id)
+
+
+def action_closed(action: ActionItem) -> int:
+    """An item done or cancelled: the requests for its status and the overdue notices
+    (whoever they went to) are done, and so are its owner's sign-off requests that list
+    nothing else to sign."""
+    return mark_done(Notification.objects.filter(action=action, kind__in=ASK_KINDS)) + (
+        sign_requests_settled(meeting_id=action.meeting_id, owner_id=action.owner_id)
+    )
+
+
+def channel_switched_off(channel: Channel, *, actor: Person) -> int:
+    """Someone switched a department's channel off: the PMO (who oversee every
+    department's channels) and the department's head are told which channel, of which
+    department, and by whom, except the one who did it. Nothing goes to group bots."""
+    head = channel.department.head
+    pmo = Person.objects.filter(is_pmo=True, is_active=True).order_by("pk")
+    people = [person for person in unique([*pmo, head]) if person.pk != actor.pk]
+    return publish(
+        [
+            Event(
+                key=f"channel-off:c{channel.pk}:{int(clock.now().timestamp())}",
+                kind="channel.switched_off",
+                people=people,
+                to_group_bots=False,
+                payload={
+                    "channel_name": channel.name,
+                    "channel_kind": channel.kind,
+                    "department_name": channel.department.name,
+                    "by": actor.display,
+                },
+            )
+        ]
+    )
+
+
+def action_due_changed(action: ActionItem) -> int:
+    """Retire the notices planned for a due date (or owner) that no longer holds."""
+    return retire(reason=reason("due_or_owner_changed"), action=action, kind__in=DUE_KINDS)
+
+
+def _hook_only(key: str, hook: str, data: dict, *, meeting_id=None, action_id=None) -> int:
+    return publish(
+        [
+            Event(
+                key=key,
+                kind=hook,
+                meeting_id=meeting_id,
+                action_id=action_id,
+                hook=hook,
+                hook_data=data,
+            )
+        ]
+    )
+
+
+def action_created(action: ActionItem) -> int:
+    return _hook_only(
+        f"created:action:{action.pk}",
+        "action.created",
+        action_data(action),
+        meeting_id=action.meeting_id,
+        action_id=action.pk,
+    )
+
+
+def action_completed(action: ActionItem) -> int:
+    stamp = int(clock.now().timestamp())
+    return _hook_only(
+        f"completed:action:{action.pk}:{stamp}",
+        "action.completed",
+        action_data(action),
+        meeting_id=action.meeting_id,
+        action_id=action.pk,
+    )
+
+
+def minutes_approved(meeting: Meeting, version: int) -> int:
+    """Integrations hear of the approval; the host's request to review is done."""
+    mark_done(Notification.objects.filter(meeting=meeting, kind="minutes.review"))
+    return _hook_only(
+        f"approved:meeting:{meeting.pk}:v{version}",
+        "minutes.approved",
+        {**meeting_data(meeting), "version": version},
+        meeting_id=meeting.pk,
+    )
+
+
+def next_meeting_planned(meeting: Meeting, organiser: Person, missing: str) -> int:
+    """The organiser hears that the worker planned the series' next meeting ahead, and what
+    kept it from being scheduled, if anything."""
+    return publish(
+        [
+            Event(
+                key=f"planned:meeting:{meeting.pk}",
+                kind="meeting.planned",
+                people=[organiser],
+                meeting_id=meeting.pk,
+                confidential=meeting.confidential,
+                payload={"missing": missing},
+            )
+        ]
+    )
+
+
+def export_finished(export: Export) -> int:
+    """The person who asked for a spreadsheet hears it is ready to download, or failed."""
+    kind = "export.ready" if export.status == Export.Status.DONE else "export.failed"
+    return publish(
+        [
+            Event(
+                key=f"{kind}:{export.pk}",
+                kind=kind,
+                people=[export.person],
+                to_group_bots=False,
+                payload={"export_id": export.pk, "filename": export.filename, "rows": export.rows},
+            )
+        ]
+    )
+
+
+# -- what each event sets off (registered when the app starts: ``NotifyConfig.ready``) ---------
+
+
+@reacts_to(meeting_events.MeetingScheduled)
+def _meeting_scheduled(event: meeting_events.MeetingScheduled) -> None:
+    meeting_invited(event.meeting)
+
+
+@reacts_to(meeting_events.ParticipantInvited)
+def _participant_invited(event: meeting_events.ParticipantInvited) -> None:
+    meeting_invited(event.meeting, people=[event.person])
+
+
+@reacts_to(meeting_events.MeetingChanged)
+def _meeting_changed(event: meeting_events.MeetingChanged) -> None:
+    meeting_changed(event.meeting, event.changed)
+
+
+@reacts_to(meeting_events.RolesReplaced)
+def _roles_replaced(event: meeting_events.RolesReplaced) -> None:
+    roles_replaced(event.meeting, event.before)
+
+
+@reacts_to(meeting_events.ParticipantRemoved)
+def _participant_removed(event: meeting_events.ParticipantRemoved) -> None:
+    participant_removed(event.meeting, event.person)
+
+
+@reacts_to(meeting_events.MeetingCancelled)
+def _meeting_cancelled(event: meeting_events.MeetingCancelled) -> None:
+    meeting_cancelled(event.meeting, was_scheduled=event.was_scheduled)
+
+
+@reacts_to(meeting_events.MeetingHeldAtAnotherTime)
+def _held_at_another_time(event: meeting_events.MeetingHeldAtAnotherTime) -> None:
+    meeting_held_at_another_time(event.meeting)
+
+
+@reacts_to(action_events.ActionCreated)
+def _action_created(event: action_events.ActionCreated) -> None:
+    action_created(event.action)
+
+
+@reacts_to(action_events.CommitmentChanged)
+def _commitment_changed(event: action_events.CommitmentChanged) -> None:
+    action_due_changed(event.action)
+
+
+@reacts_to(action_events.ActionClosed)
+def _action_closed(event: action_events.ActionClosed) -> None:
+    if event.action.status == ActionItem.Status.DONE:
+        action_completed(event.action)
+    action_closed(event.action)
+
+
+@reacts_to(action_events.ActionReplanned)
+def _action_replanned(event: action_events.ActionReplanned) -> None:
+    action_replanned(
+        event.action,
+        old_due=event.old_due,
+        reason=event.reason,
+        proposed_by=event.proposed_by,
+        actor=event.actor,
+    )
+
+
+@reacts_to(action_events.ActionEscalated)
+def _action_escalated(event: action_events.ActionEscalated) -> None:
+    action_escalated(event.action, actor=event.actor, note=event.note)
+
+
+@reacts_to(action_events.DueDateProposed)
+def _due_proposed(event: action_events.DueDateProposed) -> None:
+    due_proposed(event.proposal)
+
+
+@reacts_to(action_events.DueProposalDeclined)
+def _due_proposal_declined(event: action_events.DueProposalDeclined) -> None:
+    due_proposal_declined(event.proposal)
+
+
+@reacts_to(action_events.ExportFinished)
+def _export_finished(event: action_events.ExportFinished) -> None:
+    export_finished(event.export)
+
+
+@reacts_to(minutes_events.MinutesSubmitted)
+def _minutes_submitted(event: minutes_events.MinutesSubmitted) -> None:
+    minutes_submitted(event.meeting, event.minutes)
+
+
+@reacts_to(minutes_events.MinutesReturned)
+def _minutes_returned(event: minutes_events.MinutesReturned) -> None:
+    minutes_returned(event.meeting, event.minutes, event.comment)
+
+
+@reacts_to(minutes_events.MinutesApproved)
+def _minutes_approved(event: minutes_events.MinutesApproved) -> None:
+    minutes_approved(event.meeting, event.version)
+
+
+@reacts_to(minutes_events.MinutesDistributed)
+def _minutes_distributed(event: minutes_events.MinutesDistributed) -> None:
+    minutes_distributed(event.meeting, event.version)
+
+
+@reacts_to(action_events.ActionSigned)
+def _action_signed(event: action_events.ActionSigned) -> None:
+    action_signed(event.action)
+
+
+@reacts_to(series_events.NextMeetingPlanned)
+def _next_meeting_planned(event: series_events.NextMeetingPlanned) -> None:
+    next_meeting_planned(event.meeting, event.organiser, event.missing)
