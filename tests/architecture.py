@@ -43,9 +43,7 @@ def order_from(doc: Path = DOC) -> Order:
     block = re.search(r"```order\n(.*?)```", text, re.S)
     if block is None:
         raise ValueError(f"{doc} has no ```order block")
-    lines = dict(
-        line.split(":", 1) for line in block.group(1).strip().splitlines() if ":" in line
-    )
+    lines = dict(line.split(":", 1) for line in block.group(1).strip().splitlines() if ":" in line)
     return Order(
         domain=tuple(name.strip() for name in lines["domain"].split("→")),
         interface=tuple(name.strip() for name in lines["interface"].split("→")),
@@ -62,13 +60,13 @@ def module_name(path: Path, root: Path) -> str:
 def read_imports(root: Path) -> dict[str, dict[str, int]]:
     """For each module of the ``accord`` package under ``root``: the ``accord`` modules it
     imports, each with the line of its first import."""
-    paths = [
-        path for path in (root / "accord").rglob("*.py") if "migrations" not in path.parts
-    ]
+    paths = [path for path in (root / "accord").rglob("*.py") if "migrations" not in path.parts]
     modules = {module_name(path, root): path for path in paths}
     _packages.clear()
     _packages.update(
-        name for name, path in modules.items() if path.name == "__init__.py" and name.count(".") == 1
+        name
+        for name, path in modules.items()
+        if path.name == "__init__.py" and name.count(".") == 1
     )
     found: dict[str, dict[str, int]] = {}
     for name, path in modules.items():

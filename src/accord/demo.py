@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.actions import services as actions
+from accord.actions import tracking
 from accord.actions.models import ActionItem, OverdueReason
 from accord.core import clock
 from accord.meetings import services as meetings
@@ -297,19 +298,19 @@ def demo_load(*, today: dt.date | None = None, admin_password: str | None = None
 
     # Tracking (S-TRACK-1..3): one done, one overdue with its reason, two open.
     with clock.frozen(_at(meeting_day + dt.timedelta(days=6), 17)):
-        actions.action_report_progress(
+        tracking.action_report_progress(
             actor=a1.owner, action=a1, progress=100, note="已提交技术方案，符合要求。"
         )
-        actions.action_set_status(actor=a1.owner, action=a1, status=ActionItem.Status.DONE)
+        tracking.action_set_status(actor=a1.owner, action=a1, status=ActionItem.Status.DONE)
     with clock.frozen(_at(meeting_day + dt.timedelta(days=6), 10)):
-        actions.action_report_overdue_reason(
+        tracking.action_report_overdue_reason(
             actor=a2.owner,
             action=a2,
             reason=OverdueReason.RESOURCES,
             text="外包设计师未到位，两名设计师请假。",
         )
     with clock.frozen(_at(today - dt.timedelta(days=1), 11)):
-        actions.action_report_progress(
+        tracking.action_report_progress(
             actor=a3.owner, action=a3, progress=30, note="推广渠道已确定。"
         )
 

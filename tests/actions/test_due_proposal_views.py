@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accord.actions import services as actions
+from accord.actions import tracking
 from accord.actions.models import ActionItem, DueDateProposal
 from accord.core import clock
 from accord.core.models import AuditEvent
@@ -53,7 +53,7 @@ def forms(response) -> list[str]:
 
 
 def propose(org: Org, item: ActionItem, due: str = "9月25日前") -> DueDateProposal:
-    return actions.due_proposal_create(
+    return tracking.due_proposal_create(
         actor=org.zhou, action=item, due=due, reason="测试服务器未到货"
     )
 

@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from accord.actions import services as actions
+from accord.actions import tracking
 from accord.actions.models import ActionItem, ActionUpdate, DueDateProposal
 from accord.core import clock
 from accord.core.errors import AppError
@@ -39,7 +40,7 @@ def on_the_20th():
 
 
 def propose(org: Org, item: ActionItem, due="9月25日前", reason=" 测试服务器未到货 "):
-    return actions.due_proposal_create(actor=org.zhou, action=item, due=due, reason=reason)
+    return tracking.due_proposal_create(actor=org.zhou, action=item, due=due, reason=reason)
 
 
 def told(kind: str) -> list[tuple[str, str]]:
@@ -120,7 +121,7 @@ def test_a_second_proposal_waits_for_the_first_to_be_answered(org: Org, item, on
     propose(org, item)
 
     error = refused(
-        actions.due_proposal_create, item, actor=org.zhou, action=item, due="9月30日前", reason="x"
+        tracking.due_proposal_create, item, actor=org.zhou, action=item, due="9月30日前", reason="x"
     )
 
     assert (error.code, error.field, error.message) == (
@@ -157,7 +158,7 @@ def test_a_proposal_needs_a_real_date_ahead_and_a_reason(
     org: Org, item, on_the_20th, due, reason, field, message
 ):
     error = refused(
-        actions.due_proposal_create, item, actor=org.zhou, action=item, due=due, reason=reason
+        tracking.due_proposal_create, item, actor=org.zhou, action=item, due=due, reason=reason
     )
 
     assert (error.field, error.message) == (field, message)
@@ -166,7 +167,7 @@ def test_a_proposal_needs_a_real_date_ahead_and_a_reason(
 def test_the_date_it_already_has_is_no_proposal(org: Org, item):
     with clock.frozen(at(9, 10, 10)):
         error = refused(
-            actions.due_proposal_create,
+            tracking.due_proposal_create,
             item,
             actor=org.zhou,
             action=item,
@@ -185,7 +186,7 @@ def test_the_date_it_already_has_is_no_proposal(org: Org, item):
 def test_only_the_owner_proposes(org: Org, item, on_the_20th, who):
     """Not the owner's head, not the organiser (who re-plans), not another participant."""
     error = refused(
-        actions.due_proposal_create,
+        tracking.due_proposal_create,
         item,
         actor=getattr(org, who),
         action=item,
@@ -200,10 +201,10 @@ def test_only_the_owner_proposes(org: Org, item, on_the_20th, who):
 
 
 def test_a_done_item_gets_no_new_date(org: Org, item, on_the_20th):
-    actions.action_set_status(actor=org.zhou, action=item, status=ActionItem.Status.DONE)
+    tracking.action_set_status(actor=org.zhou, action=item, status=ActionItem.Status.DONE)
 
     error = refused(
-        actions.due_proposal_create, item, actor=org.zhou, action=item, due="9月25日前", reason="x"
+        tracking.due_proposal_create, item, actor=org.zhou, action=item, due="9月25日前", reason="x"
     )
 
     assert (error.field, error.code) == ("status", "illegal_state")
@@ -221,7 +222,7 @@ def test_accepting_replans_with_the_owners_reason_and_the_review_counts_the_move
     proposal = propose(org, item)
     Notification.objects.all().delete()
 
-    update = actions.due_proposal_accept(actor=org.sun, proposal=proposal)
+    update = tracking.due_proposal_accept(actor=org.sun, proposal=proposal)
 
     item.refresh_from_db()
     assert (item.due_date, item.committed_due_date, item.replan_count) == (
@@ -285,7 +286,7 @@ def test_declining_keeps_the_date_and_tells_the_owner_why(org: Org, item, on_the
     proposal = propose(org, item)
     Notification.objects.all().delete()
 
-    actions.due_proposal_decline(actor=org.wang, proposal=proposal, answer=" 上线日期不能再推 ")
+    tracking.due_proposal_decline(actor=org.wang, proposal=proposal, answer=" 上线日期不能再推 ")
 
     proposal.refresh_from_db()
     assert (proposal.status, proposal.decided_by, proposal.answer) == (
@@ -315,8 +316,8 @@ def test_only_who_may_replan_answers(org: Org, item, on_the_20th, who):
     proposal = propose(org, item)
 
     for call, kwargs in (
-        (actions.due_proposal_accept, {}),
-        (actions.due_proposal_decline, {"answer": "不行"}),
+        (tracking.due_proposal_accept, {}),
+        (tracking.due_proposal_decline, {"answer": "不行"}),
     ):
         error = refused(call, item, actor=getattr(org, who), proposal=proposal, **kwargs)
         assert (error.code, error.message) == (
@@ -329,7 +330,7 @@ def test_a_decline_needs_a_reason(org: Org, item, on_the_20th):
     proposal = propose(org, item)
 
     error = refused(
-        actions.due_proposal_decline, item, actor=org.sun, proposal=proposal, answer=" "
+        tracking.due_proposal_decline, item, actor=org.sun, proposal=proposal, answer=" "
     )
 
     assert (error.field, error.code, error.message) == (
@@ -341,10 +342,10 @@ def test_a_decline_needs_a_reason(org: Org, item, on_the_20th):
 
 def test_an_answered_proposal_is_not_answered_again(org: Org, item, on_the_20th):
     proposal = propose(org, item)
-    actions.due_proposal_accept(actor=org.sun, proposal=proposal)
+    tracking.due_proposal_accept(actor=org.sun, proposal=proposal)
 
     error = refused(
-        actions.due_proposal_decline, item, actor=org.wang, proposal=proposal, answer="x"
+        tracking.due_proposal_decline, item, actor=org.wang, proposal=proposal, answer="x"
     )
 
     assert (error.code, error.message) == (
@@ -359,7 +360,7 @@ def test_a_proposed_date_that_has_passed_is_not_accepted(org: Org, item, on_the_
     proposal = propose(org, item, due="2026-09-22")
 
     with clock.frozen(at(9, 23, 10)):
-        error = refused(actions.due_proposal_accept, item, actor=org.sun, proposal=proposal)
+        error = refused(tracking.due_proposal_accept, item, actor=org.sun, proposal=proposal)
 
     assert (error.field, error.message) == (
         "due_date",
@@ -370,14 +371,14 @@ def test_a_proposed_date_that_has_passed_is_not_accepted(org: Org, item, on_the_
 def test_the_owner_withdraws_a_waiting_proposal_and_proposes_again(org: Org, item, on_the_20th):
     proposal = propose(org, item)
 
-    actions.due_proposal_withdraw(actor=org.zhou, proposal=proposal)
+    tracking.due_proposal_withdraw(actor=org.zhou, proposal=proposal)
 
     proposal.refresh_from_db()
     assert (proposal.status, proposal.decided_by) == (Status.WITHDRAWN, None)
     assert AuditEvent.objects.order_by("-id").first().verb == "action.due_proposal_withdrawn"
-    error = refused(actions.due_proposal_accept, item, actor=org.sun, proposal=proposal)
+    error = refused(tracking.due_proposal_accept, item, actor=org.sun, proposal=proposal)
     assert error.message == "This proposal was already answered (Withdrawn)."
-    error = refused(actions.due_proposal_withdraw, item, actor=org.sun, proposal=proposal)
+    error = refused(tracking.due_proposal_withdraw, item, actor=org.sun, proposal=proposal)
     assert error.message == "Only the owner who proposed the date may withdraw it."
     assert propose(org, item, due="9月30日前").due_date == dt.date(2026, 9, 30)
 
@@ -398,10 +399,10 @@ def test_a_replan_by_the_organiser_withdraws_the_waiting_proposal(org: Org, item
     which would move the date sun just set."""
     proposal = propose(org, item)
 
-    actions.action_replan(actor=org.sun, action=item, due="9月28日前", reason="等服务器")
+    tracking.action_replan(actor=org.sun, action=item, due="9月28日前", reason="等服务器")
 
     assert superseded(proposal) == (Status.WITHDRAWN, None, proposal.pk, "replanned")
-    error = refused(actions.due_proposal_accept, item, actor=org.sun, proposal=proposal)
+    error = refused(tracking.due_proposal_accept, item, actor=org.sun, proposal=proposal)
     assert error.message == "This proposal was already answered (Withdrawn)."
     assert item.due_date == dt.date(2026, 9, 28)
     assert propose(org, item, due="9月30日前").status == Status.PENDING
@@ -415,10 +416,10 @@ def test_a_done_or_cancelled_item_withdraws_the_waiting_proposal(
 ):
     proposal = propose(org, item)
 
-    actions.action_set_status(actor=getattr(org, who), action=item, status=status)
+    tracking.action_set_status(actor=getattr(org, who), action=item, status=status)
 
     assert superseded(proposal) == (Status.WITHDRAWN, None, proposal.pk, status)
-    error = refused(actions.due_proposal_accept, item, actor=org.sun, proposal=proposal)
+    error = refused(tracking.due_proposal_accept, item, actor=org.sun, proposal=proposal)
     assert error.message == "This proposal was already answered (Withdrawn)."
     assert item.due_date == dt.date(2026, 9, 15)
 
@@ -440,7 +441,7 @@ def test_a_proposal_for_a_due_date_the_item_no_longer_has_is_stale(org: Org, ite
     proposal = propose(org, item)
     ActionItem.objects.filter(pk=item.pk).update(due_date=dt.date(2026, 9, 18))
 
-    error = refused(actions.due_proposal_accept, item, actor=org.sun, proposal=proposal)
+    error = refused(tracking.due_proposal_accept, item, actor=org.sun, proposal=proposal)
 
     assert (error.code, error.field, error.message) == (
         "stale",

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from accord.actions import rules, tracking
 from accord.actions import services as actions
 from accord.actions.models import ActionItem, ActionUpdate
 from accord.core import clock
@@ -55,14 +56,14 @@ def test_the_committed_due_date_is_what_the_meeting_agreed(org: Org, action: Act
 
     # … a re-plan does not: it moves the work, not the commitment.
     with clock.frozen(AFTER_DUE):
-        actions.action_replan(actor=org.sun, action=action, due="9月25日", reason="服务器未到")
-        actions.action_replan(actor=org.sun, action=action, due="9月28日", reason="又延期")
+        tracking.action_replan(actor=org.sun, action=action, due="9月25日", reason="服务器未到")
+        tracking.action_replan(actor=org.sun, action=action, due="9月28日", reason="又延期")
     assert state(action) == (Status.OPEN, dt.date(2026, 9, 28), dt.date(2026, 9, 14), 2, None)
 
 
 def test_escalate_tells_the_owners_head_and_the_pmo(org: Org, action: ActionItem):
     with clock.frozen(AFTER_DUE):
-        update = actions.action_escalate(
+        update = tracking.action_escalate(
             actor=org.wang, action=action, note="  需要财务批准采购服务器 "
         )
 
@@ -98,7 +99,7 @@ def test_escalate_refusals_change_nothing(
 ):
     audits = AuditEvent.objects.count()
     with clock.frozen(AFTER_DUE), pytest.raises(error) as caught:
-        actions.action_escalate(actor=getattr(org, who), action=action, note=note)
+        tracking.action_escalate(actor=getattr(org, who), action=action, note=note)
 
     assert caught.value.field == field
     assert state(action)[4] is None
@@ -109,9 +110,9 @@ def test_escalate_refusals_change_nothing(
 
 def test_a_done_item_is_not_escalated(org: Org, action: ActionItem):
     with clock.frozen(AFTER_DUE):
-        actions.action_set_status(actor=org.zhou, action=action, status=Status.DONE)
+        tracking.action_set_status(actor=org.zhou, action=action, status=Status.DONE)
         with pytest.raises(AppError) as caught:
-            actions.action_escalate(actor=org.sun, action=action, note="需要支持")
+            tracking.action_escalate(actor=org.sun, action=action, note="需要支持")
 
     assert (caught.value.field, caught.value.code) == ("status", "illegal_state")
     assert state(action)[4] is None
@@ -123,16 +124,16 @@ def test_a_later_meeting_of_the_series_may_steer_its_items_a_mere_follower_may_n
     """Chen neither organised nor hosted the launch meeting. Linking his own meeting to it
     shows him its plan but gives him no say over its items; hosting the next meeting of
     the launch meeting's series does."""
-    assert not actions.can_steer(org.chen, action)
+    assert not rules.can_steer(org.chen, action)
     own = meetings.meeting_create(
         actor=org.chen,
         title="设计部复盘会",
         starts_at=timezone.make_aware(dt.datetime(2026, 9, 16, 14, 0)),
     )
     series_services.meeting_follow(actor=org.chen, meeting=own, previous=action.meeting)
-    assert not actions.can_steer(org.chen, action)
+    assert not rules.can_steer(org.chen, action)
     with clock.frozen(AFTER_DUE), pytest.raises(PermissionDenied):
-        actions.action_replan(actor=org.chen, action=action, due="9月20日", reason="等设计")
+        tracking.action_replan(actor=org.chen, action=action, due="9月20日", reason="等设计")
 
     series = series_services.series_create(
         actor=org.sun, title="Q3上线周例会", recurrence="FREQ=WEEKLY", host=org.chen
@@ -145,12 +146,12 @@ def test_a_later_meeting_of_the_series_may_steer_its_items_a_mere_follower_may_n
         timezone.make_aware(dt.datetime(2026, 9, 16, 14, 0)),
     )
 
-    assert actions.can_steer(org.chen, action)
-    assert not actions.can_steer(org.liu, action)
+    assert rules.can_steer(org.chen, action)
+    assert not rules.can_steer(org.liu, action)
     with clock.frozen(AFTER_DUE):
-        actions.action_replan(actor=org.chen, action=action, due="9月20日", reason="等设计")
-        actions.action_escalate(actor=org.chen, action=action, note="需要研发加人")
-        actions.action_set_status(actor=org.chen, action=action, status=Status.CANCELLED)
+        tracking.action_replan(actor=org.chen, action=action, due="9月20日", reason="等设计")
+        tracking.action_escalate(actor=org.chen, action=action, note="需要研发加人")
+        tracking.action_set_status(actor=org.chen, action=action, status=Status.CANCELLED)
     assert state(action) == (
         Status.CANCELLED,
         dt.date(2026, 9, 20),
@@ -161,4 +162,4 @@ def test_a_later_meeting_of_the_series_may_steer_its_items_a_mere_follower_may_n
 
     # A cancelled next meeting reviews nothing.
     meetings.meeting_cancel(actor=org.sun, meeting=follow_up, reason="合并到周会")
-    assert not actions.can_steer(org.chen, action)
+    assert not rules.can_steer(org.chen, action)

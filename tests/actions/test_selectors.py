@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from accord.actions import selectors
+from accord.actions import selectors, tracking
 from accord.actions import services as actions
 from accord.actions.models import ActionItem, OverdueReason
 from accord.core import clock
@@ -53,9 +53,9 @@ def plan(org: Org, running_meeting: Meeting) -> dict[str, ActionItem]:
         "cancelled": add(org, running_meeting, "cancelled", day(9, 17)),
         "in-progress-2": add(org, running_meeting, "in-progress-2", day(9, 18)),
     }
-    actions.action_set_status(actor=org.zhou, action=items["done"], status=Status.DONE)
-    actions.action_set_status(actor=org.sun, action=items["cancelled"], status=Status.CANCELLED)
-    actions.action_set_status(
+    tracking.action_set_status(actor=org.zhou, action=items["done"], status=Status.DONE)
+    tracking.action_set_status(actor=org.sun, action=items["cancelled"], status=Status.CANCELLED)
+    tracking.action_set_status(
         actor=org.zhou, action=items["in-progress-2"], status=Status.IN_PROGRESS
     )
     return items
@@ -93,7 +93,7 @@ def test_overdue_are_open_items_past_their_due_date_s_track_3(plan):
 
 def test_overdue_without_reason_s_track_3(org: Org, plan):
     with clock.frozen(at(9, 20, 10, 0)):
-        actions.action_report_overdue_reason(
+        tracking.action_report_overdue_reason(
             actor=org.zhou, action=plan["today-3"], reason=OverdueReason.DEPENDENCY
         )
 
@@ -122,7 +122,7 @@ def test_the_rules_follow_a_replan_s_track_3(org: Org, running_meeting: Meeting)
         assert list(selectors.actions_overdue()) == [item]
         assert list(selectors.actions_awaiting_status()) == []  # due + 3 days: no longer
 
-        actions.action_replan(actor=org.sun, action=item, due=day(9, 21), reason="等待硬件")
+        tracking.action_replan(actor=org.sun, action=item, due=day(9, 21), reason="等待硬件")
 
         assert list(selectors.actions_overdue()) == []
         assert list(selectors.actions_due_for_reminder()) == [item]
@@ -160,7 +160,7 @@ def test_unsigned_leaves_out_cancelled_items_s_post_3(org: Org, running_meeting:
     dropped = add(org, running_meeting, "用户调研", day(9, 18), owner=org.zhang)
     _approve(org, running_meeting)
 
-    actions.action_set_status(actor=org.sun, action=dropped, status=Status.CANCELLED)
+    tracking.action_set_status(actor=org.sun, action=dropped, status=Status.CANCELLED)
 
     assert tasks(selectors.actions_unsigned()) == {"技术方案"}
 
@@ -316,14 +316,14 @@ def test_action_get_visible_only_to_those_who_see_the_meeting(org: Org, running_
 def test_action_history_and_due_history_s_track_3(org: Org, running_meeting: Meeting):
     item = add(org, running_meeting, "技术方案", day(9, 15))
     with clock.frozen(at(9, 10)):
-        actions.action_set_status(actor=org.zhou, action=item, status=Status.IN_PROGRESS)
+        tracking.action_set_status(actor=org.zhou, action=item, status=Status.IN_PROGRESS)
     with clock.frozen(at(9, 16)):
-        actions.action_report_overdue_reason(
+        tracking.action_report_overdue_reason(
             actor=org.zhou, action=item, reason=OverdueReason.PROCESS_BLOCKED, text="审批卡住"
         )
-        actions.action_replan(actor=org.sun, action=item, due="9月22日", reason="审批已催")
+        tracking.action_replan(actor=org.sun, action=item, due="9月22日", reason="审批已催")
     with clock.frozen(at(9, 21)):
-        actions.action_replan(actor=org.sun, action=item, due="9月25日", reason="再延三天")
+        tracking.action_replan(actor=org.sun, action=item, due="9月25日", reason="再延三天")
     item = selectors.action_get_visible(person=org.zhou, pk=item.pk)
 
     history = selectors.action_history(action=item)
@@ -410,7 +410,7 @@ def test_department_board_only_what_the_person_may_see(org: Org, plan):
 
 def test_overdue_board_ages_reasons_and_order_s_track_3(org: Org, plan):
     with clock.frozen(at(9, 19)):
-        actions.action_report_overdue_reason(
+        tracking.action_report_overdue_reason(
             actor=org.zhang, action=plan["today-2"], reason=OverdueReason.DEPENDENCY
         )
 

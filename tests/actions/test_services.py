@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from accord.actions import rules, tracking
 from accord.actions import selectors as action_selectors
 from accord.actions import services as actions
 from accord.actions.models import ActionItem, ActionUpdate, OverdueReason, Signature
@@ -463,12 +464,12 @@ def test_action_remove_outside_recording_is_refused(
 def test_status_open_to_in_progress_to_done_s_track_2(org: Org, action: ActionItem):
     """S-TRACK-2: the owner moves the item along; done records when and sets 100 %."""
     with clock.frozen(at(9, 10, 10, 0)):
-        actions.action_set_status(actor=org.zhou, action=action, status=Status.IN_PROGRESS)
+        tracking.action_set_status(actor=org.zhou, action=action, status=Status.IN_PROGRESS)
     action.refresh_from_db()
     assert (action.status, action.completed_at, action.progress) == (Status.IN_PROGRESS, None, 0)
 
     with clock.frozen(at(9, 14, 18, 30)):
-        actions.action_set_status(
+        tracking.action_set_status(
             actor=org.zhou, action=action, status=Status.DONE, note="技术方案已提交，符合要求"
         )
 
@@ -498,11 +499,11 @@ def test_status_open_to_in_progress_to_done_s_track_2(org: Org, action: ActionIt
 
 
 def test_status_done_to_cancelled_is_refused_s_track_2(org: Org, action: ActionItem):
-    actions.action_set_status(actor=org.zhou, action=action, status=Status.DONE)
+    tracking.action_set_status(actor=org.zhou, action=action, status=Status.DONE)
     updates, audits = ActionUpdate.objects.count(), AuditEvent.objects.count()
 
     error = refusal(
-        actions.action_set_status, actor=org.sun, action=action, status=Status.CANCELLED
+        tracking.action_set_status, actor=org.sun, action=action, status=Status.CANCELLED
     )
 
     assert (error.field, error.code) == ("status", "illegal_state")
@@ -513,7 +514,7 @@ def test_status_done_to_cancelled_is_refused_s_track_2(org: Org, action: ActionI
 
 
 def test_status_unknown_value_is_refused(org: Org, action: ActionItem):
-    error = refusal(actions.action_set_status, actor=org.zhou, action=action, status="paused")
+    error = refusal(tracking.action_set_status, actor=org.zhou, action=action, status="paused")
 
     assert (error.field, error.code) == ("status", "invalid")
     action.refresh_from_db()
@@ -526,7 +527,7 @@ def test_status_change_by_someone_else_is_refused_s_track_2(org: Org, action: Ac
     audits = AuditEvent.objects.count()
 
     error = refusal(
-        actions.action_set_status,
+        tracking.action_set_status,
         actor=getattr(org, who),
         action=action,
         status=Status.IN_PROGRESS,
@@ -540,7 +541,7 @@ def test_status_change_by_someone_else_is_refused_s_track_2(org: Org, action: Ac
 
 
 def test_status_change_by_the_owners_head(org: Org, action: ActionItem):
-    actions.action_set_status(actor=org.li, action=action, status=Status.IN_PROGRESS)
+    tracking.action_set_status(actor=org.li, action=action, status=Status.IN_PROGRESS)
 
     action.refresh_from_db()
     assert action.status == Status.IN_PROGRESS
@@ -550,7 +551,7 @@ def test_cancel_by_the_owner_is_refused_s_track_3(org: Org, action: ActionItem):
     audits = AuditEvent.objects.count()
 
     error = refusal(
-        actions.action_set_status, actor=org.zhou, action=action, status=Status.CANCELLED
+        tracking.action_set_status, actor=org.zhou, action=action, status=Status.CANCELLED
     )
 
     assert (error.field, error.code) == (None, "forbidden")
@@ -560,7 +561,7 @@ def test_cancel_by_the_owner_is_refused_s_track_3(org: Org, action: ActionItem):
 
 
 def test_cancel_by_the_organiser_s_track_3(org: Org, action: ActionItem):
-    actions.action_set_status(
+    tracking.action_set_status(
         actor=org.sun, action=action, status=Status.CANCELLED, note="需求取消"
     )
 
@@ -572,10 +573,10 @@ def test_cancel_by_the_organiser_s_track_3(org: Org, action: ActionItem):
 
 
 def test_cancel_an_item_in_progress_by_the_owner_is_refused_s_track_3(org: Org, action: ActionItem):
-    actions.action_set_status(actor=org.zhou, action=action, status=Status.IN_PROGRESS)
+    tracking.action_set_status(actor=org.zhou, action=action, status=Status.IN_PROGRESS)
 
     error = refusal(
-        actions.action_set_status, actor=org.zhou, action=action, status=Status.CANCELLED
+        tracking.action_set_status, actor=org.zhou, action=action, status=Status.CANCELLED
     )
 
     assert (error.field, error.code) == (None, "forbidden")
@@ -588,7 +589,7 @@ def test_cancel_an_item_in_progress_by_the_owner_is_refused_s_track_3(org: Org, 
 
 def test_report_progress_s_track_2(org: Org, action: ActionItem):
     with clock.frozen(at(9, 12, 17, 0)):
-        update = actions.action_report_progress(
+        update = tracking.action_report_progress(
             actor=org.zhou, action=action, progress=40, note=" 完成架构设计 "
         )
 
@@ -609,7 +610,7 @@ def test_report_progress_s_track_2(org: Org, action: ActionItem):
 
 @pytest.mark.parametrize("progress", [0, 100])
 def test_report_progress_accepts_the_bounds_s_track_2(org: Org, action: ActionItem, progress: int):
-    actions.action_report_progress(actor=org.zhou, action=action, progress=progress, note="更新")
+    tracking.action_report_progress(actor=org.zhou, action=action, progress=progress, note="更新")
 
     action.refresh_from_db()
     assert action.progress == progress
@@ -620,7 +621,7 @@ def test_report_progress_outside_0_to_100_is_refused(org: Org, action: ActionIte
     audits = AuditEvent.objects.count()
 
     error = refusal(
-        actions.action_report_progress, actor=org.zhou, action=action, progress=progress, note="x"
+        tracking.action_report_progress, actor=org.zhou, action=action, progress=progress, note="x"
     )
 
     assert (error.field, error.code) == ("progress", "invalid")
@@ -631,22 +632,22 @@ def test_report_progress_outside_0_to_100_is_refused(org: Org, action: ActionIte
 
 
 def test_report_progress_unchanged_needs_a_note_s_track_2(org: Org, action: ActionItem):
-    actions.action_report_progress(actor=org.zhou, action=action, progress=40, note="")
+    tracking.action_report_progress(actor=org.zhou, action=action, progress=40, note="")
 
-    error = refusal(actions.action_report_progress, actor=org.zhou, action=action, progress=40)
+    error = refusal(tracking.action_report_progress, actor=org.zhou, action=action, progress=40)
 
     assert (error.field, error.code) == ("text", "required")
     assert ActionUpdate.objects.count() == 1
 
-    actions.action_report_progress(actor=org.zhou, action=action, progress=40, note="等待评审")
+    tracking.action_report_progress(actor=org.zhou, action=action, progress=40, note="等待评审")
     assert list(action.updates.values_list("progress", "text")) == [(40, ""), (40, "等待评审")]
 
 
 def test_report_progress_on_a_done_item_is_refused(org: Org, action: ActionItem):
-    actions.action_set_status(actor=org.zhou, action=action, status=Status.DONE)
+    tracking.action_set_status(actor=org.zhou, action=action, status=Status.DONE)
 
     error = refusal(
-        actions.action_report_progress, actor=org.zhou, action=action, progress=50, note="x"
+        tracking.action_report_progress, actor=org.zhou, action=action, progress=50, note="x"
     )
 
     assert (error.field, error.code) == ("status", "illegal_state")
@@ -657,7 +658,7 @@ def test_report_progress_on_a_done_item_is_refused(org: Org, action: ActionItem)
 
 def test_report_progress_by_an_outsider_is_refused(org: Org, action: ActionItem):
     error = refusal(
-        actions.action_report_progress, actor=org.outsider, action=action, progress=50, note="x"
+        tracking.action_report_progress, actor=org.outsider, action=action, progress=50, note="x"
     )
 
     assert (error.field, error.code) == (None, "forbidden")
@@ -675,7 +676,7 @@ def test_overdue_reason_while_not_overdue_is_refused_s_track_3(org: Org, action:
     """On the due date itself the item is not yet overdue."""
     with clock.frozen(at(9, 15, 23, 59)):
         error = refusal(
-            actions.action_report_overdue_reason,
+            tracking.action_report_overdue_reason,
             actor=org.zhou,
             action=action,
             reason=OverdueReason.RESOURCES,
@@ -691,7 +692,7 @@ def test_overdue_reason_while_not_overdue_is_refused_s_track_3(org: Org, action:
 def test_overdue_reason_by_owner_or_head_s_track_3(org: Org, action: ActionItem, who: str):
     author = getattr(org, who)
     with clock.frozen(AFTER_DUE):
-        update = actions.action_report_overdue_reason(
+        update = tracking.action_report_overdue_reason(
             actor=author, action=action, reason=OverdueReason.RESOURCES, text="测试服务器未到位"
         )
 
@@ -712,7 +713,7 @@ def test_overdue_reason_by_anyone_else_is_refused_s_track_3(org: Org, action: Ac
     audits = AuditEvent.objects.count()
     with clock.frozen(AFTER_DUE):
         error = refusal(
-            actions.action_report_overdue_reason,
+            tracking.action_report_overdue_reason,
             actor=getattr(org, who),
             action=action,
             reason=OverdueReason.RESOURCES,
@@ -727,7 +728,7 @@ def test_overdue_reason_by_anyone_else_is_refused_s_track_3(org: Org, action: Ac
 def test_overdue_reason_other_needs_text_s_track_3(org: Org, action: ActionItem):
     with clock.frozen(AFTER_DUE):
         error = refusal(
-            actions.action_report_overdue_reason,
+            tracking.action_report_overdue_reason,
             actor=org.zhou,
             action=action,
             reason=OverdueReason.OTHER,
@@ -737,7 +738,7 @@ def test_overdue_reason_other_needs_text_s_track_3(org: Org, action: ActionItem)
         action.refresh_from_db()
         assert action.overdue_reason == ""
 
-        actions.action_report_overdue_reason(
+        tracking.action_report_overdue_reason(
             actor=org.zhou, action=action, reason=OverdueReason.OTHER, text="负责人病假"
         )
 
@@ -748,7 +749,7 @@ def test_overdue_reason_other_needs_text_s_track_3(org: Org, action: ActionItem)
 def test_overdue_reason_must_be_from_the_list(org: Org, action: ActionItem):
     with clock.frozen(AFTER_DUE):
         error = refusal(
-            actions.action_report_overdue_reason, actor=org.zhou, action=action, reason="lazy"
+            tracking.action_report_overdue_reason, actor=org.zhou, action=action, reason="lazy"
         )
 
     assert (error.field, error.code) == ("reason", "invalid")
@@ -759,12 +760,12 @@ def test_replan_s_track_3(org: Org, action: ActionItem):
     """S-TRACK-3: the organiser adjusts the plan; history kept, the item is on track again and
     the rules read the new date."""
     with clock.frozen(AFTER_DUE):
-        actions.action_report_overdue_reason(
+        tracking.action_report_overdue_reason(
             actor=org.zhou, action=action, reason=OverdueReason.RESOURCES, text="服务器未到位"
         )
-        assert actions.is_overdue(action)
+        assert rules.is_overdue(action)
 
-        update = actions.action_replan(
+        update = tracking.action_replan(
             actor=org.sun, action=action, due="9月25日前", reason=" 服务器9月22日到货 "
         )
 
@@ -787,7 +788,7 @@ def test_replan_s_track_3(org: Org, action: ActionItem):
         action.refresh_from_db()
         assert (action.due_date, action.due_text) == (dt.date(2026, 9, 25), "9月25日前")
         assert (action.overdue_reason, action.overdue_reason_text) == ("", "")
-        assert not actions.is_overdue(action)
+        assert not rules.is_overdue(action)
         assert list(action_selectors.actions_overdue()) == []
         assert list(action_selectors.actions_awaiting_status()) == []
         assert list(action_selectors.actions_overdue_without_reason()) == []
@@ -802,7 +803,7 @@ def test_replan_s_track_3(org: Org, action: ActionItem):
 def test_replan_reads_relative_dates_from_today(org: Org, action: ActionItem):
     """ "下周五" on Wednesday 16 September is Friday 25 September."""
     with clock.frozen(AFTER_DUE):
-        actions.action_replan(actor=org.wang, action=action, due="下周五", reason="延期一周")
+        tracking.action_replan(actor=org.wang, action=action, due="下周五", reason="延期一周")
 
     action.refresh_from_db()
     assert action.due_date == dt.date(2026, 9, 25)
@@ -813,7 +814,7 @@ def test_replan_only_by_the_organiser_s_track_3(org: Org, action: ActionItem, wh
     audits = AuditEvent.objects.count()
     with clock.frozen(AFTER_DUE):
         error = refusal(
-            actions.action_replan,
+            tracking.action_replan,
             actor=getattr(org, who),
             action=action,
             due="9月25日前",
@@ -843,7 +844,9 @@ def test_replan_refusals_s_track_3(
 ):
     audits = AuditEvent.objects.count()
     with clock.frozen(when):
-        error = refusal(actions.action_replan, actor=org.sun, action=action, due=due, reason=reason)
+        error = refusal(
+            tracking.action_replan, actor=org.sun, action=action, due=due, reason=reason
+        )
 
     assert (error.field, error.code) == (field, code)
     action.refresh_from_db()
@@ -853,10 +856,10 @@ def test_replan_refusals_s_track_3(
 
 
 def test_replan_a_done_item_is_refused(org: Org, action: ActionItem):
-    actions.action_set_status(actor=org.zhou, action=action, status=Status.DONE)
+    tracking.action_set_status(actor=org.zhou, action=action, status=Status.DONE)
 
     error = refusal(
-        actions.action_replan, actor=org.sun, action=action, due="9月25日前", reason="延期"
+        tracking.action_replan, actor=org.sun, action=action, due="9月25日前", reason="延期"
     )
 
     assert (error.field, error.code) == ("status", "illegal_state")

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accord.actions import services as actions
+from accord.actions import tracking
 from accord.actions.models import ActionItem, ActionUpdate, OverdueReason, Signature
 from accord.core import clock
 from accord.core.models import AuditEvent
@@ -236,17 +237,17 @@ def test_detail_needs_sign_in(client, action: ActionItem):
 def test_detail_shows_the_whole_history_s_track_2_s_track_3(client, org: Org, action: ActionItem):
     """Progress notes, status changes, re-plans (old → new date, reason) and overdue reasons."""
     with clock.frozen(at(9, 10, 10, 0)):
-        actions.action_report_progress(
+        tracking.action_report_progress(
             actor=org.zhou, action=action, progress=40, note="完成架构设计"
         )
     with clock.frozen(at(9, 16, 9, 30)):
-        actions.action_report_overdue_reason(
+        tracking.action_report_overdue_reason(
             actor=org.zhou, action=action, reason=OverdueReason.RESOURCES, text="测试服务器未到位"
         )
     with clock.frozen(at(9, 16, 11, 0)):
-        actions.action_replan(actor=org.sun, action=action, due="9月25日", reason="服务器下周到货")
+        tracking.action_replan(actor=org.sun, action=action, due="9月25日", reason="服务器下周到货")
     with clock.frozen(at(9, 24, 18, 0)):
-        actions.action_set_status(actor=org.zhou, action=action, status=Status.DONE, note="已提交")
+        tracking.action_set_status(actor=org.zhou, action=action, status=Status.DONE, note="已提交")
     client.force_login(org.zhou)
 
     response = client.get(url("detail", action.pk))
@@ -276,9 +277,9 @@ def test_detail_query_count_does_not_grow_with_history(
     client, org: Org, action: ActionItem, django_assert_num_queries
 ):
     for progress in range(5, 100, 5):
-        actions.action_report_progress(actor=org.zhou, action=action, progress=progress)
-    actions.action_replan(actor=org.sun, action=action, due="9月20日", reason="调整")
-    actions.action_replan(actor=org.sun, action=action, due="9月22日", reason="再调整")
+        tracking.action_report_progress(actor=org.zhou, action=action, progress=progress)
+    tracking.action_replan(actor=org.sun, action=action, due="9月20日", reason="调整")
+    tracking.action_replan(actor=org.sun, action=action, due="9月22日", reason="再调整")
     client.force_login(org.sun)
 
     with django_assert_num_queries(6):  # as for the owner: the proposals are one query
@@ -290,7 +291,7 @@ def test_detail_query_count_does_not_grow_with_history(
 
 def test_detail_at_phone_width_stacks_the_history(client, org: Org, action: ActionItem):
     """Owners update from their phones: the history table stacks, every cell labelled."""
-    actions.action_report_progress(actor=org.zhou, action=action, progress=10, note="开始")
+    tracking.action_report_progress(actor=org.zhou, action=action, progress=10, note="开始")
     client.force_login(org.zhou)
 
     html = page(client.get(url("detail", action.pk)))
@@ -334,7 +335,7 @@ def test_set_status_cancel_by_the_owner_is_refused_s_track_3(client, org: Org, a
 
 
 def test_set_status_illegal_move_is_refused(client, org: Org, action: ActionItem):
-    actions.action_set_status(actor=org.zhou, action=action, status=Status.DONE)
+    tracking.action_set_status(actor=org.zhou, action=action, status=Status.DONE)
     before = snapshot(action)
     client.force_login(org.sun)
 
@@ -796,9 +797,9 @@ def rnd_plan(org: Org, running_meeting: Meeting) -> dict[str, ActionItem]:
         "评审": add(org, running_meeting, "评审", dt.date(2026, 9, 9)),
         "设计稿": add(org, running_meeting, "设计稿", dt.date(2026, 9, 14), owner=org.chen),
     }
-    actions.action_set_status(actor=org.zhou, action=items["接口"], status=Status.IN_PROGRESS)
-    actions.action_set_status(actor=org.zhou, action=items["评审"], status=Status.DONE)
-    actions.action_set_status(actor=org.sun, action=items["旧需求"], status=Status.CANCELLED)
+    tracking.action_set_status(actor=org.zhou, action=items["接口"], status=Status.IN_PROGRESS)
+    tracking.action_set_status(actor=org.zhou, action=items["评审"], status=Status.DONE)
+    tracking.action_set_status(actor=org.sun, action=items["旧需求"], status=Status.CANCELLED)
     return items
 
 
@@ -978,9 +979,9 @@ def _overdue_plan(org: Org, meeting: Meeting) -> dict[str, ActionItem]:
         "已完成": add(org, meeting, "已完成", dt.date(2026, 9, 9)),
         "未到期": add(org, meeting, "未到期", dt.date(2026, 9, 25)),
     }
-    actions.action_set_status(actor=org.zhou, action=items["已完成"], status=Status.DONE)
+    tracking.action_set_status(actor=org.zhou, action=items["已完成"], status=Status.DONE)
     with clock.frozen(at(9, 19)):
-        actions.action_report_overdue_reason(
+        tracking.action_report_overdue_reason(
             actor=org.zhang,
             action=items["调研"],
             reason=OverdueReason.DEPENDENCY,

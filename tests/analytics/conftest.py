@@ -36,6 +36,7 @@ import pytest
 from django.utils import timezone
 
 from accord.actions import services as actions
+from accord.actions import tracking
 from accord.actions.models import ActionItem, OverdueReason
 from accord.core import clock
 from accord.meetings import services as meetings
@@ -121,7 +122,7 @@ def _end(o: Org, meeting: Meeting, when: dt.datetime) -> None:
 
 def _status(actor, item: ActionItem, status: str, when: dt.datetime) -> None:
     with clock.frozen(when):
-        actions.action_set_status(actor=actor, action=item, status=status)
+        tracking.action_set_status(actor=actor, action=item, status=status)
 
 
 def build_history(o: Org) -> History:
@@ -167,11 +168,11 @@ def build_history(o: Org) -> History:
     _status(o.sun, items["a5"], Status.CANCELLED, at(7, 10, 12))
     _status(o.zhang, items["a2"], Status.DONE, at(7, 20, 12))
     with clock.frozen(at(7, 27, 10)):
-        actions.action_report_overdue_reason(
+        tracking.action_report_overdue_reason(
             actor=o.zhou, action=items["a3"], reason=OverdueReason.DEPENDENCY
         )
     with clock.frozen(at(7, 27, 11)):
-        actions.action_replan(actor=o.sun, action=items["a3"], due=day(8, 7), reason="等接口")
+        tracking.action_replan(actor=o.sun, action=items["a3"], due=day(8, 7), reason="等接口")
 
     # -- meeting B, organised by marketing ---------------------------------------------------
     b = _meeting(
@@ -207,11 +208,11 @@ def build_history(o: Org) -> History:
     _status(o.zhou, items["a3"], Status.DONE, at(8, 5, 13))
     _status(o.zhou, items["b4"], Status.DONE, at(8, 10, 17))
     with clock.frozen(at(8, 17, 10)):
-        actions.action_report_overdue_reason(
+        tracking.action_report_overdue_reason(
             actor=o.chen, action=items["b1"], reason=OverdueReason.RESOURCES
         )
     with clock.frozen(at(8, 20, 10)):
-        actions.action_report_overdue_reason(
+        tracking.action_report_overdue_reason(
             actor=o.li, action=items["a4"], reason=OverdueReason.PROCESS_BLOCKED
         )
 

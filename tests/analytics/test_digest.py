@@ -21,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accord.actions import services as actions
+from accord.actions import tracking
 from accord.core import clock
 from accord.notify import digest, messages, outbox, planner
 from accord.notify.models import Channel, Notification
@@ -224,7 +225,7 @@ def test_due_next_week_lists_ten_and_counts_the_rest(week: History, running_meet
     at 09-07 design has b3 due in the coming week; at 09-14 the twelve, ten listed."""
     o = week.org
     with clock.frozen(at(9, 7, 8)):
-        actions.action_replan(
+        tracking.action_replan(
             actor=o.wang, action=week.items["b3"], due="2026-09-10", reason="提前"
         )
     with clock.frozen(STARTS + dt.timedelta(minutes=30)):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from ninja.responses import NinjaJSONEncoder
 
 from accord.actions import services as actions
+from accord.actions import tracking
 from accord.actions.deadlines import parse_due_date
 from accord.actions.models import ActionItem, ActionUpdate
 from accord.actions.selectors import LIST_RELATIONS
@@ -123,7 +124,7 @@ def test_list_orders_equal_due_dates_by_id_and_pages(world, api_clients):
 def test_list_filters(world, api_clients):
     o = world.org
     extra = add_items(world, 3)  # zhang, marketing, due 09-10, 09-11, 09-12
-    actions.action_set_status(actor=o.zhang, action=extra[1], status="in_progress")
+    tracking.action_set_status(actor=o.zhang, action=extra[1], status="in_progress")
     client = api_clients["admin"]
 
     def ids(query: str) -> list[int]:
@@ -162,7 +163,7 @@ def test_own_items_answer_as_the_general_list_does_in_one_query(world, api_clien
     list gives for the same owner, and a shape asked again on another day reads that day."""
     o = world.org
     extra = add_items(world, 3)  # zhang, marketing, due 09-10, 09-11, 09-12
-    actions.action_set_status(actor=o.zhang, action=extra[1], status="in_progress")
+    tracking.action_set_status(actor=o.zhang, action=extra[1], status="in_progress")
     elsewhere = actions.action_create(  # on the confidential meeting: owning it, zhang sees it
         actor=o.admin, meeting=world.secret, task="尽调补充", owner=o.zhang, due="9月16日"
     )
@@ -288,12 +289,12 @@ def test_detail_has_history_and_no_signature(world, api_clients):
     o = world.org
     action = world.action
     with clock.frozen(clock.now() + dt.timedelta(hours=1)):
-        actions.action_report_progress(actor=o.zhou, action=action, progress=40, note="初稿")
+        tracking.action_report_progress(actor=o.zhou, action=action, progress=40, note="初稿")
     with clock.frozen(LATER):
-        actions.action_report_overdue_reason(
+        tracking.action_report_overdue_reason(
             actor=o.zhou, action=action, reason="dependency", text="等设计稿"
         )
-        actions.action_replan(actor=o.sun, action=action, due="9月30日前", reason="设计延期")
+        tracking.action_replan(actor=o.sun, action=action, due="9月30日前", reason="设计延期")
         response = api_clients["participant"].get(f"/api/v1/actions/{action.pk}")
     assert response.status_code == 200
     body = response.json()
@@ -346,7 +347,7 @@ def test_detail_query_count_is_constant(world, tokens, django_assert_num_queries
     o = world.org
     for i in range(updates):
         with clock.frozen(clock.now() + dt.timedelta(minutes=i + 1)):
-            actions.action_report_progress(actor=o.zhou, action=world.action, progress=i + 1)
+            tracking.action_report_progress(actor=o.zhou, action=world.action, progress=i + 1)
     client = bearer(tokens["participant"])
     client.get("/api/v1/actions")
     # token, the item with its relations, its updates, its proposed due dates
@@ -822,7 +823,7 @@ def test_escalate_is_the_organisers_call(world, api_clients):
 
 
 def test_escalate_a_closed_item_is_refused(world, api_clients):
-    actions.action_set_status(actor=world.org.zhou, action=world.action, status="done")
+    tracking.action_set_status(actor=world.org.zhou, action=world.action, status="done")
     path = f"/api/v1/actions/{world.action.pk}/escalate"
     response = post(api_clients["organiser"], path, {"note": "需要协调"})
     assert (response.status_code, response.json()["field"], response.json()["code"]) == (

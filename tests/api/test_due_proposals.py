@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accord.actions import services as actions
+from accord.actions import tracking
 from accord.actions.models import DueDateProposal
 from accord.core import clock
 from accord.core.models import AuditEvent
@@ -174,7 +175,7 @@ def test_the_waiting_list_costs_the_same_however_many_proposals(
         item = actions.action_create(
             actor=o.zhao, meeting=world.meeting, task=f"任务{index}", owner=o.zhou, due="9月16日前"
         )
-        actions.due_proposal_create(actor=o.zhou, action=item, due="9月28日前", reason="等待")
+        tracking.due_proposal_create(actor=o.zhou, action=item, due="9月28日前", reason="等待")
 
     with django_assert_num_queries(2):
         waiting = organiser.get("/api/v1/due-proposals").json()

@@ -255,6 +255,7 @@ def test_approved_minutes_show_todays_statuses_as_every_other_view_s_post_2(org,
     """The API's record is the minutes page's and the documents' (``minutes_document_record``):
     the approved content, each item's status today, a re-plan's new date, a removal."""
     from accord.actions import services as actions
+    from accord.actions import tracking
     from accord.actions.models import ActionItem
     from accord.minutes.selectors import minutes_document_record
 
@@ -272,8 +273,8 @@ def test_approved_minutes_show_todays_statuses_as_every_other_view_s_post_2(org,
         minutes.minutes_approve(actor=org.wang, meeting=ended_meeting)
     when = dt.datetime(2026, 9, 10, 10, 30, tzinfo=dt.UTC)
     with clock.frozen(when):
-        actions.action_set_status(actor=org.zhou, action=done, status="done")
-        actions.action_replan(actor=org.sun, action=moved, due="9月30日前", reason="客户延期")
+        tracking.action_set_status(actor=org.zhou, action=done, status="done")
+        tracking.action_replan(actor=org.sun, action=moved, due="9月30日前", reason="客户延期")
         ActionItem.objects.filter(pk=gone.pk).delete()
         record = api(org.zhou).get(url(ended_meeting)).json()["record"]
 

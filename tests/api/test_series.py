@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accord.actions import services as actions
+from accord.actions import tracking
 from accord.api.services import token_create
 from accord.core import clock
 from accord.meetings import services as meetings
@@ -303,11 +304,11 @@ def _plan(org, meeting, count: int) -> list:
 def test_review_of_the_previous_plan(org, ended_meeting, follow_up):
     done, late, pending = _plan(org, ended_meeting, 3)
     with clock.frozen(timezone.make_aware(dt.datetime(2026, 9, 14, 18, 0))):
-        actions.action_set_status(actor=org.zhou, action=done, status="done")
+        tracking.action_set_status(actor=org.zhou, action=done, status="done")
     series_services.meeting_follow(actor=org.sun, meeting=follow_up, previous=ended_meeting)
     with clock.frozen(timezone.make_aware(dt.datetime(2026, 9, 16, 9, 0))):
-        actions.action_replan(actor=org.sun, action=pending, due="9月30日前", reason="等待供应商")
-        actions.action_escalate(actor=org.sun, action=late, note="需要市场部负责人协调")
+        tracking.action_replan(actor=org.sun, action=pending, due="9月30日前", reason="等待供应商")
+        tracking.action_escalate(actor=org.sun, action=late, note="需要市场部负责人协调")
         response = api(org.wang).get(f"/api/v1/meetings/{follow_up.pk}/review")
     assert response.status_code == 200, response.content
     rows = response.json()
@@ -348,7 +349,7 @@ def test_review_carries_open_items_of_earlier_meetings_of_the_series(org, ended_
     review, A's done items are not."""
     series = weekly(org, by=org.sun)
     done, still_open = _plan(org, ended_meeting, 2)
-    actions.action_set_status(actor=org.zhou, action=done, status="done")
+    tracking.action_set_status(actor=org.zhou, action=done, status="done")
     second, third = (
         meetings.meeting_create(
             actor=org.sun, title=f"周会{days}", starts_at=STARTS + dt.timedelta(days=days)
@@ -381,6 +382,6 @@ def test_review_query_count_is_constant(org, ended_meeting, follow_up, django_as
     with django_assert_num_queries(5) as few:
         assert len(client.get(f"/api/v1/meetings/{follow_up.pk}/review").json()) == 1
     for action in _plan(org, ended_meeting, 8):
-        actions.action_replan(actor=org.sun, action=action, due="9月30日前", reason="资源不足")
+        tracking.action_replan(actor=org.sun, action=action, due="9月30日前", reason="资源不足")
     with django_assert_num_queries(len(few.captured_queries)):
         assert len(client.get(f"/api/v1/meetings/{follow_up.pk}/review").json()) == 9

@@ -12,6 +12,7 @@ from django.utils import timezone
 from notify.receivers import Answer, HttpReceiver
 
 from accord.actions import services as actions
+from accord.actions import tracking
 from accord.api.services import token_create
 from accord.core import clock
 from accord.meetings import services as meetings
@@ -144,8 +145,8 @@ def test_every_event_reaches_the_integration_signed(org, running_meeting, receiv
         minutes.minutes_approve(actor=org.wang, meeting=meeting)
         Worker().run(once=True)
     with clock.frozen(timezone.make_aware(dt.datetime(2026, 9, 10, 10, 0))):
-        actions.action_set_status(actor=org.zhou, action=second, status="in_progress")
-        actions.action_set_status(actor=org.zhou, action=second, status="done")
+        tracking.action_set_status(actor=org.zhou, action=second, status="in_progress")
+        tracking.action_set_status(actor=org.zhou, action=second, status="done")
         Worker().run(once=True)
     with clock.frozen(timezone.make_aware(dt.datetime(2026, 9, 12, 9, 0))):
         Worker().run(once=True)  # 3 days before the 15th

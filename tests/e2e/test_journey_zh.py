@@ -453,7 +453,9 @@ def end_after_read_back(host: Page, meeting: Meeting) -> None:
     readback.get_by_role("button", name=zh("End meeting")).click()
     ended = zh("The meeting has ended. The minutes are due by %(due)s.", due="2026-09-10 15:25")
     expect(notice(host, ended)).to_be_visible()
-    assert asked == [zh("End the meeting now? The consensus stands and cannot be changed afterwards.")]
+    assert asked == [
+        zh("End the meeting now? The consensus stands and cannot be changed afterwards.")
+    ]
     expect(h1(host)).to_have_text(zh("Minutes and action plan: %(title)s", title=TITLE))
     expect(status_badge(host)).to_have_text(zh("Minutes being written"))
     check_page(host)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from accord.actions import services as actions
+from accord.actions import tracking
 from accord.calendars.models import CalendarFeed
 from accord.calendars.services import calendar_feed_reset, calendar_feed_revoke, token_hash
 from accord.core import clock
@@ -112,7 +113,7 @@ def test_the_feed_holds_my_meetings_and_my_open_items(org, running_meeting, item
 
 def test_done_items_leave_the_feed(org, running_meeting, item):
     token = calendar_feed_reset(actor=org.li)
-    actions.action_set_status(actor=org.li, action=item, status="done")
+    tracking.action_set_status(actor=org.li, action=item, status="done")
 
     assert action_uid(item.pk) not in events(fetch(token))
 

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
+from accord.exports.company_templates import SAMPLE_RECORD
 from accord.exports.markdown import cell, escape, minutes_markdown
-from accord.minutes.company_templates import SAMPLE_RECORD
 
 
 def test_markdown_exact_lines():

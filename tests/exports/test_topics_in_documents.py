@@ -12,12 +12,12 @@ import pytest
 from django.urls import reverse
 
 from accord.core import clock
+from accord.exports.company_templates import SAMPLE_RECORD
 from accord.exports.docx import minutes_docx, minutes_docx_from_template
 from accord.exports.markdown import minutes_markdown
 from accord.exports.pdf import minutes_pdf
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting, TopicOutcome
-from accord.minutes.company_templates import SAMPLE_RECORD
 from tests.conftest import STARTS, Org
 from tests.exports.pdf_reader import pdf_text
 from tests.exports.test_docx import _template

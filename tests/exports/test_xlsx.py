@@ -14,10 +14,12 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from accord.actions import services as actions
+from accord.actions import tracking
 from accord.actions.models import ActionItem
+from accord.actions.sheet import ActionRow
 from accord.api.services import token_create
 from accord.core import clock
-from accord.exports.xlsx import FILLS, ActionRow, actions_xlsx
+from accord.exports.xlsx import FILLS, actions_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -235,7 +237,7 @@ def test_the_overdue_reason_reads_as_chinese_in_chinese(client: Client, org, run
     from accord.actions.models import OverdueReason
 
     with clock.frozen(clock.now() + dt.timedelta(days=6)):  # 2026-09-13: design's is late
-        actions.action_report_overdue_reason(
+        tracking.action_report_overdue_reason(
             actor=org.chen, action=plan[1], reason=OverdueReason.DEPENDENCY, text="需求未定"
         )
     client.force_login(org.zhang)

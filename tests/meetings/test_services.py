@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accord.actions import services as actions
+from accord.actions import tracking
 from accord.actions.models import ActionItem
 from accord.core import clock
 from accord.core.errors import AppError
@@ -1801,7 +1802,7 @@ def test_meeting_closes_once_minutes_are_out_and_actions_done(org, running_meeti
     running_meeting.refresh_from_db()
     assert running_meeting.status == Status.DISTRIBUTED
 
-    actions.action_set_status(actor=org.zhang, action=action, status=ActionItem.Status.DONE)
+    tracking.action_set_status(actor=org.zhang, action=action, status=ActionItem.Status.DONE)
     meetings.meeting_close(actor=org.sun, meeting=running_meeting)
 
     running_meeting.refresh_from_db()

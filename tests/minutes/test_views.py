@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accord.actions import services as actions
+from accord.actions import tracking
 from accord.actions.models import Signature
 from accord.core import clock
 from accord.core.models import AuditEvent
@@ -454,8 +455,12 @@ def test_page_and_every_document_show_todays_statuses_and_say_as_of_when(
     meeting, zhou_item, chen_item = recorded
     approve_and_distribute(org, meeting)
     with clock.frozen(at(9, 10, 9)):
-        actions.action_report_progress(actor=org.zhou, action=zhou_item, progress=40, note="进行中")
-        actions.action_replan(actor=org.sun, action=chen_item, due="9月25日", reason="设计资源调整")
+        tracking.action_report_progress(
+            actor=org.zhou, action=zhou_item, progress=40, note="进行中"
+        )
+        tracking.action_replan(
+            actor=org.sun, action=chen_item, due="9月25日", reason="设计资源调整"
+        )
     client.force_login(org.zhang)
 
     with clock.frozen(at(9, 10, 10, 30)):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accord.actions import services as actions
+from accord.actions import tracking
 from accord.actions.models import ActionItem
 from accord.api.services import token_create
 from accord.core import clock
@@ -200,7 +201,7 @@ def test_marking_the_item_done_settles_its_status_requests_and_overdue_notices_s
 
     done_at = at(9, 18, 10)
     with clock.frozen(done_at):
-        actions.action_set_status(actor=org.zhou, action=items["draft"], status="done")
+        tracking.action_set_status(actor=org.zhou, action=items["draft"], status="done")
 
     assert sorted(in_app.values_list("kind", "recipient__username", "done_at", "read_at")) == [
         ("action.overdue", "li", done_at, done_at),
@@ -218,7 +219,7 @@ def test_a_progress_note_does_not_settle_the_status_request_s_track_2(
     """Progress is not a finished item: the request goes on asking."""
     with clock.frozen(at(9, 15)):
         planner.plan(at(9, 15))
-        actions.action_report_progress(
+        tracking.action_report_progress(
             actor=org.zhou, action=items["draft"], progress=60, note="初稿已完成六成"
         )
     request = Notification.objects.get(kind="action.status_request", via=Channel.Kind.IN_APP)

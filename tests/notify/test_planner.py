@@ -14,6 +14,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from accord.actions import services as actions
+from accord.actions import tracking
 from accord.actions.models import ActionItem, OverdueReason
 from accord.core import clock
 from accord.meetings import services as meetings
@@ -188,7 +189,7 @@ def test_no_status_request_or_overdue_for_a_done_item_s_track_2(org: Org, item):
     """Done on the 13th, after its reminder: nothing more about it, ever."""
     plan_at(at(9, 12))
     with clock.frozen(at(9, 13, 10)):
-        actions.action_set_status(actor=org.zhou, action=item, status=ActionItem.Status.DONE)
+        tracking.action_set_status(actor=org.zhou, action=item, status=ActionItem.Status.DONE)
 
     for day in range(13, 26):
         counts = plan_at(at(9, day, 9))
@@ -206,7 +207,7 @@ def test_a_pending_status_request_is_cancelled_when_the_item_is_done_s_track_2(
     pending = Notification.objects.get(kind="action.status_request", via=Channel.Kind.EMAIL)
     assert pending.status == Notification.Status.PENDING
     with clock.frozen(at(9, 15, 9, 5)):
-        actions.action_set_status(actor=org.zhou, action=item, status=ActionItem.Status.DONE)
+        tracking.action_set_status(actor=org.zhou, action=item, status=ActionItem.Status.DONE)
         counts = Worker().tick()
 
     pending.refresh_from_db()
@@ -277,7 +278,7 @@ def test_no_overdue_notice_when_the_owner_gave_the_reason_first_s_track_3(org: O
     plan_at(at(9, 15, 9))
     plan_at(at(9, 16, 9))
     with clock.frozen(at(9, 16, 10)):
-        actions.action_report_overdue_reason(
+        tracking.action_report_overdue_reason(
             actor=org.zhou, action=item, reason=OverdueReason.DEPENDENCY, text="等设计稿"
         )
 
@@ -302,7 +303,7 @@ def test_replan_tells_three_people_cancels_old_reminders_and_plans_new_ones_s_tr
     assert old_mail.status == Notification.Status.PENDING
 
     with clock.frozen(at(9, 12, 10)):
-        actions.action_replan(
+        tracking.action_replan(
             actor=org.sun, action=item, due=dt.date(2026, 9, 25), reason="等待供应商排期"
         )
 
@@ -344,7 +345,7 @@ def test_every_replan_is_told_even_back_to_an_earlier_date_s_track_3(org: Org, i
     although the item was due on the 25th once before."""
     for hour, due in ((10, 25), (11, 20), (12, 25)):
         with clock.frozen(at(9, 12, hour)):
-            actions.action_replan(
+            tracking.action_replan(
                 actor=org.sun, action=item, due=dt.date(2026, 9, due), reason=f"调整{hour}"
             )
 
@@ -851,7 +852,9 @@ def test_a_planner_pass_uses_the_same_queries_for_3_or_30_due_items(
     # people of each of the three item rules (the reminder and overdue rules look up no
     # keys: they chose only items not planned yet); on PostgreSQL two more, the SETs that
     # ask for plans made with the values and for memory to sort in
-    assert len(queries) == 22 + 2 * (connection.vendor == "postgresql"), "\n".join(q["sql"][:200] for q in queries.captured_queries)
+    assert len(queries) == 22 + 2 * (connection.vendor == "postgresql"), "\n".join(
+        q["sql"][:200] for q in queries.captured_queries
+    )
 
 
 def test_planned_events_are_looked_up_in_chunks_and_planned_once(

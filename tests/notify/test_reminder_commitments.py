@@ -10,6 +10,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from accord.actions import services as actions
+from accord.actions import tracking
 from accord.actions.models import ActionItem
 from accord.core import clock
 from accord.meetings.models import Meeting
@@ -35,7 +36,7 @@ def told(kind: str) -> list[str]:
 
 def replan(org: Org, item: ActionItem, moment: dt.datetime, due: dt.date) -> None:
     with clock.frozen(moment):
-        actions.action_replan(actor=org.sun, action=item, due=due, reason="供应商排期变化")
+        tracking.action_replan(actor=org.sun, action=item, due=due, reason="供应商排期变化")
 
 
 @pytest.fixture

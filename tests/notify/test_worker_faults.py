@@ -25,8 +25,6 @@ def english_installation(settings):
     settings.LANGUAGE_CODE = "en"
 
 
-
-
 def row_of(channel: Channel, kind: str = "meeting.invitation") -> Notification:
     return Notification.objects.get(channel=channel, kind=kind)
 

@@ -18,6 +18,7 @@ from notify.channels import group_bot
 from notify.receivers import Answer, HttpReceiver, SmtpSink
 
 from accord.actions import services as actions
+from accord.actions import tracking
 from accord.core import clock
 from accord.meetings import services as meetings
 from accord.notify.models import Notification
@@ -101,7 +102,7 @@ def deliver(org, meeting, kind: str, answer: Answer):
             item = actions.action_create(
                 actor=org.zhao, meeting=meeting, task=TASK, owner=org.zhou, due=dt.date(2026, 9, 15)
             )
-            actions.action_replan(
+            tracking.action_replan(
                 actor=org.sun, action=item, due=dt.date(2026, 9, 25), reason=REASON
             )
             Worker().run(once=True)

@@ -31,6 +31,7 @@ from openpyxl import load_workbook
 
 from accord.actions import selectors as action_selectors
 from accord.actions import services as actions
+from accord.actions import tracking
 from accord.actions.models import ActionItem, OverdueReason
 from accord.analytics import selectors
 from accord.analytics.selectors import Period
@@ -202,9 +203,9 @@ def build_meeting_e(h: History) -> Secret:
     with clock.frozen(at(8, 11, 10)):
         actions.action_sign(actor=o.zhou, action=items["e1"])
     with clock.frozen(at(8, 19, 12)):
-        actions.action_set_status(actor=o.zhou, action=items["e1"], status=ActionItem.Status.DONE)
+        tracking.action_set_status(actor=o.zhou, action=items["e1"], status=ActionItem.Status.DONE)
     with clock.frozen(at(9, 5, 10)):
-        actions.action_report_overdue_reason(
+        tracking.action_report_overdue_reason(
             actor=o.zhou, action=items["e2"], reason=OverdueReason.RESOURCES
         )
     wu = org_services.person_create(

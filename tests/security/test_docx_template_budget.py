@@ -21,9 +21,9 @@ from accord.actions import services as actions
 from accord.api.services import token_create
 from accord.core import clock
 from accord.core.models import AuditEvent
+from accord.exports import company_templates
 from accord.exports.docx import TemplateError, minutes_docx_from_template
 from accord.meetings import services as meetings
-from accord.minutes import company_templates
 from accord.minutes.models import MinutesTemplate
 
 pytestmark = pytest.mark.django_db

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accord.actions import services as actions
+from accord.actions import tracking
 from accord.actions.models import ActionItem, ActionUpdate
 from accord.core import clock
 from accord.meetings import services as meetings
@@ -54,7 +55,7 @@ def add(org: Org, meeting: Meeting, task: str, owner, due: str) -> ActionItem:
 
 def done(person, item: ActionItem, when: dt.datetime) -> None:
     with clock.frozen(when):
-        actions.action_set_status(actor=person, action=item, status=Status.DONE)
+        tracking.action_set_status(actor=person, action=item, status=Status.DONE)
 
 
 @pytest.fixture
@@ -99,15 +100,15 @@ def plan(org: Org) -> dict:
     done(org.zhou, items["tech"], at(9, 23, 18))
     done(org.zhang, items["survey"], at(9, 25, 11))
     with clock.frozen(at(9, 22, 10)):
-        actions.action_replan(
+        tracking.action_replan(
             actor=org.sun, action=items["testenv"], due="9月30日前", reason="等待测试服务器"
         )
     with clock.frozen(at(9, 23, 10)):
-        actions.action_replan(
+        tracking.action_replan(
             actor=org.sun, action=items["testenv"], due="10月9日前", reason="服务器到货延迟"
         )
     with clock.frozen(at(9, 24, 16)):
-        actions.action_escalate(actor=org.sun, action=items["server"], note="采购审批卡住")
+        tracking.action_escalate(actor=org.sun, action=items["server"], note="采购审批卡住")
 
     third = series_services.series_plan_next(actor=org.sun, series=weekly)
     return {"first": first, "second": second, "third": third, **items}
@@ -555,8 +556,8 @@ def _followed_plan(org: Org, count: int, title: str, start: dt.datetime) -> Meet
             for n in range(count)
         ]
     with clock.frozen(start + dt.timedelta(days=1)):
-        actions.action_replan(actor=org.sun, action=items[0], due="10月9日前", reason="延后")
-        actions.action_replan(actor=org.sun, action=items[-1], due="10月16日前", reason="再延后")
+        tracking.action_replan(actor=org.sun, action=items[0], due="10月9日前", reason="延后")
+        tracking.action_replan(actor=org.sun, action=items[-1], due="10月16日前", reason="再延后")
         done(org.chen, items[1], start + dt.timedelta(days=1))
     follow_up = meetings.meeting_create(
         actor=org.sun,

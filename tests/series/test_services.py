@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from accord.actions import services as actions
+from accord.actions import tracking
 from accord.actions.models import ActionItem, ActionUpdate
 from accord.core import clock
 from accord.core.errors import AppError
@@ -304,17 +305,19 @@ def reviewed_plan(org: Org, running_meeting: Meeting) -> dict[str, ActionItem]:
         close_topics(org, running_meeting)
         meetings.meeting_end(actor=org.wang, meeting=running_meeting)
     with clock.frozen(at(9, 14, 18, 0)):
-        actions.action_set_status(actor=org.zhou, action=items["on_time"], status=Status.DONE)
+        tracking.action_set_status(actor=org.zhou, action=items["on_time"], status=Status.DONE)
     with clock.frozen(at(9, 16, 0, 30)):  # 15 September 16:30 UTC, but the 16th in Shanghai
-        actions.action_set_status(actor=org.zhang, action=items["late"], status=Status.DONE)
+        tracking.action_set_status(actor=org.zhang, action=items["late"], status=Status.DONE)
     with clock.frozen(at(9, 16, 10, 0)):
-        actions.action_set_status(
+        tracking.action_set_status(
             actor=org.zhou, action=items["replanned"], status=Status.IN_PROGRESS
         )
-        actions.action_replan(
+        tracking.action_replan(
             actor=org.sun, action=items["replanned"], due="9月25日前", reason="等待测试服务器"
         )
-        actions.action_set_status(actor=org.sun, action=items["cancelled"], status=Status.CANCELLED)
+        tracking.action_set_status(
+            actor=org.sun, action=items["cancelled"], status=Status.CANCELLED
+        )
     return items
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from accord.actions import services as actions
+from accord.actions import tracking
 from accord.actions.models import ActionItem
 from accord.core import clock
 from accord.core.errors import AppError, PermissionDenied
@@ -168,9 +169,9 @@ def test_three_weekly_meetings_in_a_row_s_review_1_s_review_2(org: Org, series: 
     }
 
     with clock.frozen(at(9, 10, 16)):
-        actions.action_set_status(actor=org.chen, action=design, status=Status.DONE)
+        tracking.action_set_status(actor=org.chen, action=design, status=Status.DONE)
     with clock.frozen(at(9, 12, 11)):
-        actions.action_report_progress(
+        tracking.action_report_progress(
             actor=org.zhou, action=test_env, progress=60, note="装好数据库"
         )
 
@@ -181,7 +182,7 @@ def test_three_weekly_meetings_in_a_row_s_review_1_s_review_2(org: Org, series: 
     ]
 
     def replan_from_the_review():
-        actions.action_replan(
+        tracking.action_replan(
             actor=org.wang, action=plan, due=dt.date(2026, 9, 18), reason="等服务器到货"
         )
 
@@ -206,7 +207,7 @@ def test_three_weekly_meetings_in_a_row_s_review_1_s_review_2(org: Org, series: 
         ("渠道政策", False, True),
     ]
     with clock.frozen(at(9, 17, 15)):
-        actions.action_set_status(actor=org.li, action=plan, status=Status.DONE)
+        tracking.action_set_status(actor=org.li, action=plan, status=Status.DONE)
 
     # The second meeting's item, and the first meeting's item still open, carried over;
     # the plan done on 9-17 after its re-plan is gone: it was the first meeting's and is done.

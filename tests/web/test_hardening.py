@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from accord.actions import services as actions
+from accord.actions import tracking
 from accord.actions.models import ActionItem, Signature
 from accord.core import clock
 from accord.core.errors import AppError
@@ -110,7 +111,7 @@ def approved(org, running_meeting):
 def test_a_cancelled_item_is_not_signed(org, approved):
     """S-POST-3: owners confirm what they will do; a cancelled item asks nothing of them."""
     _meeting, item = approved
-    actions.action_set_status(actor=org.sun, action=item, status=ActionItem.Status.CANCELLED)
+    tracking.action_set_status(actor=org.sun, action=item, status=ActionItem.Status.CANCELLED)
 
     with pytest.raises(AppError) as error:
         actions.action_sign(actor=org.zhou, action=item)
@@ -123,7 +124,7 @@ def test_approved_minutes_show_the_approved_plan_after_a_replan(client, org, app
     """S-POST-2: approval freezes a version; a re-plan shows on the item, not in version 1."""
     meeting, item = approved
     with clock.frozen(STARTS + dt.timedelta(days=2)):
-        actions.action_replan(actor=org.sun, action=item, due="9月25日前", reason="等待测试环境")
+        tracking.action_replan(actor=org.sun, action=item, due="9月25日前", reason="等待测试环境")
     client.force_login(org.zhou)
 
     minutes_page = text(client.get(reverse("minutes:detail", args=[meeting.pk])))

@@ -48,9 +48,9 @@ from openpyxl.reader.excel import ExcelReader
 from accord.actions import services
 from accord.actions.deadlines import parse_due_date, require_not_before
 from accord.actions.models import ActionItem
+from accord.actions.sheet import column_titles
 from accord.core import limits
 from accord.core.errors import AppError
-from accord.exports.xlsx import column_titles
 from accord.meetings.models import Meeting
 from accord.org.models import Department, Person
 

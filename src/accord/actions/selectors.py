@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accord.actions.models import ActionItem, ActionUpdate, DueDateProposal, Signature
+from accord.actions.rules import STATUS_TRANSITIONS, can_track, is_overdue, meeting_date
+from accord.actions.sheet import ActionRow
 from accord.core import clock
 from accord.core.compiled import Compiled
 from accord.meetings import roles
@@ -183,9 +185,7 @@ def action_permissions(
     for answering a proposed date, the owner of an open item they may not re-plan for a
     proposal when none waits, the owner of an unsigned item of approved minutes for the
     signature. Expects the item's proposals loaded (``action_get_visible``)."""
-    from accord.actions import services
-
-    track = services.can_track(person, action)
+    track = can_track(person, action)
     organise = roles.can_organise(person, action.meeting)
     is_open = action.status in OPEN
     pending = action_pending_proposal(action)
@@ -194,7 +194,7 @@ def action_permissions(
         statuses = tuple(
             status
             for status in ActionItem.Status.values
-            if status in services.STATUS_TRANSITIONS[action.status]
+            if status in STATUS_TRANSITIONS[action.status]
             # Cancelling, and reopening what was not in progress, is the organiser's call.
             and (
                 organise
@@ -209,7 +209,7 @@ def action_permissions(
         report_progress=track and is_open,
         explain=person.is_active
         and person.pk in (action.owner_id, action.department.head_id)
-        and services.is_overdue(action, today=today),
+        and is_overdue(action, today=today),
         replan=organise and is_open,
         propose=person.is_active
         and person.pk == action.owner_id
@@ -403,7 +403,6 @@ def meeting_due_preview(*, meeting: Meeting, text: str) -> dt.date:
     ``action_create`` reads it: relative to the meeting's date and not before it (S-MEET-4).
     Shown back while the recorder types; ``AppError`` on ``due_date`` if it is no date."""
     from accord.actions.deadlines import parse_due_date
-    from accord.actions.services import meeting_date  # the reference action_create uses
 
     day = meeting_date(meeting)
     return parse_due_date(text, reference=day, not_before=day)
@@ -417,8 +416,6 @@ EXPORT_RELATIONS = ("owner", "department", "meeting", "topic")
 def action_export_rows(*, items: QuerySet[ActionItem], today: dt.date | None = None) -> list:
     """``items`` (already filtered through ``actions_visible_to``) as rows for
     ``accord.exports.xlsx.actions_xlsx``: names and labels, not ids. One query."""
-    from accord.exports.xlsx import ActionRow
-
     today = today or clock.today()
     rows = []
     for item in items.select_related(*EXPORT_RELATIONS):

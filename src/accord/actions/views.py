@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accord.actions import selectors, services
+from accord.actions import rules, selectors, services, tracking
 from accord.actions.forms import (
     AcceptProposalForm,
     DeclineProposalForm,
@@ -98,7 +98,7 @@ def _render_detail(
         "due_history": selectors.action_due_history(action=action),
         "proposals": list(action.due_proposals.all()),
         "pending": selectors.action_pending_proposal(action),
-        "overdue": services.is_overdue(action),
+        "overdue": rules.is_overdue(action),
         **page_forms,
     }
     return render(request, "actions/detail.html", context, status=status)
@@ -151,7 +151,7 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         form_class=StatusForm,
         form_key="status_form",
-        call=lambda action, data: services.action_set_status(
+        call=lambda action, data: tracking.action_set_status(
             actor=request.user, action=action, status=data["status"], note=data["note"]
         ),
         success=_("The status is saved."),
@@ -168,7 +168,7 @@ def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         form_class=ProgressForm,
         form_key="progress_form",
-        call=lambda action, data: services.action_report_progress(
+        call=lambda action, data: tracking.action_report_progress(
             actor=request.user, action=action, progress=data["progress"], note=data["text"]
         ),
         success=_("The progress is saved."),
@@ -185,7 +185,7 @@ def report_overdue_reason(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         form_class=OverdueReasonForm,
         form_key="reason_form",
-        call=lambda action, data: services.action_report_overdue_reason(
+        call=lambda action, data: tracking.action_report_overdue_reason(
             actor=request.user, action=action, reason=data["reason"], text=data["text"]
         ),
         success=_("The reason is saved; the organiser will follow up."),
@@ -202,7 +202,7 @@ def replan(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         form_class=ReplanForm,
         form_key="replan_form",
-        call=lambda action, data: services.action_replan(
+        call=lambda action, data: tracking.action_replan(
             actor=request.user, action=action, due=data["due_date"], reason=data["reason"]
         ),
         success=_("The item is re-planned."),
@@ -219,7 +219,7 @@ def propose_due(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         form_class=ProposeDueForm,
         form_key="propose_form",
-        call=lambda action, data: services.due_proposal_create(
+        call=lambda action, data: tracking.due_proposal_create(
             actor=request.user, action=action, due=data["due_date"], reason=data["reason"]
         ),
         success=_("Your proposed date is sent; the organiser accepts or declines it."),
@@ -245,7 +245,7 @@ def proposal_accept(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResp
         pk,
         form_class=AcceptProposalForm,
         form_key="accept_form",
-        call=lambda action, data: services.due_proposal_accept(
+        call=lambda action, data: tracking.due_proposal_accept(
             actor=request.user, proposal=_proposal(action, proposal_pk)
         ),
         success=_("The proposed date is accepted; the item is re-planned."),
@@ -263,7 +263,7 @@ def proposal_decline(request: HttpRequest, pk: int, proposal_pk: int) -> HttpRes
         pk,
         form_class=DeclineProposalForm,
         form_key="decline_form",
-        call=lambda action, data: services.due_proposal_decline(
+        call=lambda action, data: tracking.due_proposal_decline(
             actor=request.user, proposal=_proposal(action, proposal_pk), answer=data["answer"]
         ),
         success=_("The proposed date is declined; the owner is told why."),
@@ -281,7 +281,7 @@ def proposal_withdraw(request: HttpRequest, pk: int, proposal_pk: int) -> HttpRe
         pk,
         form_class=WithdrawProposalForm,
         form_key="withdraw_form",
-        call=lambda action, data: services.due_proposal_withdraw(
+        call=lambda action, data: tracking.due_proposal_withdraw(
             actor=request.user, proposal=_proposal(action, proposal_pk)
         ),
         success=_("Your proposal is withdrawn."),

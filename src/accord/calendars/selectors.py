@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accord.actions.models import ActionItem
 from accord.actions.selectors import actions_visible_to
 from accord.calendars.models import CalendarFeed
-from accord.calendars.services import token_hash
+from accord.calendars.rules import token_hash
 from accord.core import clock
 from accord.exports.ics import FeedDue, FeedMeeting
 from accord.meetings.models import Meeting, Participant

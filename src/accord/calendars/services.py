@@ -1,17 +1,13 @@
 """Make, reset and revoke a person's calendar feed."""
 
-import hashlib
 import secrets
 
 from django.db import transaction
 
 from accord.calendars.models import CalendarFeed
+from accord.calendars.rules import token_hash
 from accord.core.services import audit_record
 from accord.org.models import Person
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @transaction.atomic

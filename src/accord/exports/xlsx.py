@@ -13,7 +13,6 @@ import datetime as dt
 import io
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from accord.actions.models import ActionItem
+from accord.actions.sheet import ActionRow, column_titles
 from accord.core import clock
 from accord.exports.minutes_text import as_of as as_of_text
 
@@ -41,24 +41,6 @@ HEADER_FILL = "DDEBF7"
 MEETING_DATE_COLUMN = 10
 
 
-@dataclass(frozen=True)
-class ActionRow:
-    """One action item as the sheet shows it; ``status`` is the stored value
-    (``open``/``in_progress``/``done``/``cancelled``), ``overdue`` whether it is open and late."""
-
-    task: str
-    owner: str
-    department: str
-    due_date: dt.date
-    resources: str
-    status: str
-    overdue: bool
-    meeting: str
-    topic: str = ""
-    overdue_reason: str = ""
-    meeting_date: dt.date | None = None  # the day the meeting was (or is to be) held
-
-
 def _as_text(sheet) -> None:
     """Text that starts like a formula ("=…") stays text: what people typed into Accord must
     never run as a formula in the reader's spreadsheet."""
@@ -66,22 +48,6 @@ def _as_text(sheet) -> None:
         for cell in line:
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"
-
-
-def column_titles() -> list[str]:
-    """The header in the active language; the first five are the import's columns."""
-    return [
-        _("Task"),
-        _("Owner"),
-        _("Department"),
-        _("Due date"),
-        _("Required resources"),
-        _("Status"),
-        _("Meeting"),
-        _("Topic"),
-        _("Overdue reason"),
-        _("Meeting date"),
-    ]
 
 
 def _status_label(row: ActionRow) -> str:

@@ -1,7 +1,7 @@
 """Managing the company templates of the minutes (administrators and the PMO; 403 for
 everyone else): upload (checked by filling a sample record), list, choose the active one,
 delete. Views parse with ``accord.minutes.forms`` and call
-``accord.minutes.company_templates``."""
+``accord.exports.company_templates``."""
 
 from django import forms
 from django.contrib import messages
@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accord.minutes import company_templates as templates
+from accord.exports import company_templates as templates
 from accord.minutes.forms import TemplateActiveForm, TemplateUploadForm
 from accord.minutes.models import MinutesTemplate
 from accord.web.forms import call_with_form

@@ -374,7 +374,7 @@ def download_docx(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     """The minutes as Word: the organisation's active template when there is one, else (or
     with ``?layout=builtin``) the built-in layout. When the template cannot fill these
     minutes, a page says why (422) and links the built-in layout."""
-    from accord.minutes.company_templates import can_manage_templates
+    from accord.exports.company_templates import can_manage_templates
     from accord.web.downloads import BUILT_IN_LAYOUT, minutes_docx_content
 
     meeting, record = _document(request, meeting_pk)

@@ -11,7 +11,7 @@ from django.utils.translation import pgettext
 from accord.core import clock
 from accord.notify import messages, reasons
 from accord.notify.models import Channel, Notification
-from accord.notify.services import can_manage_channel, can_resend
+from accord.notify.rules import can_manage_channel, can_resend
 from accord.org.models import Department, Person
 
 Kind = Channel.Kind
@@ -95,7 +95,7 @@ def departments_to_manage(person: Person) -> QuerySet[Department]:
 
 
 def _manageable(person: Person) -> Q:
-    """The channels ``services.can_manage_channel`` lets the person change."""
+    """The channels ``rules.can_manage_channel`` lets the person change."""
     if person.is_superuser:
         return Q()
     if person.is_pmo:

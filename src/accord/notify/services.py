@@ -12,6 +12,7 @@ from accord.core import clock, outgoing
 from accord.core.errors import AppError, PermissionDenied
 from accord.core.services import audit_record, model_update
 from accord.notify.models import Channel, Notification
+from accord.notify.rules import can_manage_channel, can_manage_department_channels, can_resend
 from accord.org.models import Department, Person
 from accord.org.services import UNCHANGED, Unchanged
 
@@ -19,19 +20,6 @@ Kind = Channel.Kind
 Status = Notification.Status
 HOOK_KINDS = (Kind.FEISHU, Kind.DINGTALK, Kind.WECOM, Kind.SLACK, Kind.TEAMS, Kind.WEBHOOK)
 SIGNED_KINDS = (Kind.FEISHU, Kind.DINGTALK, Kind.WEBHOOK)
-
-
-def can_manage_channel(person: Person, channel: Channel) -> bool:
-    """Their own channels; a department's channels: its head, the PMO and admins."""
-    if person.is_superuser or channel.person_id == person.pk:
-        return True
-    if channel.department_id is None:
-        return False
-    return person.is_pmo or channel.department.head_id == person.pk
-
-
-def can_manage_department_channels(person: Person, department: Department) -> bool:
-    return person.is_superuser or person.is_pmo or department.head_id == person.pk
 
 
 def _clean(
@@ -314,14 +302,6 @@ def channel_send_test(*, actor: Person, channel: Channel) -> Notification:
     worker.deliver(rows)
     row.refresh_from_db()
     return row
-
-
-def can_resend(person: Person, n: Notification) -> bool:
-    if person.is_superuser or person.is_pmo:
-        return True
-    if n.channel is not None:
-        return can_manage_channel(person, n.channel)
-    return n.recipient_id == person.pk
 
 
 @transaction.atomic

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accord.actions import services as actions
+from accord.actions import tracking
 from accord.actions.models import ActionItem
 from accord.core.errors import AppError
 from accord.meetings import roles
@@ -176,19 +176,19 @@ def review_context(
 
 
 def _close(actor: Person, action: ActionItem, data: dict) -> str:
-    actions.action_set_status(actor=actor, action=action, status=Status.DONE, note=data["note"])
+    tracking.action_set_status(actor=actor, action=action, status=Status.DONE, note=data["note"])
     return _("“%(task)s” is closed as done.") % {"task": action.task}
 
 
 def _cancel(actor: Person, action: ActionItem, data: dict) -> str:
-    actions.action_set_status(
+    tracking.action_set_status(
         actor=actor, action=action, status=Status.CANCELLED, note=data["note"]
     )
     return _("“%(task)s” is cancelled.") % {"task": action.task}
 
 
 def _replan(actor: Person, action: ActionItem, data: dict) -> str:
-    actions.action_replan(actor=actor, action=action, due=data["due_date"], reason=data["reason"])
+    tracking.action_replan(actor=actor, action=action, due=data["due_date"], reason=data["reason"])
     return _("“%(task)s” is re-planned to %(date)s.") % {
         "task": action.task,
         "date": action.due_date.isoformat(),
@@ -196,7 +196,7 @@ def _replan(actor: Person, action: ActionItem, data: dict) -> str:
 
 
 def _escalate(actor: Person, action: ActionItem, data: dict) -> str:
-    actions.action_escalate(actor=actor, action=action, note=data["note"])
+    tracking.action_escalate(actor=actor, action=action, note=data["note"])
     return _("“%(task)s” is escalated: the department head and the PMO are told.") % {
         "task": action.task
     }

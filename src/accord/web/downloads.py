@@ -46,11 +46,11 @@ def minutes_docx_content(
     with ``layout=BUILT_IN_LAYOUT``) the built-in layout. When the active template cannot
     fill these minutes, ``AppError`` (``code="template_failed"``) names the template and the
     cause; nothing falls back silently."""
-    from accord.exports.docx import minutes_docx
-    from accord.minutes.company_templates import (
+    from accord.exports.company_templates import (
         minutes_docx_with_active_template,
         minutes_template_active,
     )
+    from accord.exports.docx import minutes_docx
 
     template = minutes_template_active() if layout != BUILT_IN_LAYOUT else None
     if template is not None:

@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.http import content_disposition_header
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 
-from accord.actions import services
+from accord.actions import services, tracking
 from accord.actions.models import ActionItem, DueDateProposal, Export
 from accord.actions.selectors import (
     action_get_visible,
@@ -535,7 +535,7 @@ def _move(request, action_id: int, service, **fields) -> Done:
 )
 def action_set_status(request, action_id: int, payload: StatusIn):
     return _move(
-        request, action_id, services.action_set_status, status=payload.status, note=payload.note
+        request, action_id, tracking.action_set_status, status=payload.status, note=payload.note
     )
 
 
@@ -548,7 +548,7 @@ def action_progress(request, action_id: int, payload: ProgressIn):
     return _move(
         request,
         action_id,
-        services.action_report_progress,
+        tracking.action_report_progress,
         progress=payload.progress,
         note=payload.note,
     )
@@ -563,7 +563,7 @@ def action_overdue_reason(request, action_id: int, payload: OverdueReasonIn):
     return _move(
         request,
         action_id,
-        services.action_report_overdue_reason,
+        tracking.action_report_overdue_reason,
         reason=payload.reason,
         text=payload.text,
     )
@@ -575,7 +575,7 @@ def action_overdue_reason(request, action_id: int, payload: OverdueReasonIn):
     summary="Re-plan an open item: a new due date and the reason (organiser side)",
 )
 def action_replan(request, action_id: int, payload: ReplanIn):
-    return _move(request, action_id, services.action_replan, due=payload.due, reason=payload.reason)
+    return _move(request, action_id, tracking.action_replan, due=payload.due, reason=payload.reason)
 
 
 def _proposal_read(pk: int) -> DueDateProposal:
@@ -603,7 +603,7 @@ def _proposal(request, action_id: int, proposal_id: int) -> DueDateProposal:
 def due_proposal_create(request, action_id: int, payload: ProposeIn):
     action = _detail(request, action_id)
     proposal = _call(
-        services.due_proposal_create,
+        tracking.due_proposal_create,
         actor=request.user,
         action=action,
         due=payload.due,
@@ -620,7 +620,7 @@ def due_proposal_create(request, action_id: int, payload: ProposeIn):
 )
 def due_proposal_accept(request, action_id: int, proposal_id: int):
     proposal = _proposal(request, action_id, proposal_id)
-    _call(services.due_proposal_accept, actor=request.user, proposal=proposal)
+    _call(tracking.due_proposal_accept, actor=request.user, proposal=proposal)
     return _proposal_read(proposal.pk)
 
 
@@ -632,7 +632,7 @@ def due_proposal_accept(request, action_id: int, proposal_id: int):
 def due_proposal_decline(request, action_id: int, proposal_id: int, payload: DeclineIn):
     proposal = _proposal(request, action_id, proposal_id)
     _call(
-        services.due_proposal_decline, actor=request.user, proposal=proposal, answer=payload.answer
+        tracking.due_proposal_decline, actor=request.user, proposal=proposal, answer=payload.answer
     )
     return _proposal_read(proposal.pk)
 
@@ -644,7 +644,7 @@ def due_proposal_decline(request, action_id: int, proposal_id: int, payload: Dec
 )
 def due_proposal_withdraw(request, action_id: int, proposal_id: int):
     proposal = _proposal(request, action_id, proposal_id)
-    _call(services.due_proposal_withdraw, actor=request.user, proposal=proposal)
+    _call(tracking.due_proposal_withdraw, actor=request.user, proposal=proposal)
     return _proposal_read(proposal.pk)
 
 
@@ -667,7 +667,7 @@ def due_proposals_waiting(request):
     "told (organiser side, S-REVIEW-2)",
 )
 def action_escalate(request, action_id: int, payload: EscalateIn):
-    return _move(request, action_id, services.action_escalate, note=payload.note)
+    return _move(request, action_id, tracking.action_escalate, note=payload.note)
 
 
 @router.post(
