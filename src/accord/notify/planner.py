@@ -42,7 +42,8 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
 from accord.actions.models import ActionItem, DueDateProposal
-from accord.analytics import selectors
+from accord.analytics.digest_figures import digest_completion, digest_open_items
+from accord.analytics.period import Period
 from accord.core import clock
 from accord.core.lookups import by_pk
 from accord.meetings.models import Meeting, Participant, PrepAnswer, PrepQuestion
@@ -954,17 +955,17 @@ def weekly_digest(now: dt.datetime) -> list[Event]:
     wanted = [row for row in wanted if row[0] not in planned]
     if not wanted:
         return []
-    period = selectors.Period(today - dt.timedelta(days=7), today - dt.timedelta(days=1))
+    period = Period(today - dt.timedelta(days=7), today - dt.timedelta(days=1))
     next_end = today + dt.timedelta(days=6)
     completion: dict[str, dict] = {}
     lists: dict[str, dict] = {}
     for group in ("department", "organiser"):
         keys = [pk for _key, g, pk, _p, _n in wanted if g == group]
         if keys:
-            completion[group] = selectors.digest_completion(
+            completion[group] = digest_completion(
                 group=group, keys=keys, period=period, today=today
             )
-            lists[group] = selectors.digest_open_items(group=group, keys=keys, today=today)
+            lists[group] = digest_open_items(group=group, keys=keys, today=today)
     events = []
     for key, group, pk, person, name in wanted:
         done = completion[group].get(pk)
