@@ -45,24 +45,36 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from accord.analytics import selectors  # noqa: E402
-from accord.analytics.selectors import Period  # noqa: E402
+from accord.analytics.completion import (  # noqa: E402
+    completion_by_department,
+    completion_by_person,
+    trend_by_month,
+    trend_by_week,
+)
+from accord.analytics.cross_department import Matrix, cross_department_matrix  # noqa: E402
+from accord.analytics.meeting_discipline import meeting_discipline  # noqa: E402
+from accord.analytics.minutes_sign_off import minutes_timeliness, sign_off_latency  # noqa: E402
+from accord.analytics.overdue import overdue_age, overdue_reasons  # noqa: E402
+from accord.analytics.period import Period, last_quarter  # noqa: E402
 from accord.core import clock  # noqa: E402
 from accord.org.models import Department, Person  # noqa: E402
 
-# The figures of the page, as ``analytics_figures`` calls them.
-FIGURES = [
-    "completion_by_department",
-    "completion_by_person",
-    "trend_by_week",
-    "trend_by_month",
-    "overdue_age",
-    "overdue_reasons",
-    "minutes_timeliness",
-    "sign_off_latency",
-    "meeting_discipline",
-    "cross_department_matrix",
-]
+# The figures of the page, as ``analytics_figures`` calls them, by name.
+FIGURES = {
+    figure.__name__: figure
+    for figure in (
+        completion_by_department,
+        completion_by_person,
+        trend_by_week,
+        trend_by_month,
+        overdue_age,
+        overdue_reasons,
+        minutes_timeliness,
+        sign_off_latency,
+        meeting_discipline,
+        cross_department_matrix,
+    )
+}
 MEETING_FIGURES = {"minutes_timeliness", "meeting_discipline"}
 
 
@@ -80,7 +92,7 @@ def arguments() -> argparse.Namespace:
 def size(result) -> int:
     if isinstance(result, list):
         return len(result)
-    if isinstance(result, selectors.Matrix):
+    if isinstance(result, Matrix):
         return len(result.cells)
     return 1
 
@@ -95,7 +107,7 @@ def scopes() -> list[tuple[str, str, Person, Period]]:
         .first()
         .head
     )
-    quarter = selectors.last_quarter(today)
+    quarter = last_quarter(today)
     year = Period(today.replace(year=today.year - 1) + dt.timedelta(days=1), today)
     return [
         ("PMO, quarter", f"PMO, last quarter ({quarter.start}..{quarter.end})", pmo, quarter),
@@ -111,7 +123,7 @@ def scopes() -> list[tuple[str, str, Person, Period]]:
 
 def timed(name: str, person: Person, period: Period, rounds: int) -> tuple[float, int, list]:
     """Median milliseconds of ``rounds`` calls after a warm-up, the rows, the SQL run."""
-    figure = getattr(selectors, name)
+    figure = FIGURES[name]
     with CaptureQueriesContext(connection) as captured:
         result = figure(person=person, period=period)
     times = []

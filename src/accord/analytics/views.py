@@ -1,6 +1,6 @@
 """The analytics page: the period and department filters, the charts and the tables, and
 each table as CSV (``?format=csv&table=<key>``) or Excel (``?format=xlsx&table=<key>``).
-Every figure comes from ``accord.analytics.selectors``; this module only lays them out."""
+Every figure comes from ``accord.analytics.figures``; this module only lays them out."""
 
 import csv
 import dataclasses
@@ -15,9 +15,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accord.analytics import charts, selectors
+from accord.analytics import charts
+from accord.analytics.completion import Completion
+from accord.analytics.figures import Figures, analytics_figures
 from accord.analytics.forms import AnalyticsFilterForm
-from accord.analytics.selectors import Completion, Figures, Period
+from accord.analytics.period import Period, last_quarter
 from accord.exports.xlsx import table_xlsx
 
 DOWNLOADS = ("csv", "xlsx")
@@ -248,7 +250,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     matrix and the trends, for the chosen period (the last quarter unless chosen) and
     department, over what the person may see."""
     person = request.user
-    default = selectors.last_quarter()
+    default = last_quarter()
     form = AnalyticsFilterForm(
         request.GET or None, default_start=default.start, default_end=default.end
     )
@@ -262,7 +264,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     wanted_format = request.GET.get("format")
     if status != 200 and wanted_format in DOWNLOADS:
         return HttpResponse(_("The filters are not valid."), status=422, content_type="text/plain")
-    figures = selectors.analytics_figures(person=person, period=period, department=department)
+    figures = analytics_figures(person=person, period=period, department=department)
     tables = _tables(figures)
     if wanted_format in DOWNLOADS:
         wanted = request.GET.get("table", "")

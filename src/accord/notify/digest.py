@@ -6,7 +6,8 @@ import datetime as dt
 
 from django.conf import settings
 
-from accord.analytics import selectors
+from accord.analytics.digest_figures import digest_completion, digest_open_items
+from accord.analytics.period import Period
 from accord.meetings.models import Meeting
 from accord.notify.notices import rule_day
 from accord.notify.outbox import Event, planned_events
@@ -39,7 +40,7 @@ def weekly_digest(now: dt.datetime) -> list[Event]:
     The figures travel in the payload. Nine queries at most, however many departments.
 
     Items of a confidential meeting count only in the digest of a reader who may see that
-    meeting (``analytics.selectors``, "Confidential meetings"). Such a digest carries
+    meeting (``analytics.scope``, "Confidential meetings"). Such a digest carries
     ``"confidential": true`` in its payload, and the delivery log keeps it from the PMO as
     it keeps a notice about a confidential meeting."""
     today = rule_day(now)
@@ -71,17 +72,17 @@ def weekly_digest(now: dt.datetime) -> list[Event]:
     wanted = [row for row in wanted if row[0] not in planned]
     if not wanted:
         return []
-    period = selectors.Period(today - dt.timedelta(days=7), today - dt.timedelta(days=1))
+    period = Period(today - dt.timedelta(days=7), today - dt.timedelta(days=1))
     next_end = today + dt.timedelta(days=6)
     completion: dict[str, dict] = {}
     lists: dict[str, dict] = {}
     for group in ("department", "organiser"):
         keys = [pk for _key, g, pk, _p, _n in wanted if g == group]
         if keys:
-            completion[group] = selectors.digest_completion(
+            completion[group] = digest_completion(
                 group=group, keys=keys, period=period, today=today
             )
-            lists[group] = selectors.digest_open_items(group=group, keys=keys, today=today)
+            lists[group] = digest_open_items(group=group, keys=keys, today=today)
     events = []
     for key, group, pk, person, name in wanted:
         done = completion[group].get(pk)
