@@ -36,10 +36,10 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-from accord.demo import MEETING_TITLE, demo_load  # noqa: E402
 from accord.meetings.models import Meeting  # noqa: E402
 from accord.meetings.selectors import meeting_with_record  # noqa: E402
 from accord.minutes.selectors import minutes_document_record  # noqa: E402
+from accord.ops.demo import MEETING_TITLE, demo_load  # noqa: E402
 
 
 def renderers() -> dict:

@@ -62,11 +62,12 @@ from django.db.models import Max  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accord.actions.models import ActionItem  # noqa: E402
-from accord.core import clock, seed  # noqa: E402
+from accord.core import clock  # noqa: E402
 from accord.meetings.models import Meeting  # noqa: E402
 from accord.minutes.models import Minutes  # noqa: E402
 from accord.notify import planner  # noqa: E402
 from accord.notify.models import Notification  # noqa: E402
+from accord.ops import seed  # noqa: E402
 from accord.org.models import Person  # noqa: E402
 
 TZ = ZoneInfo(settings.TIME_ZONE)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "accord.exports",  # templates of the rendered documents
     "accord.api",
     "accord.web",
+    "accord.ops",  # the `accord` subcommands: serve, demo, seed-scale
 ]
 
 MIDDLEWARE = [

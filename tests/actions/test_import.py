@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from accord import demo
 from accord.actions.imports import RowError, actions_import
 from accord.actions.models import ActionItem
 from accord.actions.selectors import action_export_rows
@@ -22,6 +21,7 @@ from accord.exports.xlsx import actions_xlsx
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting, Participant
 from accord.notify.models import Notification
+from accord.ops import demo
 from accord.org.models import Person
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.contrib import admin
 from django.core.management import call_command
 from django.urls import reverse
 
-from accord.demo import MEETING_TITLE
 from accord.meetings.models import Meeting
+from accord.ops.demo import MEETING_TITLE
 from accord.org.models import Person
 
 pytestmark = pytest.mark.django_db

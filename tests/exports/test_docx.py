@@ -9,7 +9,6 @@ from django.core.management import call_command
 from docx.enum.section import WD_ORIENT
 from docx.shared import Inches
 
-from accord.demo import MEETING_TITLE
 from accord.exports.docx import (
     CJK_FONT,
     TemplateError,
@@ -19,6 +18,7 @@ from accord.exports.docx import (
 from accord.meetings.models import Meeting
 from accord.meetings.selectors import meeting_with_record
 from accord.minutes.selectors import minutes_document_record
+from accord.ops.demo import MEETING_TITLE
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,11 @@ import re
 import pytest
 from exports.pdf_reader import dark_pixels, page_image, pdf_fonts, pdf_text, text_box
 
-from accord.demo import MEETING_TITLE, demo_load
 from accord.exports.pdf import minutes_pdf
 from accord.meetings.models import Meeting
 from accord.meetings.selectors import meeting_with_record
 from accord.minutes.selectors import minutes_record
+from accord.ops.demo import MEETING_TITLE, demo_load
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from accord.demo import MEETING_TITLE
 from accord.meetings.models import Meeting
+from accord.ops.demo import MEETING_TITLE
 from accord.org import services as org_services
 from accord.org.models import Person
 

@@ -9,9 +9,9 @@ from django.core.management.base import CommandError
 from django.db.models import F, Sum
 
 from accord.actions.models import ActionItem, ActionUpdate
-from accord.core.seed import SEEDED
 from accord.meetings.models import Meeting
 from accord.minutes.models import Minutes
+from accord.ops.seed import SEEDED
 from accord.org.models import Department, Person
 
 pytestmark = pytest.mark.django_db

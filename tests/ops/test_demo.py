@@ -9,10 +9,10 @@ from django.core.management import call_command
 from accord.actions.models import ActionItem, ActionUpdate
 from accord.actions.selectors import actions_due_for_reminder, actions_overdue, actions_unsigned
 from accord.core.models import AuditEvent
-from accord.demo import FOLLOW_UP_TITLE, MEETING_TITLE
 from accord.meetings.models import Meeting, Participant, Position
 from accord.meetings.selectors import meeting_with_record
 from accord.minutes.selectors import minutes_is_late, minutes_record
+from accord.ops.demo import FOLLOW_UP_TITLE, MEETING_TITLE
 from accord.org.models import Department, Person
 from accord.series.selectors import previous_plan_review
 

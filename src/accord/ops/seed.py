@@ -1,9 +1,9 @@
 """A large, realistic organisation made fast, for benchmarks and load tests (``accord
 seed-scale``; ``benchmarks/planner.py`` and ``benchmarks/analytics.py`` use it too).
 
-Rows are generated as plain dicts (model attribute names → values), with ids handed out here,
-and written in batches: on PostgreSQL with ``COPY`` (psycopg's ``cursor.copy``), elsewhere
-with ``bulk_create``. Nothing goes through the services: no audit trail, no notices, no
+Rows are generated here as plain dicts (model attribute names → values), with ids handed out
+here, and written in batches by ``seed_writer`` (``COPY`` on PostgreSQL); the names come from
+``seed_words``. Nothing goes through the services: no audit trail, no notices, no
 per-row password hashing. Everything comes from one ``random.Random(seed)`` and a fixed
 "today", so the same seed and day give the same data.
 
@@ -26,23 +26,30 @@ import dataclasses
 import datetime as dt
 import random
 import sys
-import time
-from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.management.color import no_style
-from django.db import connection, models, transaction
-from django.db.models import Max
+from django.db import transaction
 from django.utils import translation
 
 from accord.actions.models import ActionItem, ActionUpdate, OverdueReason
-from accord.core import bulk
+from accord.core import clock
 from accord.meetings.models import AgendaTopic, Meeting, Participant, Position
 from accord.minutes.models import Minutes, MinutesVersion, Signature
+from accord.ops.seed_words import (
+    DEPARTMENT_NAMES,
+    GIVEN,
+    NUMERALS,
+    OBJECTS,
+    ROOMS,
+    SURNAMES,
+    TITLES,
+    TOPICS,
+    VERBS,
+)
+from accord.ops.seed_writer import BATCH, Progress, Writer
 from accord.org.models import Department, Person
 
-BATCH = 10_000
 UNUSABLE_PASSWORD = "!seed-scale"  # starts with "!": Django's mark of an unusable password
 
 # The counts at scale 1.
@@ -55,68 +62,6 @@ FUTURE_DAYS = 91  # 3 months
 
 # What `accord demo` loads: a database holding no more than this may be seeded.
 DEMO_LIMITS = {Department: 5, Person: 9, Meeting: 2, ActionItem: 4}
-
-DEPARTMENT_NAMES = [
-    "市场",
-    "研发",
-    "设计",
-    "销售",
-    "行政",
-    "财务",
-    "人力资源",
-    "采购",
-    "质量",
-    "生产",
-    "物流",
-    "客服",
-    "法务",
-    "信息技术",
-    "运营",
-    "战略",
-    "品牌",
-    "测试",
-    "数据",
-    "安全",
-    "供应链",
-    "公关",
-    "投资",
-    "审计",
-    "培训",
-]
-NUMERALS = "一二三四五六七八九十"
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉建国志红波宁斌亮雪琳晨"
-TITLES = ["经理", "主管", "专员", "工程师", "分析师", "助理", "总监"]
-TOPICS = [
-    "需求优先级确认",
-    "责任部门划分",
-    "时间节点确认",
-    "资源协调",
-    "风险评估",
-    "预算审批",
-    "流程优化",
-    "客户反馈处理",
-    "上线计划",
-    "质量问题复盘",
-    "供应商选择",
-    "目标对齐",
-]
-VERBS = ["完成", "整理", "提交", "评估", "制定", "确认", "跟进", "协调", "优化", "起草"]
-OBJECTS = [
-    "技术方案初稿",
-    "界面设计稿",
-    "推广计划",
-    "客户反馈报告",
-    "预算明细",
-    "测试报告",
-    "采购清单",
-    "培训材料",
-    "上线检查表",
-    "数据分析报告",
-    "流程说明",
-    "合同条款",
-]
-ROOMS = ["1号会议室", "2号会议室", "3号会议室", "大会议室", "线上"]
 
 
 # What seed-scale writes, in the order its rows are written.
@@ -164,81 +109,6 @@ def existing_data() -> dict[str, int]:
         with translation.override(None):  # the command speaks English
             return {str(model._meta.verbose_name_plural): n for model, n in found.items()}
     return {}
-
-
-# -- writing ---------------------------------------------------------------------------------
-
-
-class Progress:
-    """A progress bar (tqdm when installed) or a plain line, on ``stream``; silent when
-    ``stream`` is None."""
-
-    def __init__(self, stream, label: str, total: int) -> None:
-        self.stream, self.label, self.total, self.done = stream, label, total, 0
-        self.bar = None
-        if stream is None:
-            return
-        try:
-            from tqdm import tqdm
-        except ImportError:
-            self._line()
-        else:
-            self.bar = tqdm(total=total, desc=label, unit=" rows", unit_scale=True, file=stream)
-
-    def _line(self) -> None:
-        share = 100 * self.done / self.total if self.total else 100
-        self.stream.write(f"\r{self.label}: {self.done:,}/{self.total:,} ({share:.0f}%)")
-        self.stream.flush()
-
-    def update(self, n: int) -> None:
-        self.done += n
-        if self.bar is not None:
-            self.bar.update(n)
-        elif self.stream is not None:
-            self._line()
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-        elif self.stream is not None:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
-class Writer:
-    """Writes rows (dicts of attribute names, ids included) table by table and keeps, for
-    each table, the rows written and the seconds spent writing them."""
-
-    def __init__(self) -> None:
-        self.copy = connection.vendor == "postgresql"
-        self.rows: dict[str, int] = {}
-        self.seconds: dict[str, float] = {}
-
-    def next_id(self, model: type[models.Model]) -> int:
-        return (model.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
-
-    def write(self, model: type[models.Model], rows: list[dict]) -> None:
-        if not rows:
-            return
-        table = model._meta.db_table
-        started = time.perf_counter()
-        if self.copy:
-            bulk.copy_rows(model, rows)
-        else:
-            model.objects.bulk_create([model(**row) for row in rows], batch_size=BATCH)
-        self.seconds[table] = self.seconds.get(table, 0.0) + time.perf_counter() - started
-        self.rows[table] = self.rows.get(table, 0) + len(rows)
-
-    def finish(self, written: Iterable[type[models.Model]]) -> None:
-        """Move the id sequences past the ids handed out (PostgreSQL) and refresh the
-        planner's statistics."""
-        with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), list(written)):
-                cursor.execute(sql)
-            if self.copy:
-                started = time.perf_counter()
-                cursor.execute("ANALYZE")
-                self.seconds["ANALYZE"] = time.perf_counter() - started
 
 
 # -- generating -------------------------------------------------------------------------------
@@ -666,8 +536,6 @@ def organisation(
     *, departments: int, people: int, seed: int = 0, now: dt.datetime | None = None
 ) -> list[Person]:
     """Only departments and people (the planner benchmark makes its own meetings)."""
-    from accord.core import clock
-
     now = now or clock.now()
     seeder = Seeder(
         seed=seed,

@@ -2,7 +2,7 @@ import os
 
 from django.core.management.base import BaseCommand
 
-from accord.demo import demo_load
+from accord.ops.demo import demo_load
 
 
 class Command(BaseCommand):

@@ -7,8 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from accord.core import clock, seed
-from accord.core.seed import Counts
+from accord.core import clock
+from accord.ops import seed
+from accord.ops.seed import Counts
 
 
 def _fail(message: str) -> CommandError:
