@@ -32,10 +32,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
-from accord.actions.models import ActionItem, ActionUpdate, OverdueReason
+from accord.actions.models import ActionItem, ActionUpdate, OverdueReason, Signature
 from accord.core import clock
 from accord.meetings.models import AgendaTopic, Meeting, Participant, Position
-from accord.minutes.models import Minutes, MinutesVersion, Signature
+from accord.minutes.models import Minutes, MinutesVersion
 from accord.ops.seed_words import (
     DEPARTMENT_NAMES,
     GIVEN,
