@@ -26,7 +26,7 @@ TEXT_RELATIONS = ("meeting", "action__meeting", "action__owner__department")
 
 def _inbox_rows(person: Person) -> QuerySet[Notification]:
     """The person's in-app notices that are due, but not an invitation withdrawn before it
-    reached them (``reactions.participant_removed``: cancelled, kept in the delivery log)."""
+    reached them (``invitations.participant_removed``: cancelled, kept in the delivery log)."""
     return Notification.objects.filter(
         recipient=person, via=Kind.IN_APP, send_after__lte=clock.now()
     ).exclude(status=Status.CANCELLED)
