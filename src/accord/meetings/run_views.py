@@ -39,9 +39,9 @@ from accord.meetings import roles
 from accord.meetings import services as meetings
 from accord.meetings.models import AgendaTopic, Meeting, Objection, Participant, Position
 from accord.meetings.models import TopicOutcome as Outcome
+from accord.meetings.review_views import review_context
 from accord.meetings.selectors import meeting_with_record, topic_clock_start
 from accord.org.models import Department, Person
-from accord.series.review_views import review_context
 from accord.series.selectors import next_occurrence_day
 from accord.web.forms import show_refusal
 

@@ -16,7 +16,7 @@ from accord.meetings.forms import (
     person_group,
     person_label,
 )
-from accord.meetings.models import Meeting, Participant
+from accord.meetings.models import Participant
 from accord.org.models import Person
 from accord.series.models import MeetingSeries
 from accord.series.rules import Preset, preset_of, preset_rule
@@ -208,18 +208,3 @@ class PlanForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "plan_%s")
         super().__init__(*args, **kwargs)
-
-
-def meeting_label(meeting: Meeting) -> str:
-    return f"{timezone.localtime(meeting.starts_at):%Y-%m-%d %H:%M} {meeting.title}"
-
-
-class FollowForm(forms.Form):
-    """Review the plan of an earlier meeting (S-REVIEW-2)."""
-
-    previous = ObjectChoiceField(label=_("Earlier meeting"))
-
-    def __init__(self, *args: Any, meetings: list[Meeting], **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", "follow_%s")
-        super().__init__(*args, **kwargs)
-        self.fields["previous"].set_objects(meetings, label_of=meeting_label)

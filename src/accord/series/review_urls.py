@@ -2,8 +2,8 @@
 
 from django.urls import path
 
+from accord.meetings.review_forms import MOVES
 from accord.series import review_views as views
-from accord.series.review_forms import MOVES
 
 app_name = "review"
 

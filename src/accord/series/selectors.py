@@ -112,6 +112,14 @@ def previous_plan_review(
     return rows
 
 
+def review_rows(*, person, meeting: Meeting) -> list[ReviewRow] | None:
+    """The rows the person may see, or None when the meeting follows no earlier meeting
+    (then there is no review: one query)."""
+    if not meeting.previous_meetings.exists():
+        return None
+    return previous_plan_review(meeting=meeting, person=person)
+
+
 def series_visible_to(person) -> QuerySet[MeetingSeries]:
     """The series a person may see: those they organise, those with at least one meeting they
     may see (``meetings_visible_to``, confidential meetings included in its own narrower way),

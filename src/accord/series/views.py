@@ -1,6 +1,6 @@
 """The series pages (S-REVIEW-1): list, create, detail with its standing participants and
-occurrences, edit, "plan the next meeting now"; and, for the meeting page, "review the plan
-of an earlier meeting" (S-REVIEW-2).
+occurrences, edit, "plan the next meeting now"; and, from the meeting page, "review the plan
+of an earlier meeting" (S-REVIEW-2; the section itself is ``meetings.review_views``).
 
 Views parse with ``accord.series.forms``, call ``accord.series.services`` (writes) or
 ``accord.series.selectors`` (reads) and render. A series one may not see is a 404; a series
@@ -24,10 +24,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.meetings.models import Meeting
+from accord.meetings.review_forms import FollowForm
 from accord.meetings.selectors import meeting_get_visible, meetings_visible_to, people_to_choose
+from accord.meetings.views import detail_context, meeting_for_planning_or_404
 from accord.org.models import Person
 from accord.series import selectors, services
-from accord.series.forms import FollowForm, MemberForm, PlanForm, SeriesForm
+from accord.series.forms import MemberForm, PlanForm, SeriesForm
 from accord.series.models import MeetingSeries
 from accord.series.rules import describe_rule
 from accord.web.forms import call_with_form
@@ -277,19 +279,6 @@ def plan_next(request: HttpRequest, pk: int) -> HttpResponse:
 # -- a meeting reviews an earlier one's plan (S-REVIEW-2) -----------------------------------------
 
 
-def follow_context(*, person: Person, meeting: Meeting, form: FollowForm | None = None) -> dict:
-    """For the organiser's meeting page: the meetings whose plans it reviews (linked when the
-    person may see them, otherwise only counted) and the form to add one."""
-    followed = selectors.meetings_followed(person=person, meeting=meeting)
-    shown = [previous for previous in followed if previous.visible]
-    return {
-        "followed": shown,
-        "followed_hidden": len(followed) - len(shown),
-        "follow_form": form
-        or FollowForm(meetings=selectors.meetings_to_follow(person=person, meeting=meeting)),
-    }
-
-
 def follow_candidates(request: HttpRequest, meeting: Meeting) -> list[Meeting]:
     """The earlier meetings offered, and the one posted if the person may see it (the
     service says why it cannot be followed, e.g. a later one)."""
@@ -322,11 +311,9 @@ def meeting_follow(request: HttpRequest, meeting_pk: int) -> HttpResponse:
             % {"title": previous.title, "date": _local(previous.starts_at)},
         )
         return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#follows")
-    from accord.meetings import views as meeting_views  # the meeting pages import this module
-
-    context = meeting_views._detail_context(
+    context = detail_context(
         request,
-        meeting_views._planning(request, meeting_pk),
+        meeting_for_planning_or_404(request, meeting_pk),
         failed=form,
         failed_name="follow_form",
         failed_section="follows",

@@ -1,10 +1,17 @@
-"""The small forms of the review of the previous plan (S-REVIEW-2): close, cancel, re-plan or
-escalate one item. They parse; the actions services decide and say what is missing."""
+"""The forms of the review of earlier plans on the meeting pages (S-REVIEW-2): the earlier
+meeting whose plan this one reviews, and the small forms that close, cancel, re-plan or
+escalate one item. They parse; the series and actions services decide and say what is
+missing. The pages that take them are ``accord.series.views`` and ``accord.series.review_views``."""
+
+from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accord.actions.deadlines import DUE_DATE_HELP
+from accord.meetings.forms import ObjectChoiceField
+from accord.meetings.models import Meeting
 
 NOTE_ROWS = {"rows": 2}
 
@@ -61,3 +68,18 @@ MOVES: dict[str, type[forms.Form]] = {
 def review_form(move: str, action_pk: int, data=None) -> forms.Form:
     """The form of one move on one item; the prefix keeps each row's fields apart."""
     return MOVES[move](data, prefix=f"review-{action_pk}-{move}")
+
+
+def meeting_label(meeting: Meeting) -> str:
+    return f"{timezone.localtime(meeting.starts_at):%Y-%m-%d %H:%M} {meeting.title}"
+
+
+class FollowForm(forms.Form):
+    """Review the plan of an earlier meeting (S-REVIEW-2)."""
+
+    previous = ObjectChoiceField(label=_("Earlier meeting"))
+
+    def __init__(self, *args: Any, meetings: list[Meeting], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "follow_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["previous"].set_objects(meetings, label_of=meeting_label)
