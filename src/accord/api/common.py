@@ -1,4 +1,5 @@
-"""What every router shares: references by id, pagination, and the ``If-Match`` guard."""
+"""What every router shares: references by id, pagination, the ``If-Match`` guard, and the
+renderer of every answer."""
 
 from typing import Any
 
@@ -7,9 +8,22 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
+from ninja.renderers import JSONRenderer
 
-from accord.api.errors import PreconditionFailed, PreconditionRequired
+from accord.api.errors import Error, PreconditionFailed, PreconditionRequired
 from accord.core.errors import AppError
+
+# The API renders every answer with this (``accord.api.main``); a router that shapes an answer
+# itself renders it the same way with ``render``.
+RENDERER = JSONRenderer()
+
+
+def render(request, data: Any, *, status: int) -> HttpResponse:
+    """``data`` as the API renders any answer (``NinjaAPI.create_response``), without
+    validating it against a schema again: for an answer already shaped to its schema."""
+    content = RENDERER.render(request, data, response_status=status)
+    content_type = f"{RENDERER.media_type}; charset={RENDERER.charset}"
+    return HttpResponse(content, status=status, content_type=content_type)
 
 
 def ref(model: type[models.Model], pk: int | None, *, field: str, queryset=None):
@@ -72,8 +86,6 @@ def require_if_match(request, obj: models.Model) -> None:
 # Responses every operation may give, for the OpenAPI description. One that needs a caller
 # (401) may also refuse a token from an address paused for failed sign-ins (429).
 def errors(*codes: int) -> dict[int, Any]:
-    from accord.api.errors import Error
-
     if 401 in codes:
         codes = (*codes, 429)
     return {code: Error for code in codes}

@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from accord.api import errors
 from accord.api.auth import AUTH
+from accord.api.common import RENDERER
 from accord.api.routers import actions, meetings, minutes, notifications, org, series, webhooks
 
 api = NinjaAPI(
@@ -16,6 +17,7 @@ api = NinjaAPI(
     "Tokens page) or the browser session (with the CSRF token for writes). Every 4xx "
     'answers `{"message": …, "field": …, "code": …}` in the caller\'s language.',
     auth=AUTH,
+    renderer=RENDERER,
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",

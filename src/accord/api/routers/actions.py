@@ -20,7 +20,7 @@ from accord.actions.selectors import (
     actions_page,
     due_proposals_awaiting,
 )
-from accord.api.common import Page, errors, ref, require_if_match, set_etag
+from accord.api.common import Page, errors, ref, render, require_if_match, set_etag
 from accord.api.schemas import (
     ActionStatus,
     DepartmentRef,
@@ -354,11 +354,8 @@ def _row(row: dict[str, Any], today: dt.date) -> dict[str, Any]:
 )
 def action_list(request, filters: Query[ActionFilters], paging: Query[Page.Input]):
     page = action_page(request.user, filters, page=paging.page, size=paging.page_size)
-    # Rendered as the API renders any answer, without validating the rows again (imported
-    # here: the API imports this router).
-    from accord.api.main import api
-
-    return api.create_response(request, page, status=200)
+    # Rendered as the API renders any answer, without validating the rows again.
+    return render(request, page, status=200)
 
 
 @router.get(
