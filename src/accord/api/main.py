@@ -7,7 +7,17 @@ from ninja import NinjaAPI
 from accord.api import errors
 from accord.api.auth import AUTH
 from accord.api.common import RENDERER
-from accord.api.routers import actions, meetings, minutes, notifications, org, series, webhooks
+from accord.api.routers import (
+    action_lists,
+    action_tracking,
+    actions,
+    meetings,
+    minutes,
+    notifications,
+    org,
+    series,
+    webhooks,
+)
 
 api = NinjaAPI(
     title="Accord API",
@@ -25,7 +35,10 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", meetings.router)
 api.add_router("", webhooks.router)
+# One after the other, in this order: the paths of the action items as they always were.
+api.add_router("", action_lists.router)
 api.add_router("", actions.router)
+api.add_router("", action_tracking.router)
 api.add_router("", org.router)
 api.add_router("", notifications.router)
 api.add_router("", minutes.router)
