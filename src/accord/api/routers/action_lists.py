@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.http import content_disposition_header
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 
-from accord.actions import services
+from accord.actions import rules
 from accord.actions.models import Export
 from accord.actions.selectors import actions_page
 from accord.api.common import Page, errors, render
@@ -116,7 +116,7 @@ def _row(row: dict[str, Any], today: dt.date) -> dict[str, Any]:
         "committed_due_date": row["committed_due_date"],
         "replan_count": row["replan_count"],
         "escalated_at": row["escalated_at"],
-        "overdue": services.is_late(row["status"], row["due_date"], today),
+        "overdue": rules.is_late(row["status"], row["due_date"], today),
         "overdue_reason": row["overdue_reason"],
         "overdue_reason_text": row["overdue_reason_text"],
         "resources": row["resources"],

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from accord.actions import services
+from accord.actions import rules, services
 from accord.actions.models import ActionItem
 from accord.actions.selectors import (
     action_get_visible,
@@ -83,7 +83,7 @@ class ActionOut(Schema):
 
     @staticmethod
     def resolve_overdue(obj) -> bool:
-        return services.is_overdue(obj)
+        return rules.is_overdue(obj)
 
 
 class UpdateOut(Schema):
