@@ -69,6 +69,7 @@ from accord.actions import services as actions  # noqa: E402
 from accord.actions.models import ActionItem  # noqa: E402
 from accord.api.services import token_create  # noqa: E402
 from accord.core import clock  # noqa: E402
+from accord.live import services as live  # noqa: E402
 from accord.meetings import services as meetings  # noqa: E402
 from accord.meetings.models import Meeting, Participant, TopicOutcome  # noqa: E402
 from accord.minutes import services as minutes  # noqa: E402
@@ -164,7 +165,7 @@ def held_meeting(organiser, host, me, owners, *, title: str, start: dt.datetime,
             )
         meetings.meeting_schedule(actor=organiser, meeting=meeting)
     with clock.frozen(start):
-        meetings.meeting_start(actor=host, meeting=meeting)
+        live.meeting_start(actor=host, meeting=meeting)
         topics = list(meeting.topics.order_by("order"))
         for n in range(items):
             actions.action_create(
@@ -176,11 +177,11 @@ def held_meeting(organiser, host, me, owners, *, title: str, start: dt.datetime,
                 topic=topics[n % 5],
             )
         for topic in topics:
-            meetings.outcome_record(
+            live.outcome_record(
                 actor=me, topic=topic, kind=TopicOutcome.Kind.CONSENSUS, text="达成共识"
             )
     with clock.frozen(start + dt.timedelta(minutes=90)):
-        meetings.meeting_end(actor=host, meeting=meeting)
+        live.meeting_end(actor=host, meeting=meeting)
         minutes.minutes_submit(actor=me, meeting=meeting)
         minutes.minutes_approve(actor=host, meeting=meeting)
         minutes.minutes_distribute(actor=host, meeting=meeting)
@@ -277,7 +278,7 @@ class World:
                 )
                 meetings.meeting_schedule(actor=organiser, meeting=self.running)
             with clock.frozen(now + dt.timedelta(minutes=5)):
-                meetings.meeting_start(actor=host, meeting=self.running)
+                live.meeting_start(actor=host, meeting=self.running)
         _, self.token = token_create(actor=self.me, name=f"bench {now:%Y-%m-%d %H:%M:%S}")
         self.sessions = {p.pk: session_for(p) for p in (self.head, self.pmo, organiser)}
         self.organiser = organiser

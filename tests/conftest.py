@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone, translation
 
 from accord.core import clock
+from accord.live import services as live
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting, Participant, TopicOutcome
 from accord.org import services as org_services
@@ -194,13 +195,13 @@ def scheduled_meeting(org: Org, draft_meeting: Meeting) -> Meeting:
 @pytest.fixture
 def running_meeting(org: Org, scheduled_meeting: Meeting) -> Meeting:
     with clock.frozen(STARTS):
-        return meetings.meeting_start(actor=org.wang, meeting=scheduled_meeting)
+        return live.meeting_start(actor=org.wang, meeting=scheduled_meeting)
 
 
 def close_topics(org: Org, meeting: Meeting) -> None:
     """Give every topic a consensus, as the recorder would."""
     for topic in meeting.topics.filter(outcome__isnull=True, is_review=False):
-        meetings.outcome_record(
+        live.outcome_record(
             actor=org.zhao,
             topic=topic,
             kind=TopicOutcome.Kind.CONSENSUS,
@@ -213,7 +214,7 @@ def ended_meeting(org: Org, running_meeting: Meeting) -> Meeting:
     """Ended at 15:25 on the meeting day; minutes due 24 h later."""
     with clock.frozen(STARTS + dt.timedelta(minutes=85)):
         close_topics(org, running_meeting)
-        return meetings.meeting_end(actor=org.wang, meeting=running_meeting)
+        return live.meeting_end(actor=org.wang, meeting=running_meeting)
 
 
 @pytest.fixture(autouse=True)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "accord.actions",
     "accord.minutes",
     "accord.series",
+    "accord.live",
     "accord.analytics",
     "accord.notify",
     "accord.calendars",
@@ -184,7 +185,7 @@ ACCORD_REMINDER_DAYS_BEFORE = env_int("ACCORD_REMINDER_DAYS_BEFORE", 3, minimum=
 ACCORD_FOLLOW_UP_DAYS_AFTER = env_int("ACCORD_FOLLOW_UP_DAYS_AFTER", 2, minimum=0, maximum=30)
 ACCORD_MINUTES_DUE_HOURS = env_int("ACCORD_MINUTES_DUE_HOURS", 24, minimum=1, maximum=24 * 14)
 # How early a meeting may start without asking (after its planned end, or on another day,
-# it always asks): see accord.meetings.services.meeting_start.
+# it always asks): see accord.live.services.meeting_start.
 ACCORD_START_EARLY_MINUTES = env_int("ACCORD_START_EARLY_MINUTES", 60, minimum=0, maximum=24 * 60)
 ACCORD_MATERIALS_MIN_DAYS_BEFORE = env_int("ACCORD_MATERIALS_MIN_DAYS_BEFORE", 1, minimum=0)
 ACCORD_MATERIALS_MAX_DAYS_BEFORE = env_int("ACCORD_MATERIALS_MAX_DAYS_BEFORE", 2, minimum=0)

@@ -7,7 +7,7 @@ import pytest
 from accord.actions import services as actions
 from accord.actions.models import ActionItem
 from accord.core import clock
-from accord.meetings import services as meetings
+from accord.live import services as live
 from accord.meetings.models import Meeting
 from tests.conftest import STARTS, Org, close_topics
 
@@ -25,5 +25,5 @@ def item(org: Org, running_meeting: Meeting) -> ActionItem:
         )
     with clock.frozen(STARTS + dt.timedelta(minutes=85)):
         close_topics(org, running_meeting)
-        meetings.meeting_end(actor=org.wang, meeting=running_meeting)
+        live.meeting_end(actor=org.wang, meeting=running_meeting)
     return item

@@ -18,6 +18,7 @@ from accord.core import clock
 from accord.core.errors import AppError, PermissionDenied
 from accord.core.models import AuditEvent
 from accord.exports.xlsx import actions_xlsx
+from accord.live import services as live
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting, Participant
 from accord.notify.models import Notification
@@ -305,7 +306,7 @@ def test_round_trip_of_the_demo_plan(db):
     )
 
     with clock.frozen(at(16)):
-        meetings.meeting_start(actor=people["wang.jingli"], meeting=target)
+        live.meeting_start(actor=people["wang.jingli"], meeting=target)
         report = actions_import(
             actor=people["zhao.zhuanyuan"],
             meeting=target,

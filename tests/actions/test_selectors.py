@@ -12,6 +12,7 @@ from accord.actions import services as actions
 from accord.actions.models import ActionItem, OverdueReason
 from accord.core import clock
 from accord.core.errors import AppError
+from accord.live import services as live
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting, Participant
 from accord.minutes import services as minutes_services
@@ -134,7 +135,7 @@ def test_the_rules_follow_a_replan_s_track_3(org: Org, running_meeting: Meeting)
 def _approve(org: Org, meeting: Meeting) -> None:
     with clock.frozen(STARTS + dt.timedelta(minutes=85)):
         close_topics(org, meeting)
-        meetings.meeting_end(actor=org.wang, meeting=meeting)
+        live.meeting_end(actor=org.wang, meeting=meeting)
     minutes_services.minutes_submit(actor=org.zhao, meeting=meeting)
     minutes_services.minutes_approve(actor=org.wang, meeting=meeting)
 
@@ -185,7 +186,7 @@ def _confidential_meeting(org: Org) -> Meeting:
     )
     meetings.meeting_schedule(actor=org.sun, meeting=meeting)
     with clock.frozen(at(9, 10, 10, 0)):
-        meetings.meeting_start(actor=org.wang, meeting=meeting)
+        live.meeting_start(actor=org.wang, meeting=meeting)
     add(org, meeting, "整理薪酬数据", day(9, 18))
     return meeting
 

@@ -14,6 +14,7 @@ from accord.actions.models import ActionItem, ActionUpdate, OverdueReason, Signa
 from accord.core import clock
 from accord.core.models import AuditEvent
 from accord.core.paging import CappedPaginator
+from accord.live import services as live
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting, Participant
 from accord.minutes import services as minutes_services
@@ -756,7 +757,7 @@ def confidential_meeting(org: Org, task: str, due: dt.date) -> Meeting:
         )
         meetings.meeting_schedule(actor=org.sun, meeting=secret)
     with clock.frozen(at(9, 7, 8, 0)):
-        meetings.meeting_start(actor=org.sun, meeting=secret)
+        live.meeting_start(actor=org.sun, meeting=secret)
     add(org, secret, task, due)
     return secret
 

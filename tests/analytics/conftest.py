@@ -39,6 +39,7 @@ from accord.actions import services as actions
 from accord.actions import tracking
 from accord.actions.models import ActionItem, OverdueReason
 from accord.core import clock
+from accord.live import services as live
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting, Participant
 from accord.minutes import services as minutes
@@ -104,20 +105,20 @@ def _meeting(
                 )
         meetings.meeting_schedule(actor=organiser, meeting=meeting)
     with clock.frozen(starts):
-        meetings.meeting_start(actor=o.wang, meeting=meeting)
+        live.meeting_start(actor=o.wang, meeting=meeting)
     return meeting
 
 
 def _time_topics(recorder, meeting: Meeting, actual: list[int | None]) -> None:
     for topic, minutes_spent in zip(meeting.topics.order_by("order", "id"), actual, strict=True):
         if minutes_spent is not None:
-            meetings.topic_record_time(actor=recorder, topic=topic, actual_minutes=minutes_spent)
+            live.topic_record_time(actor=recorder, topic=topic, actual_minutes=minutes_spent)
 
 
 def _end(o: Org, meeting: Meeting, when: dt.datetime) -> None:
     with clock.frozen(when):
         close_topics(o, meeting)
-        meetings.meeting_end(actor=o.wang, meeting=meeting)
+        live.meeting_end(actor=o.wang, meeting=meeting)
 
 
 def _status(actor, item: ActionItem, status: str, when: dt.datetime) -> None:

@@ -13,6 +13,7 @@ from accord.actions import services as actions
 from accord.actions.models import ActionItem
 from accord.api.services import token_create
 from accord.core import clock
+from accord.live import services as live
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting, Participant
 from accord.minutes import services as minutes_services
@@ -73,7 +74,7 @@ def build_secret_meeting(o: Org) -> tuple[Meeting, ActionItem]:
     )
     meetings.meeting_schedule(actor=o.li, meeting=secret)
     with clock.frozen(starts):
-        meetings.meeting_start(actor=o.li, meeting=secret)
+        live.meeting_start(actor=o.li, meeting=secret)
         action = actions.action_create(
             actor=o.chen,
             meeting=secret,
@@ -84,7 +85,7 @@ def build_secret_meeting(o: Org) -> tuple[Meeting, ActionItem]:
         )
     with clock.frozen(starts + dt.timedelta(minutes=50)):
         close_topics_by(o.chen, secret)
-        meetings.meeting_end(actor=o.li, meeting=secret)
+        live.meeting_end(actor=o.li, meeting=secret)
         minutes_services.minutes_update_summary(
             actor=o.chen, meeting=secret, summary=SECRET["summary"]
         )
@@ -96,7 +97,7 @@ def close_topics_by(recorder: Person, meeting: Meeting) -> None:
     from accord.meetings.models import TopicOutcome
 
     for topic in meeting.topics.filter(outcome__isnull=True, is_review=False):
-        meetings.outcome_record(
+        live.outcome_record(
             actor=recorder, topic=topic, kind=TopicOutcome.Kind.CONSENSUS, text="共识"
         )
 
@@ -115,7 +116,7 @@ def world(org: Org, draft_meeting: Meeting) -> World:
     meetings.department_copy(actor=o.sun, meeting=meeting, department=service)
     meetings.meeting_schedule(actor=o.sun, meeting=meeting)
     with clock.frozen(STARTS):
-        meetings.meeting_start(actor=o.wang, meeting=meeting)
+        live.meeting_start(actor=o.wang, meeting=meeting)
         action = actions.action_create(
             actor=o.zhao,
             meeting=meeting,
@@ -126,7 +127,7 @@ def world(org: Org, draft_meeting: Meeting) -> World:
         )
     with clock.frozen(STARTS + dt.timedelta(minutes=85)):
         close_topics(o, meeting)
-        meetings.meeting_end(actor=o.wang, meeting=meeting)
+        live.meeting_end(actor=o.wang, meeting=meeting)
         minutes_services.minutes_update_summary(
             actor=o.zhao, meeting=meeting, summary="三个议题均达成共识"
         )

@@ -12,6 +12,7 @@ from accord.actions import services as actions
 from accord.api.main import api
 from accord.api.services import token_create
 from accord.core import clock
+from accord.live import services as live
 from accord.meetings import services as meetings
 from accord.meetings.models import Participant
 from accord.notify import services as notify
@@ -72,7 +73,7 @@ def grow(world, n: int) -> None:
         )
         meetings.meeting_schedule(actor=o.sun, meeting=meeting)
         with clock.frozen(meeting.starts_at):
-            meetings.meeting_start(actor=o.wang, meeting=meeting)
+            live.meeting_start(actor=o.wang, meeting=meeting)
             actions.action_create(
                 actor=o.zhao, meeting=meeting, task=f"任务 {i}", owner=o.zhou, due="下周五"
             )

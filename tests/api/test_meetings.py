@@ -12,6 +12,8 @@ from django.test import Client
 from accord.actions.models import ActionItem
 from accord.api.services import token_create
 from accord.core import clock
+from accord.live import services as live
+from accord.meetings import preparation
 from accord.meetings import services as meetings
 from accord.meetings.models import (
     AgendaTopic,
@@ -497,7 +499,7 @@ def test_ask_a_question_refused_and_bad_input(org, draft_meeting):
 
 
 def _question(org, meeting, text="需要哪些资源？"):
-    return meetings.question_add(actor=org.sun, meeting=meeting, text=text)
+    return preparation.question_add(actor=org.sun, meeting=meeting, text=text)
 
 
 def test_save_and_submit_answers(org, draft_meeting):
@@ -581,11 +583,13 @@ def test_answers_refused_and_bad_input(org, draft_meeting):
 
 def test_answers_matrix_for_the_organiser(org, draft_meeting):
     question = _question(org, draft_meeting)
-    answer = meetings.answer_save(
+    answer = preparation.answer_save(
         actor=org.zhou, question=question, department=org.rnd, text="两名前端"
     )
-    meetings.answers_submit(actor=org.zhou, meeting=draft_meeting, department=org.rnd)
-    meetings.answer_save(actor=org.wang, question=question, department=org.marketing, text="草稿")
+    preparation.answers_submit(actor=org.zhou, meeting=draft_meeting, department=org.rnd)
+    preparation.answer_save(
+        actor=org.wang, question=question, department=org.marketing, text="草稿"
+    )
     response = api(org.sun).get(url(draft_meeting, "/answers"))
     assert response.status_code == 200, response.content
     body = response.json()
@@ -629,7 +633,7 @@ def test_answers_matrix_query_count_is_constant(org, draft_meeting, django_asser
         for index in range(count):
             question = _question(org, draft_meeting, f"问题{PrepQuestion.objects.count() + index}")
             for person, department in ((org.zhou, org.rnd), (org.wang, org.marketing)):
-                meetings.answer_save(
+                preparation.answer_save(
                     actor=person, question=question, department=department, text="答"
                 )
 
@@ -698,7 +702,7 @@ def test_materials_list_query_count_is_constant(org, draft_meeting, django_asser
 
     def add(count: int) -> None:
         for index in range(count):
-            meetings.material_add(
+            preparation.material_add(
                 actor=org.sun if index % 2 else org.wang,
                 meeting=draft_meeting,
                 title=f"文档{index}",
@@ -948,7 +952,7 @@ def test_objection_refused_and_bad_input(org, running_meeting):
         field="topic_id",
     )
     assert not Objection.objects.exists()
-    objection = meetings.objection_raise(actor=org.chen, meeting=running_meeting, text="反对")
+    objection = live.objection_raise(actor=org.chen, meeting=running_meeting, text="反对")
     resolve = url(running_meeting, f"/objections/{objection.pk}/resolve")
     body = refused(
         api(org.chen).post(resolve, {"resolution": "好"}, content_type="application/json"), 403

@@ -15,6 +15,7 @@ from accord.actions import services as actions
 from accord.actions import tracking
 from accord.api.services import token_create
 from accord.core import clock
+from accord.live import services as live
 from accord.meetings import services as meetings
 from accord.minutes import services as minutes
 from accord.notify.models import Channel, Notification
@@ -139,8 +140,8 @@ def test_every_event_reaches_the_integration_signed(org, running_meeting, receiv
         )
     with clock.frozen(meeting.starts_at + dt.timedelta(minutes=85)):
         for topic in meeting.topics.all():
-            meetings.outcome_record(actor=org.zhao, topic=topic, kind="consensus", text="同意")
-        meetings.meeting_end(actor=org.wang, meeting=meeting)
+            live.outcome_record(actor=org.zhao, topic=topic, kind="consensus", text="同意")
+        live.meeting_end(actor=org.wang, meeting=meeting)
         minutes.minutes_submit(actor=org.zhao, meeting=meeting)
         minutes.minutes_approve(actor=org.wang, meeting=meeting)
         Worker().run(once=True)

@@ -8,6 +8,7 @@ from accord.actions import services as actions
 from accord.core import clock
 from accord.core.models import AuditEvent
 from accord.core.services import model_update
+from accord.live import services as live
 from accord.meetings import services as meetings
 from accord.minutes import services as minutes_services
 from accord.notify import services as notify
@@ -125,7 +126,7 @@ def test_an_integration_given_its_own_events_writes_no_audit_row(org):
 def test_minutes_saved_as_they_are_write_no_audit_row(org, running_meeting):
     with clock.frozen(STARTS + dt.timedelta(minutes=85)):
         close_topics(org, running_meeting)
-        meetings.meeting_end(actor=org.wang, meeting=running_meeting)
+        live.meeting_end(actor=org.wang, meeting=running_meeting)
         minutes_services.minutes_update_summary(
             actor=org.zhao, meeting=running_meeting, summary="三个议题均达成共识"
         )

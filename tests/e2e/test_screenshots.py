@@ -11,6 +11,8 @@ from playwright.sync_api import expect
 
 from accord.actions.services import action_create
 from accord.core import clock
+from accord.live import services as live
+from accord.meetings import preparation
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting, TopicOutcome
 from accord.minutes import services as minutes
@@ -45,7 +47,7 @@ def record_the_meeting(org: Org, meeting: Meeting) -> None:
         (org.marketing, "根据用户调研，核心需求为A、B、C，建议优先开发A", "用户需求占比60%"),
         (org.sales, "客户反馈D需求紧急", "3个大客户已提出"),
     ]:
-        meetings.position_record(
+        live.position_record(
             actor=org.zhao,
             topic=topic,
             department=department,
@@ -70,7 +72,7 @@ def record_the_meeting(org: Org, meeting: Meeting) -> None:
 
 def test_screenshots(new_page, log_in, org: Org, draft_meeting: Meeting) -> None:
     o, meeting = org, draft_meeting
-    meetings.question_add(
+    preparation.question_add(
         actor=o.sun,
         meeting=meeting,
         text="请说明本部门对Q3上线的核心需求、可投入人力和最早可交付时间。",
@@ -80,7 +82,7 @@ def test_screenshots(new_page, log_in, org: Org, draft_meeting: Meeting) -> None
 
     meetings.meeting_schedule(actor=o.sun, meeting=meeting)
     with clock.frozen(STARTS):
-        meetings.meeting_start(actor=o.wang, meeting=meeting)
+        live.meeting_start(actor=o.wang, meeting=meeting)
         record_the_meeting(o, meeting)
     shoot(
         new_page,
@@ -105,7 +107,7 @@ def test_screenshots(new_page, log_in, org: Org, draft_meeting: Meeting) -> None
             (2, TopicOutcome.Kind.CONSENSUS, "市场部牵头上线；研发部开发A；设计部负责交互"),
             (3, TopicOutcome.Kind.NEXT_MEETING, "技术方案初稿完成后再定上线日期"),
         ]:
-            meetings.outcome_record(
+            live.outcome_record(
                 actor=o.zhao,
                 topic=meeting.topics.get(order=topic),
                 kind=kind,
@@ -114,7 +116,7 @@ def test_screenshots(new_page, log_in, org: Org, draft_meeting: Meeting) -> None
                 if kind == TopicOutcome.Kind.NEXT_MEETING
                 else None,
             )
-        meetings.meeting_end(actor=o.wang, meeting=meeting)
+        live.meeting_end(actor=o.wang, meeting=meeting)
     with clock.frozen(STARTS + dt.timedelta(hours=3)):
         minutes.minutes_update_summary(
             actor=o.zhao, meeting=meeting, summary="会议确定了Q3产品上线的分工：优先开发A。"

@@ -28,6 +28,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from accord.core import clock
+from accord.live import services as live
+from accord.meetings import preparation
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting, PrepAnswer, TopicOutcome
 from accord.minutes import services as minutes
@@ -78,21 +80,21 @@ def new_meeting(o: Org, title: str) -> Meeting:
         actor=o.sun, meeting=meeting, department=o.rnd, decision_maker=o.li
     )
     for text in ["本部门的核心需求？", "可投入的人力？"]:
-        meetings.question_add(actor=o.sun, meeting=meeting, text=text)
+        preparation.question_add(actor=o.sun, meeting=meeting, text=text)
     return meetings.meeting_schedule(actor=o.sun, meeting=meeting)
 
 
 def running(o: Org, title: str) -> Meeting:
     meeting = new_meeting(o, title)
     with clock.frozen(STARTS):
-        return meetings.meeting_start(actor=o.wang, meeting=meeting)
+        return live.meeting_start(actor=o.wang, meeting=meeting)
 
 
 def minutes_draft(o: Org, title: str) -> Meeting:
     meeting = running(o, title)
     with clock.frozen(STARTS + dt.timedelta(minutes=60)):
         close_topics(o, meeting)
-        return meetings.meeting_end(actor=o.wang, meeting=meeting)
+        return live.meeting_end(actor=o.wang, meeting=meeting)
 
 
 def minutes_in_review(o: Org, title: str) -> Meeting:

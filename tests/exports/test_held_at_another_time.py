@@ -15,7 +15,7 @@ from accord.actions import services as actions
 from accord.calendars.services import calendar_feed_reset
 from accord.core import clock
 from accord.exports.ics import meeting_uid
-from accord.meetings import services as meetings
+from accord.live import services as live
 from accord.meetings.models import Meeting
 from tests.conftest import Org, close_topics
 from tests.exports.pdf_reader import pdf_text
@@ -30,7 +30,7 @@ HELD = "2026-09-07 21:11–21:14 (planned 2026-09-09 14:00–15:30)"
 def held(org: Org, scheduled_meeting: Meeting) -> Meeting:
     """Held two days early (21:11–21:14) with an action item; its minutes distributed."""
     with clock.frozen(HELD_START):
-        meetings.meeting_start(actor=org.wang, meeting=scheduled_meeting, confirm_time=True)
+        live.meeting_start(actor=org.wang, meeting=scheduled_meeting, confirm_time=True)
         actions.action_create(
             actor=org.zhao,
             meeting=scheduled_meeting,
@@ -41,7 +41,7 @@ def held(org: Org, scheduled_meeting: Meeting) -> Meeting:
     with clock.frozen(at(9, 7, 21, 13)):
         close_topics(org, scheduled_meeting)
     with clock.frozen(HELD_END):
-        meetings.meeting_end(actor=org.wang, meeting=scheduled_meeting)
+        live.meeting_end(actor=org.wang, meeting=scheduled_meeting)
     distribute(org, scheduled_meeting)
     return scheduled_meeting
 

@@ -13,7 +13,7 @@ from accord.core import clock
 from accord.exports.docx import minutes_docx
 from accord.exports.markdown import minutes_markdown
 from accord.exports.pdf import minutes_pdf
-from accord.meetings import services as meetings
+from accord.live import services as live
 from accord.meetings.selectors import meeting_with_record
 from accord.minutes.selectors import minutes_record
 from tests.conftest import STARTS, Org
@@ -29,10 +29,10 @@ def record(org: Org, running_meeting) -> dict:
             ("上线日期太紧", "研发部增派一人", {"raised_by_department": org.rnd}),
             ("需求D的优先级过低", "下次会议再议", {"raised_by": org.liu}),
         ):
-            objection = meetings.objection_raise(
+            objection = live.objection_raise(
                 actor=org.zhao, meeting=running_meeting, text=said, **who
             )
-            meetings.objection_resolve(actor=org.wang, objection=objection, resolution=resolution)
+            live.objection_resolve(actor=org.wang, objection=objection, resolution=resolution)
     return minutes_record(meeting=meeting_with_record(pk=running_meeting.pk))
 
 

@@ -16,7 +16,7 @@ from accord.exports.company_templates import SAMPLE_RECORD
 from accord.exports.docx import minutes_docx, minutes_docx_from_template
 from accord.exports.markdown import minutes_markdown
 from accord.exports.pdf import minutes_pdf
-from accord.meetings import services as meetings
+from accord.live import services as live
 from accord.meetings.models import Meeting, TopicOutcome
 from tests.conftest import STARTS, Org
 from tests.exports.pdf_reader import pdf_text
@@ -112,18 +112,18 @@ def test_the_minutes_page_shows_both_times_and_the_day(client, org: Org, running
     moments = [(first, 25), (second, 55)]
     for topic, minutes in moments:
         with clock.frozen(STARTS + dt.timedelta(minutes=minutes)):
-            meetings.outcome_record(
+            live.outcome_record(
                 actor=org.zhao, topic=topic, kind=TopicOutcome.Kind.CONSENSUS, text="同意"
             )
     with clock.frozen(STARTS + dt.timedelta(minutes=70)):
-        meetings.outcome_record(
+        live.outcome_record(
             actor=org.zhao,
             topic=third,
             kind=TopicOutcome.Kind.NEXT_MEETING,
             text="再议",
             next_meeting_on="2026-09-16",
         )
-        meetings.meeting_end(actor=org.wang, meeting=running_meeting)
+        live.meeting_end(actor=org.wang, meeting=running_meeting)
     client.force_login(org.zhang)
 
     page = client.get(reverse("minutes:detail", args=[running_meeting.pk]))

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accord.core import clock
 from accord.core.errors import AppError
+from accord.live import services as live
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting, TopicOutcome
 from accord.series import services as series_services
@@ -23,7 +24,7 @@ NEXT = TopicOutcome.Kind.NEXT_MEETING
 
 def refuse(**kwargs) -> AppError:
     with pytest.raises(AppError) as refused:
-        meetings.outcome_record(**kwargs)
+        live.outcome_record(**kwargs)
     return refused.value
 
 
@@ -55,10 +56,10 @@ def test_the_next_meeting_needs_a_real_date_from_today_on(
 def test_the_date_is_stored_and_only_for_the_next_meeting(org: Org, running_meeting: Meeting):
     first, _second, third = topics(running_meeting)
 
-    meetings.outcome_record(
+    live.outcome_record(
         actor=org.zhao, topic=third, kind=NEXT, text="再议", next_meeting_on="2026-09-16"
     )
-    meetings.outcome_record(
+    live.outcome_record(
         actor=org.zhao,
         topic=first,
         kind=TopicOutcome.Kind.CONSENSUS,
@@ -75,12 +76,12 @@ def test_a_correction_may_keep_a_date_that_has_passed_since(org: Org, running_me
     """Set on 09-07 for 09-10; corrected on 09-12, the conclusion may change while the day
     stays, but no other passed day is taken."""
     topic = topics(running_meeting)[2]
-    meetings.outcome_record(
+    live.outcome_record(
         actor=org.zhao, topic=topic, kind=NEXT, text="再议", next_meeting_on="2026-09-10"
     )
 
     with clock.frozen(timezone.make_aware(dt.datetime(2026, 9, 12, 9))):
-        meetings.outcome_record(
+        live.outcome_record(
             actor=org.zhao, topic=topic, kind=NEXT, text="待评估", next_meeting_on="2026-09-10"
         )
         error = refuse(
@@ -169,7 +170,7 @@ def test_the_run_page_proposes_the_day_of_the_series_next_meeting(
 ):
     """Nothing planned after it yet: the series rule's next Monday."""
     with clock.frozen(at(9, 14, 9, 30)):
-        meetings.meeting_start(actor=org.wang, meeting=check_in)
+        live.meeting_start(actor=org.wang, meeting=check_in)
 
     assert 'value="2026-09-21"' in proposed(client, org, check_in)
 
@@ -181,7 +182,7 @@ def test_the_run_page_proposes_the_day_the_next_meeting_is_planned_for(
     following = series_services.series_plan_next(actor=org.sun, series=check_in.series)
     meetings.meeting_update(actor=org.sun, meeting=following, starts_at=at(9, 22, 10))
     with clock.frozen(at(9, 14, 9, 30)):
-        meetings.meeting_start(actor=org.wang, meeting=check_in)
+        live.meeting_start(actor=org.wang, meeting=check_in)
 
     assert 'value="2026-09-22"' in proposed(client, org, check_in)
 
@@ -190,12 +191,12 @@ def test_a_series_meeting_held_early_keeps_its_place_in_the_series(org: Org, che
     """The check-in of Monday 09-14, held on Thursday 09-10, still stands for 09-14: the next
     one planned is Monday 09-21, not a second 09-14."""
     with clock.frozen(at(9, 10, 15)):
-        meetings.meeting_start(actor=org.wang, meeting=check_in, confirm_time=True)
+        live.meeting_start(actor=org.wang, meeting=check_in, confirm_time=True)
         for topic in check_in.topics.all():
-            meetings.outcome_record(
+            live.outcome_record(
                 actor=org.zhao, topic=topic, kind=TopicOutcome.Kind.CONSENSUS, text="同意"
             )
-        meetings.meeting_end(actor=org.wang, meeting=check_in)
+        live.meeting_end(actor=org.wang, meeting=check_in)
 
     following = series_services.series_plan_next(actor=org.sun, series=check_in.series)
 
@@ -206,7 +207,7 @@ def test_the_api_proposes_the_series_day_when_the_date_is_left_out(org: Org, che
     """A client written before the date existed still records "next meeting": the day of the
     series' next meeting, as the run page proposes; the date it already had stays."""
     with clock.frozen(at(9, 14, 9, 30)):
-        meetings.meeting_start(actor=org.wang, meeting=check_in)
+        live.meeting_start(actor=org.wang, meeting=check_in)
     topic = check_in.topics.get()
     client = api(org.zhao)
     with clock.frozen(at(9, 14, 9, 40)):

@@ -15,7 +15,7 @@ from django.urls import reverse
 from accord.core import clock
 from accord.core.errors import AppError
 from accord.core.models import AuditEvent
-from accord.meetings import services as meetings
+from accord.live import services as live
 from accord.meetings.models import Meeting, Objection, Participant
 from accord.meetings.selectors import meeting_with_record
 from accord.minutes.selectors import minutes_record
@@ -28,7 +28,7 @@ def refused(**kwargs) -> AppError:
     """``objection_raise`` refuses: no objection and no audit row are left behind."""
     objections, audits = Objection.objects.count(), AuditEvent.objects.count()
     with pytest.raises(AppError) as caught:
-        meetings.objection_raise(**kwargs)
+        live.objection_raise(**kwargs)
     assert (Objection.objects.count(), AuditEvent.objects.count()) == (objections, audits)
     return caught.value
 
@@ -71,7 +71,7 @@ def options(response) -> list[tuple[str, str, bool]]:
 def test_recorder_credits_a_department_and_stays_the_typist_s_meet_5(org: Org, running_meeting):
     """S-MEET-5: the recorder notes R&D's objection; the minutes say R&D raised it, the
     record keeps who typed it."""
-    objection = meetings.objection_raise(
+    objection = live.objection_raise(
         actor=org.zhao,
         meeting=running_meeting,
         text="上线日期太紧",
@@ -87,7 +87,7 @@ def test_recorder_credits_a_department_and_stays_the_typist_s_meet_5(org: Org, r
 
 
 def test_recorder_credits_a_person_in_the_meeting_s_meet_5(org: Org, running_meeting):
-    objection = meetings.objection_raise(
+    objection = live.objection_raise(
         actor=org.zhao, meeting=running_meeting, text="需求D的优先级过低", raised_by=org.liu
     )
 
@@ -99,13 +99,13 @@ def test_participant_typing_their_own_objection_is_credited_without_choosing(
 ):
     """A participant who neither records nor runs the meeting raises it in their own name
     by default."""
-    objection = meetings.objection_raise(actor=org.zhang, meeting=running_meeting, text="工期太紧")
+    objection = live.objection_raise(actor=org.zhang, meeting=running_meeting, text="工期太紧")
 
     assert credited(objection) == (org.zhang, None, org.zhang, "张专员")
 
 
 def test_participant_may_raise_it_for_their_own_department(org: Org, running_meeting):
-    objection = meetings.objection_raise(
+    objection = live.objection_raise(
         actor=org.zhou, meeting=running_meeting, text="人手不足", raised_by_department=org.rnd
     )
 
@@ -159,7 +159,7 @@ def test_recorder_may_credit_only_who_takes_part(org: Org, running_meeting, kwar
 
 def test_a_participant_marked_absent_cannot_be_credited(org: Org, running_meeting):
     chen = running_meeting.participants.get(person=org.chen)
-    meetings.participant_set_attendance(
+    live.participant_set_attendance(
         actor=org.zhao, participant=chen, attendance=Participant.Attendance.ABSENT
     )
 
@@ -303,12 +303,12 @@ def test_minutes_record_and_page_credit_who_raised_it_s_tpl_2(client, org: Org, 
             ("上线日期太紧", {"raised_by_department": org.rnd}),
             ("需求D的优先级过低", {"raised_by": org.liu}),
         ):
-            objection = meetings.objection_raise(
+            objection = live.objection_raise(
                 actor=org.zhao, meeting=running_meeting, text=said, **kwargs
             )
-            meetings.objection_resolve(actor=org.wang, objection=objection, resolution="下次再议")
+            live.objection_resolve(actor=org.wang, objection=objection, resolution="下次再议")
         close_topics(org, running_meeting)
-        meetings.meeting_end(actor=org.wang, meeting=running_meeting)
+        live.meeting_end(actor=org.wang, meeting=running_meeting)
 
     record = minutes_record(meeting=meeting_with_record(pk=running_meeting.pk))
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from accord.actions.models import ActionItem
 from accord.core import clock
 from accord.core.models import AuditEvent
+from accord.live import services as live
 from accord.meetings import services as meetings
 from accord.meetings.models import AgendaTopic, Meeting, Objection, Participant, Position
 from accord.org import services as org_services
@@ -462,7 +463,7 @@ def test_htmx_objection_swaps_the_objections_and_the_read_back(client, org: Org,
 def test_participant_follows_read_only_and_may_object_s_meet_5(client, org: Org, running_meeting):
     """S-MEET-5: a participant reads along without recording forms and may object."""
     first = topics(running_meeting)[0]
-    meetings.position_record(
+    live.position_record(
         actor=org.zhao, topic=first, department=org.marketing, statement="优先开发A"
     )
     client.force_login(org.zhang)
@@ -544,7 +545,7 @@ def test_draft_meeting_cannot_start(client, org: Org, draft_meeting):
 
 def _run_urls(meeting: Meeting, org: Org) -> list[tuple[str, str]]:
     topic = topics(meeting)[0]
-    objection = meetings.objection_raise(actor=org.liu, meeting=meeting, text="异议")
+    objection = live.objection_raise(actor=org.liu, meeting=meeting, text="异议")
     return [
         ("get", run_url(meeting)),
         ("get", run_url(meeting, "run_due_check") + "?due_date=9月15日前"),
@@ -660,7 +661,7 @@ def test_other_topic_can_be_chosen_and_its_timer_starts_at_the_last_close(
     """S-MEET-2, S-PREP-5: ?topic= shows another topic; its clock runs from the last close."""
     first, second, third = topics(running_meeting)
     with clock.frozen(during(30)):
-        meetings.outcome_record(actor=org.zhao, topic=first, kind="consensus", text="先开发A")
+        live.outcome_record(actor=org.zhao, topic=first, kind="consensus", text="先开发A")
     client.force_login(org.wang)
 
     response = client.get(run_url(running_meeting) + f"?topic={third.pk}")
@@ -703,12 +704,12 @@ def _bigger_meeting(org: Org) -> Meeting:
     )
     meetings.meeting_schedule(actor=org.sun, meeting=meeting)
     with clock.frozen(STARTS):
-        meetings.meeting_start(actor=org.wang, meeting=meeting)
+        live.meeting_start(actor=org.wang, meeting=meeting)
     from accord.actions.services import action_create
 
     for topic in meeting.topics.all():
         for department in (org.marketing, org.rnd, org.design, org.sales):
-            meetings.position_record(
+            live.position_record(
                 actor=org.zhao, topic=topic, department=department, statement="观点"
             )
     for number in range(8):
@@ -721,11 +722,11 @@ def _bigger_meeting(org: Org) -> Meeting:
             topic=meeting.topics.first(),
         )
     for number in range(3):
-        objection = meetings.objection_raise(
+        objection = live.objection_raise(
             actor=org.liu, meeting=meeting, text=f"异议{number}", topic=meeting.topics.first()
         )
         if number:
-            meetings.objection_resolve(actor=org.wang, objection=objection, resolution="已解决")
+            live.objection_resolve(actor=org.wang, objection=objection, resolution="已解决")
     return meeting
 
 
@@ -743,8 +744,8 @@ def test_run_page_query_count_is_pinned_and_constant(
     """The run page runs a fixed number of queries, however many topics, positions, items and
     objections."""
     first = topics(running_meeting)[0]
-    meetings.position_record(actor=org.zhao, topic=first, department=org.marketing, statement="A")
-    meetings.objection_raise(actor=org.liu, meeting=running_meeting, text="异议")
+    live.position_record(actor=org.zhao, topic=first, department=org.marketing, statement="A")
+    live.objection_raise(actor=org.liu, meeting=running_meeting, text="异议")
     bigger = _bigger_meeting(org)
     for person, expected in [
         (org.zhao, RUN_PAGE_QUERIES_RECORDER),
@@ -1522,14 +1523,14 @@ def _crowded_meeting(org: Org, *, start: bool, extra: int = 5) -> Meeting:
     for participant, attendance in zip(
         meeting.participants.all(), ["present", "absent", "excused"], strict=False
     ):
-        meetings.participant_set_attendance(
+        live.participant_set_attendance(
             actor=org.wang, participant=participant, attendance=attendance
         )
     if start:
         from accord.actions.services import action_create
 
         with clock.frozen(STARTS):
-            meetings.meeting_start(actor=org.wang, meeting=meeting)
+            live.meeting_start(actor=org.wang, meeting=meeting)
         for number in range(6):
             action_create(
                 actor=org.zhao,
@@ -1556,7 +1557,7 @@ def test_attendance_adds_no_query_however_many_people(
     crowded_scheduled = _crowded_meeting(org, start=False)
     crowded_running = _crowded_meeting(org, start=True)
     for meeting in (running_meeting, crowded_running):  # the objections: one query more
-        meetings.objection_raise(actor=org.liu, meeting=meeting, text="异议")
+        live.objection_raise(actor=org.liu, meeting=meeting, text="异议")
     for meeting, expected in [
         (small_scheduled, RUN_PAGE_QUERIES_HOST_SCHEDULED),
         (crowded_scheduled, RUN_PAGE_QUERIES_HOST_SCHEDULED),
@@ -1582,7 +1583,7 @@ def test_edit_and_remove_pages_query_count_is_pinned_and_constant(
 ):
     """The edit page, its htmx form in the list and the removal question run a fixed number
     of queries, however big the meeting."""
-    meetings.objection_raise(actor=org.liu, meeting=running_meeting, text="异议")
+    live.objection_raise(actor=org.liu, meeting=running_meeting, text="异议")
     bigger = _bigger_meeting(org)
     client.force_login(org.zhao)
     for meeting, item in [(running_meeting, zhou_item), (bigger, bigger.actions.last())]:

@@ -9,6 +9,8 @@ import pytest
 
 from accord.actions import services as actions
 from accord.core import clock
+from accord.live import services as live
+from accord.meetings import preparation
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting, Participant, TopicOutcome
 from accord.meetings.selectors import (
@@ -62,7 +64,7 @@ def _scene(org: Org, *, confidential: bool) -> Scene:
     meetings.department_copy(actor=org.zhang, meeting=meeting, department=org.office)
     meetings.meeting_schedule(actor=org.zhang, meeting=meeting)
     with clock.frozen(STARTS):
-        meetings.meeting_start(actor=org.chen, meeting=meeting)
+        live.meeting_start(actor=org.chen, meeting=meeting)
         actions.action_create(
             actor=org.liu, meeting=meeting, task="活动页面设计", owner=wu, due="9月15日前"
         )
@@ -306,17 +308,19 @@ def test_answers_matrix_shows_submitted_answers_side_by_side(
 ):
     """S-PREP-4: the answers are collected and summarised per question; the organiser sees
     who has not answered. Design's draft is its own business until submitted."""
-    first = meetings.question_add(actor=org.sun, meeting=draft_meeting, text="核心需求是什么？")
-    second = meetings.question_add(actor=org.sun, meeting=draft_meeting, text="缺哪些资源？")
+    first = preparation.question_add(actor=org.sun, meeting=draft_meeting, text="核心需求是什么？")
+    second = preparation.question_add(actor=org.sun, meeting=draft_meeting, text="缺哪些资源？")
     written = {
         (org.zhang, org.marketing): ("需求A、B、C，先做A", "设计资源"),
         (org.li, org.rnd): ("技术方案可行", "测试环境"),
     }
     for (author, department), texts in written.items():
         for question, text in zip((first, second), texts, strict=True):
-            meetings.answer_save(actor=author, question=question, department=department, text=text)
-        meetings.answers_submit(actor=author, meeting=draft_meeting, department=department)
-    meetings.answer_save(actor=org.chen, question=first, department=org.design, text="草稿")
+            preparation.answer_save(
+                actor=author, question=question, department=department, text=text
+            )
+        preparation.answers_submit(actor=author, meeting=draft_meeting, department=department)
+    preparation.answer_save(actor=org.chen, question=first, department=org.design, text="草稿")
 
     with django_assert_num_queries(3):
         departments, rows = answers_matrix(meeting=draft_meeting)
@@ -339,7 +343,9 @@ def test_answers_matrix_shows_submitted_answers_side_by_side(
 
 def test_answers_matrix_without_answers_lists_everyone_as_missing(org, draft_meeting):
     """S-PREP-4."""
-    question = meetings.question_add(actor=org.sun, meeting=draft_meeting, text="核心需求是什么？")
+    question = preparation.question_add(
+        actor=org.sun, meeting=draft_meeting, text="核心需求是什么？"
+    )
 
     departments, rows = answers_matrix(meeting=draft_meeting)
 
@@ -360,14 +366,14 @@ def _run_small(org: Org, meeting: Meeting) -> Meeting:
     """The launch meeting: 3 topics, 2 action items, one objection, no positions.
 
     Both meetings carry an objection, as a meeting's record usually does."""
-    objection = meetings.objection_raise(actor=org.chen, meeting=meeting, text="设计排期冲突")
-    meetings.objection_resolve(actor=org.wang, objection=objection, resolution="设计提前一周")
+    objection = live.objection_raise(actor=org.chen, meeting=meeting, text="设计排期冲突")
+    live.objection_resolve(actor=org.wang, objection=objection, resolution="设计提前一周")
     for task, owner in (("完成初稿", org.zhang), ("技术方案", org.li)):
         actions.action_create(
             actor=org.zhao, meeting=meeting, task=task, owner=owner, due="9月15日前"
         )
     close_topics(org, meeting)
-    meetings.meeting_end(actor=org.wang, meeting=meeting)
+    live.meeting_end(actor=org.wang, meeting=meeting)
     return meeting
 
 
@@ -405,10 +411,10 @@ def _run_large(org: Org) -> Meeting:
     meetings.department_copy(actor=org.sun, meeting=meeting, department=org.office)
     meetings.meeting_schedule(actor=org.sun, meeting=meeting)
     with clock.frozen(STARTS):
-        meetings.meeting_start(actor=org.wang, meeting=meeting)
+        live.meeting_start(actor=org.wang, meeting=meeting)
     for topic in topics:
         for department in departments:
-            meetings.position_record(
+            live.position_record(
                 actor=org.zhao,
                 topic=topic,
                 department=department,
@@ -426,13 +432,13 @@ def _run_large(org: Org) -> Meeting:
             resources="两名工程师",
             topic=topics[n % 8],
         )
-    objection = meetings.objection_raise(actor=org.li, meeting=meeting, text="排期太紧")
-    meetings.objection_resolve(actor=org.wang, objection=objection, resolution="顺延一周")
+    objection = live.objection_raise(actor=org.li, meeting=meeting, text="排期太紧")
+    live.objection_resolve(actor=org.wang, objection=objection, resolution="顺延一周")
     for topic in topics:
-        meetings.outcome_record(
+        live.outcome_record(
             actor=org.zhao, topic=topic, kind=TopicOutcome.Kind.CONSENSUS, text="同意"
         )
-    meetings.meeting_end(actor=org.wang, meeting=meeting)
+    live.meeting_end(actor=org.wang, meeting=meeting)
     return meeting
 
 
@@ -570,8 +576,8 @@ def test_meeting_for_planning_loads_everything_in_fixed_queries(
     from accord.meetings.selectors import meeting_for_planning
 
     meetings.department_copy(actor=org.sun, meeting=draft_meeting, department=org.office)
-    meetings.question_add(actor=org.sun, meeting=draft_meeting, text="核心需求？")
-    meetings.material_add(
+    preparation.question_add(actor=org.sun, meeting=draft_meeting, text="核心需求？")
+    preparation.material_add(
         actor=org.sun, meeting=draft_meeting, title="资料", url="https://a.example.com"
     )
 
@@ -606,7 +612,7 @@ def test_meeting_for_planning_loads_everything_in_fixed_queries(
 def test_meeting_for_preparation(org, draft_meeting, django_assert_num_queries):
     from accord.meetings.selectors import meeting_for_preparation
 
-    meetings.question_add(actor=org.sun, meeting=draft_meeting, text="核心需求？")
+    preparation.question_add(actor=org.sun, meeting=draft_meeting, text="核心需求？")
 
     with django_assert_num_queries(3):
         meeting = meeting_for_preparation(person=org.chen, pk=draft_meeting.pk)
@@ -620,7 +626,7 @@ def test_material_get_visible(org, draft_meeting):
     from accord.meetings.models import Material
     from accord.meetings.selectors import material_get_visible
 
-    material = meetings.material_add(
+    material = preparation.material_add(
         actor=org.sun, meeting=draft_meeting, title="资料", url="https://a.example.com"
     )
 
@@ -663,9 +669,9 @@ def test_answering_departments_and_their_answers(org, draft_meeting):
     """S-PREP-4: a department's participants and its head write its answers."""
     from accord.meetings.selectors import answering_departments, department_answers
 
-    question = meetings.question_add(actor=org.sun, meeting=draft_meeting, text="核心需求？")
-    meetings.answer_save(actor=org.zhang, question=question, department=org.marketing, text="A")
-    meetings.answer_save(actor=org.li, question=question, department=org.rnd, text="B")
+    question = preparation.question_add(actor=org.sun, meeting=draft_meeting, text="核心需求？")
+    preparation.answer_save(actor=org.zhang, question=question, department=org.marketing, text="A")
+    preparation.answer_save(actor=org.li, question=question, department=org.rnd, text="B")
 
     def names(person) -> list[str]:
         return [d.name for d in answering_departments(person=person, meeting=draft_meeting)]

@@ -18,6 +18,8 @@ from accord.actions.models import ActionItem
 from accord.core import clock
 from accord.core.errors import AppError
 from accord.core.models import AuditEvent
+from accord.live import services as live
+from accord.meetings import preparation
 from accord.meetings import services as meetings
 from accord.meetings.models import (
     CopiedDepartment,
@@ -838,7 +840,7 @@ def test_material_as_a_link(org, draft_meeting):
     """S-PREP-3: background, data and cases, e.g. the current process chart."""
     topic = draft_meeting.topics.get(order=1)
 
-    material = meetings.material_add(
+    material = preparation.material_add(
         actor=org.sun,
         meeting=draft_meeting,
         title=" 现有流程图 ",
@@ -862,7 +864,7 @@ def test_material_as_a_file(org, draft_meeting, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     content = "月份,投诉数\n6月,12\n7月,9\n8月,15\n".encode()
 
-    material = meetings.material_add(
+    material = preparation.material_add(
         actor=org.sun,
         meeting=draft_meeting,
         title="近3个月投诉统计",
@@ -879,7 +881,7 @@ def test_material_as_a_file(org, draft_meeting, settings, tmp_path):
 
 
 def test_material_needs_a_file_or_a_link(org, draft_meeting):
-    error = refuse(meetings.material_add, actor=org.sun, meeting=draft_meeting, title="背景资料")
+    error = refuse(preparation.material_add, actor=org.sun, meeting=draft_meeting, title="背景资料")
 
     assert (error.field, error.code, error.message) == (
         "url",
@@ -894,7 +896,7 @@ def test_material_needs_a_file_or_a_link(org, draft_meeting):
 )
 def test_material_link_must_be_http(org, draft_meeting, url):
     error = refuse(
-        meetings.material_add, actor=org.sun, meeting=draft_meeting, title="背景资料", url=url
+        preparation.material_add, actor=org.sun, meeting=draft_meeting, title="背景资料", url=url
     )
 
     assert (error.field, error.code, error.message) == (
@@ -907,7 +909,7 @@ def test_material_link_must_be_http(org, draft_meeting, url):
 
 def test_material_after_the_start_is_refused(org, running_meeting):
     error = refuse(
-        meetings.material_add,
+        preparation.material_add,
         actor=org.sun,
         meeting=running_meeting,
         title="背景资料",
@@ -920,7 +922,7 @@ def test_material_after_the_start_is_refused(org, running_meeting):
 
 def test_materials_go_out_two_days_before_by_default(org, draft_meeting):
     """S-PREP-3: 1–2 days before; by default at the start of that window."""
-    meetings.meeting_set_materials_send_at(actor=org.sun, meeting=draft_meeting)
+    preparation.meeting_set_materials_send_at(actor=org.sun, meeting=draft_meeting)
 
     draft_meeting.refresh_from_db()
     assert draft_meeting.materials_send_at == at(7, 14)
@@ -935,7 +937,7 @@ def test_materials_window_follows_the_settings(org, draft_meeting, settings):
     """S-PREP-3: the organisation may choose one day before."""
     settings.ACCORD_MATERIALS_MAX_DAYS_BEFORE = 1
 
-    meetings.meeting_set_materials_send_at(actor=org.sun, meeting=draft_meeting)
+    preparation.meeting_set_materials_send_at(actor=org.sun, meeting=draft_meeting)
 
     draft_meeting.refresh_from_db()
     assert draft_meeting.materials_send_at == at(8, 14)
@@ -943,7 +945,9 @@ def test_materials_window_follows_the_settings(org, draft_meeting, settings):
 
 def test_materials_send_at_a_chosen_time(org, draft_meeting):
     """S-PREP-3: at a chosen time within the 1–2 days."""
-    meetings.meeting_set_materials_send_at(actor=org.sun, meeting=draft_meeting, send_at=at(8, 10))
+    preparation.meeting_set_materials_send_at(
+        actor=org.sun, meeting=draft_meeting, send_at=at(8, 10)
+    )
 
     draft_meeting.refresh_from_db()
     assert draft_meeting.materials_send_at == at(8, 10)
@@ -953,7 +957,7 @@ def test_materials_send_at_a_chosen_time(org, draft_meeting):
 def test_materials_cannot_go_out_at_or_after_the_start(org, draft_meeting, offset):
     """S-PREP-3: materials go out *before* the meeting."""
     error = refuse(
-        meetings.meeting_set_materials_send_at,
+        preparation.meeting_set_materials_send_at,
         actor=org.sun,
         meeting=draft_meeting,
         send_at=STARTS + dt.timedelta(minutes=offset),
@@ -971,7 +975,7 @@ def test_materials_cannot_go_out_at_or_after_the_start(org, draft_meeting, offse
 def test_materials_send_at_without_a_time_zone_is_refused(org, draft_meeting):
     """S-PREP-3: like starts_at, a send time must be a real, time-zoned moment."""
     error = refuse(
-        meetings.meeting_set_materials_send_at,
+        preparation.meeting_set_materials_send_at,
         actor=org.sun,
         meeting=draft_meeting,
         send_at=dt.datetime(2026, 9, 8, 10, 0),
@@ -989,10 +993,10 @@ def test_materials_send_at_without_a_time_zone_is_refused(org, draft_meeting):
 def questions(org, draft_meeting):
     """S-PREP-3: two pre-discussion questions sent with the materials."""
     return [
-        meetings.question_add(
+        preparation.question_add(
             actor=org.sun, meeting=draft_meeting, text="贵部门的核心需求是什么？"
         ),
-        meetings.question_add(
+        preparation.question_add(
             actor=org.sun,
             meeting=draft_meeting,
             text="上线前还缺哪些资源？",
@@ -1014,9 +1018,9 @@ def test_question_add_numbers_the_questions(org, draft_meeting, questions):
 def test_answer_is_a_draft_that_can_be_edited(org, draft_meeting, questions):
     """S-PREP-4: a department answers in writing; until submitted the draft may change."""
     first, _second = questions
-    meetings.answer_save(actor=org.zhang, question=first, department=org.marketing, text="需求A")
+    preparation.answer_save(actor=org.zhang, question=first, department=org.marketing, text="需求A")
 
-    answer = meetings.answer_save(
+    answer = preparation.answer_save(
         actor=org.wang, question=first, department=org.marketing, text=" 需求A、B、C，先做A "
     )
 
@@ -1032,12 +1036,12 @@ def test_answer_is_a_draft_that_can_be_edited(org, draft_meeting, questions):
 def test_answers_submit_sends_all_answers_at_once(org, draft_meeting, questions):
     """S-PREP-4: the answers are collected before the meeting."""
     first, second = questions
-    meetings.answer_save(actor=org.zhang, question=first, department=org.marketing, text="需求A")
-    meetings.answer_save(
+    preparation.answer_save(actor=org.zhang, question=first, department=org.marketing, text="需求A")
+    preparation.answer_save(
         actor=org.zhang, question=second, department=org.marketing, text="设计资源"
     )
 
-    count = meetings.answers_submit(
+    count = preparation.answers_submit(
         actor=org.zhang, meeting=draft_meeting, department=org.marketing
     )
 
@@ -1057,10 +1061,10 @@ def test_answers_submit_sends_all_answers_at_once(org, draft_meeting, questions)
 def test_incomplete_answers_cannot_be_submitted(org, draft_meeting, questions):
     """S-PREP-4: every question gets a written answer."""
     first, _second = questions
-    meetings.answer_save(actor=org.zhang, question=first, department=org.marketing, text="需求A")
+    preparation.answer_save(actor=org.zhang, question=first, department=org.marketing, text="需求A")
 
     error = refuse(
-        meetings.answers_submit, actor=org.zhang, meeting=draft_meeting, department=org.marketing
+        preparation.answers_submit, actor=org.zhang, meeting=draft_meeting, department=org.marketing
     )
 
     assert (error.field, error.code, error.message) == (
@@ -1074,14 +1078,16 @@ def test_incomplete_answers_cannot_be_submitted(org, draft_meeting, questions):
 def test_submitted_answer_cannot_be_edited_or_submitted_again(org, draft_meeting, questions):
     """S-PREP-4: what was submitted is what the organiser collected."""
     first, second = questions
-    meetings.answer_save(actor=org.li, question=first, department=org.rnd, text="技术方案")
-    meetings.answer_save(actor=org.li, question=second, department=org.rnd, text="测试环境")
-    meetings.answers_submit(actor=org.li, meeting=draft_meeting, department=org.rnd)
+    preparation.answer_save(actor=org.li, question=first, department=org.rnd, text="技术方案")
+    preparation.answer_save(actor=org.li, question=second, department=org.rnd, text="测试环境")
+    preparation.answers_submit(actor=org.li, meeting=draft_meeting, department=org.rnd)
 
     edit = refuse(
-        meetings.answer_save, actor=org.li, question=first, department=org.rnd, text="改主意了"
+        preparation.answer_save, actor=org.li, question=first, department=org.rnd, text="改主意了"
     )
-    again = refuse(meetings.answers_submit, actor=org.li, meeting=draft_meeting, department=org.rnd)
+    again = refuse(
+        preparation.answers_submit, actor=org.li, meeting=draft_meeting, department=org.rnd
+    )
 
     assert (edit.field, edit.code, edit.message) == (
         "text",
@@ -1096,7 +1102,7 @@ def test_department_head_who_is_not_a_participant_may_answer(org, draft_meeting,
     """S-PREP-4: sun heads the office; zhao is its participant."""
     first, _second = questions
 
-    answer = meetings.answer_save(
+    answer = preparation.answer_save(
         actor=org.sun, question=first, department=org.office, text="会议室"
     )
 
@@ -1115,7 +1121,11 @@ def test_only_that_departments_participants_or_head_may_answer(
     target = getattr(org, department)
 
     error = refuse(
-        meetings.answer_save, actor=getattr(org, who), question=first, department=target, text="..."
+        preparation.answer_save,
+        actor=getattr(org, who),
+        question=first,
+        department=target,
+        text="...",
     )
 
     assert (error.field, error.code) == (None, "forbidden")
@@ -1125,12 +1135,12 @@ def test_only_that_departments_participants_or_head_may_answer(
 
 def test_outsider_may_not_submit_for_a_department(org, draft_meeting, questions):
     for question in questions:
-        meetings.answer_save(
+        preparation.answer_save(
             actor=org.chen, question=question, department=org.design, text="设计稿"
         )
 
     error = refuse(
-        meetings.answers_submit, actor=org.outsider, meeting=draft_meeting, department=org.design
+        preparation.answers_submit, actor=org.outsider, meeting=draft_meeting, department=org.design
     )
 
     assert error.code == "forbidden"
@@ -1141,10 +1151,14 @@ def test_answers_are_written_before_the_meeting(org, draft_meeting, questions):
     first, _second = questions
     meetings.meeting_schedule(actor=org.sun, meeting=draft_meeting)
     with clock.frozen(STARTS):
-        meetings.meeting_start(actor=org.wang, meeting=draft_meeting)
+        live.meeting_start(actor=org.wang, meeting=draft_meeting)
 
     error = refuse(
-        meetings.answer_save, actor=org.zhang, question=first, department=org.marketing, text="晚了"
+        preparation.answer_save,
+        actor=org.zhang,
+        question=first,
+        department=org.marketing,
+        text="晚了",
     )
 
     assert (error.field, error.code) == ("status", "illegal_state")
@@ -1156,12 +1170,14 @@ def test_question_added_after_a_department_submitted_can_still_be_answered(
 ):
     """S-PREP-4: every question gets an answer, also one the organiser adds later."""
     for question in questions:
-        meetings.answer_save(actor=org.zhang, question=question, department=org.marketing, text="A")
-    meetings.answers_submit(actor=org.zhang, meeting=draft_meeting, department=org.marketing)
-    late = meetings.question_add(actor=org.sun, meeting=draft_meeting, text="预算够吗？")
-    meetings.answer_save(actor=org.zhang, question=late, department=org.marketing, text="够")
+        preparation.answer_save(
+            actor=org.zhang, question=question, department=org.marketing, text="A"
+        )
+    preparation.answers_submit(actor=org.zhang, meeting=draft_meeting, department=org.marketing)
+    late = preparation.question_add(actor=org.sun, meeting=draft_meeting, text="预算够吗？")
+    preparation.answer_save(actor=org.zhang, question=late, department=org.marketing, text="够")
 
-    count = meetings.answers_submit(
+    count = preparation.answers_submit(
         actor=org.zhang, meeting=draft_meeting, department=org.marketing
     )
 
@@ -1175,7 +1191,7 @@ def test_question_added_after_a_department_submitted_can_still_be_answered(
 def test_host_starts_the_scheduled_meeting(org, scheduled_meeting):
     """S-MEET-1: the host opens the meeting."""
     with clock.frozen(STARTS + dt.timedelta(minutes=2)):
-        meetings.meeting_start(actor=org.wang, meeting=scheduled_meeting)
+        live.meeting_start(actor=org.wang, meeting=scheduled_meeting)
 
     scheduled_meeting.refresh_from_db()
     assert scheduled_meeting.status == Status.IN_PROGRESS
@@ -1186,7 +1202,7 @@ def test_host_starts_the_scheduled_meeting(org, scheduled_meeting):
 @pytest.mark.parametrize("who", ["zhao", "li", "outsider"])
 def test_meeting_start_by_anyone_but_the_host_is_refused(org, scheduled_meeting, who):
     """S-MEET-1: the host opens, not the recorder nor a participant."""
-    error = refuse(meetings.meeting_start, actor=getattr(org, who), meeting=scheduled_meeting)
+    error = refuse(live.meeting_start, actor=getattr(org, who), meeting=scheduled_meeting)
 
     assert (error.code, error.message) == (
         "forbidden",
@@ -1201,7 +1217,7 @@ def test_only_a_scheduled_meeting_starts(org, request, stage):
     meeting = request.getfixturevalue(stage)
     status, started_at = meeting.status, meeting.started_at
 
-    error = refuse(meetings.meeting_start, actor=org.wang, meeting=meeting)
+    error = refuse(live.meeting_start, actor=org.wang, meeting=meeting)
 
     assert (error.field, error.code, error.message) == (
         "status",
@@ -1219,7 +1235,7 @@ def test_recorder_records_a_departments_position(org, running_meeting):
     """S-MEET-2: each department states its view, argued with data and facts (S-TPL-2)."""
     topic = running_meeting.topics.get(order=1)
 
-    position = meetings.position_record(
+    position = live.position_record(
         actor=org.zhao,
         topic=topic,
         department=org.marketing,
@@ -1240,9 +1256,9 @@ def test_recorder_records_a_departments_position(org, running_meeting):
 def test_second_position_of_a_department_corrects_the_first(org, running_meeting):
     """S-MEET-2: one position per department and topic; the host may correct it."""
     topic = running_meeting.topics.get(order=1)
-    meetings.position_record(actor=org.zhao, topic=topic, department=org.sales, statement="需求D")
+    live.position_record(actor=org.zhao, topic=topic, department=org.sales, statement="需求D")
 
-    meetings.position_record(
+    live.position_record(
         actor=org.wang,
         topic=topic,
         department=org.sales,
@@ -1259,7 +1275,7 @@ def test_second_position_of_a_department_corrects_the_first(org, running_meeting
 @pytest.mark.parametrize("who", ["li", "outsider"])
 def test_position_by_anyone_but_recorder_or_host_is_refused(org, running_meeting, who):
     error = refuse(
-        meetings.position_record,
+        live.position_record,
         actor=getattr(org, who),
         topic=running_meeting.topics.get(order=1),
         department=org.rnd,
@@ -1275,7 +1291,7 @@ def test_position_by_anyone_but_recorder_or_host_is_refused(org, running_meeting
 
 def test_position_before_the_start_is_refused(org, scheduled_meeting):
     error = refuse(
-        meetings.position_record,
+        live.position_record,
         actor=org.zhao,
         topic=scheduled_meeting.topics.get(order=1),
         department=org.rnd,
@@ -1291,7 +1307,7 @@ def test_position_before_the_start_is_refused(org, scheduled_meeting):
 
 def test_position_needs_a_statement(org, running_meeting):
     error = refuse(
-        meetings.position_record,
+        live.position_record,
         actor=org.zhao,
         topic=running_meeting.topics.get(order=1),
         department=org.rnd,
@@ -1309,7 +1325,7 @@ def test_consensus_is_recorded_with_its_text(org, running_meeting):
     """S-MEET-3: after each topic the host states the consensus."""
     topic = running_meeting.topics.get(order=1)
 
-    outcome = meetings.outcome_record(
+    outcome = live.outcome_record(
         actor=org.zhao, topic=topic, kind=Outcome.CONSENSUS, text=" 先做需求A，9月底上线 "
     )
 
@@ -1328,7 +1344,7 @@ def test_consensus_is_recorded_with_its_text(org, running_meeting):
 def test_consensus_without_text_is_refused(org, running_meeting, text):
     """S-MEET-3: a consensus is stated, not implied."""
     error = refuse(
-        meetings.outcome_record,
+        live.outcome_record,
         actor=org.zhao,
         topic=running_meeting.topics.get(order=1),
         kind=Outcome.CONSENSUS,
@@ -1347,7 +1363,7 @@ def test_topic_without_consensus_goes_to_the_next_meeting(org, running_meeting):
     """S-MEET-3: explicitly marked "discuss again at the next meeting", on a given day."""
     topic = running_meeting.topics.get(order=2)
 
-    outcome = meetings.outcome_record(
+    outcome = live.outcome_record(
         actor=org.zhao, topic=topic, kind=Outcome.NEXT_MEETING, next_meeting_on="2026-09-16"
     )
 
@@ -1364,11 +1380,11 @@ def test_topic_without_consensus_goes_to_the_next_meeting(org, running_meeting):
 def test_outcome_recorded_again_replaces_the_first(org, running_meeting):
     """S-MEET-3: one outcome per topic; the recorder may correct it."""
     topic = running_meeting.topics.get(order=2)
-    meetings.outcome_record(
+    live.outcome_record(
         actor=org.zhao, topic=topic, kind=Outcome.NEXT_MEETING, next_meeting_on="2026-09-16"
     )
 
-    meetings.outcome_record(actor=org.wang, topic=topic, kind=Outcome.CONSENSUS, text="市场部牵头")
+    live.outcome_record(actor=org.wang, topic=topic, kind=Outcome.CONSENSUS, text="市场部牵头")
 
     assert list(TopicOutcome.objects.values_list("topic", "kind", "text", "next_meeting_on")) == [
         (topic.pk, Outcome.CONSENSUS, "市场部牵头", None)
@@ -1380,7 +1396,7 @@ def test_research_outcome_creates_exactly_one_action_item(org, running_meeting):
     item with owner, department and a real due date read relative to the meeting date."""
     topic = running_meeting.topics.get(order=3)
 
-    outcome = meetings.outcome_record(
+    outcome = live.outcome_record(
         actor=org.zhao,
         topic=topic,
         kind=Outcome.RESEARCH,
@@ -1412,7 +1428,7 @@ def test_research_without_text_gets_a_task_named_after_the_topic(org, running_me
     """S-MEET-3."""
     topic = running_meeting.topics.get(order=3)
 
-    meetings.outcome_record(
+    live.outcome_record(
         actor=org.zhao,
         topic=topic,
         kind=Outcome.RESEARCH,
@@ -1450,7 +1466,7 @@ def test_research_needs_department_owner_and_due_date(
     }
 
     error = refuse(
-        meetings.outcome_record,
+        live.outcome_record,
         actor=org.zhao,
         topic=running_meeting.topics.get(order=3),
         kind=Outcome.RESEARCH,
@@ -1465,7 +1481,7 @@ def test_research_needs_department_owner_and_due_date(
 def test_research_with_a_vague_due_date_records_nothing(org, running_meeting):
     """S-MEET-3, S-MEET-4: "尽快" is not a date; the outcome is not half-written."""
     error = refuse(
-        meetings.outcome_record,
+        live.outcome_record,
         actor=org.zhao,
         topic=running_meeting.topics.get(order=3),
         kind=Outcome.RESEARCH,
@@ -1482,7 +1498,7 @@ def test_research_with_a_vague_due_date_records_nothing(org, running_meeting):
 def test_research_outcome_cannot_be_replaced(org, running_meeting):
     """S-MEET-3: the research became an action item; that is where it changes."""
     topic = running_meeting.topics.get(order=3)
-    meetings.outcome_record(
+    live.outcome_record(
         actor=org.zhao,
         topic=topic,
         kind=Outcome.RESEARCH,
@@ -1492,7 +1508,7 @@ def test_research_outcome_cannot_be_replaced(org, running_meeting):
     )
 
     error = refuse(
-        meetings.outcome_record, actor=org.zhao, topic=topic, kind=Outcome.CONSENSUS, text="算了"
+        live.outcome_record, actor=org.zhao, topic=topic, kind=Outcome.CONSENSUS, text="算了"
     )
 
     assert (error.field, error.code) == ("kind", "illegal_state")
@@ -1502,7 +1518,7 @@ def test_research_outcome_cannot_be_replaced(org, running_meeting):
 
 def test_unknown_outcome_is_refused(org, running_meeting):
     error = refuse(
-        meetings.outcome_record,
+        live.outcome_record,
         actor=org.zhao,
         topic=running_meeting.topics.get(order=1),
         kind="vote",
@@ -1515,7 +1531,7 @@ def test_unknown_outcome_is_refused(org, running_meeting):
 
 def test_outcome_by_a_participant_is_refused(org, running_meeting):
     error = refuse(
-        meetings.outcome_record,
+        live.outcome_record,
         actor=org.li,
         topic=running_meeting.topics.get(order=1),
         kind=Outcome.CONSENSUS,
@@ -1533,7 +1549,7 @@ def test_topic_record_time_keeps_planned_and_actual(org, running_meeting):
     """S-PREP-5: the host keeps time; planned against actual minutes."""
     topic = running_meeting.topics.get(order=1)
 
-    meetings.topic_record_time(actor=org.zhao, topic=topic, actual_minutes=35)
+    live.topic_record_time(actor=org.zhao, topic=topic, actual_minutes=35)
 
     topic.refresh_from_db()
     assert (topic.planned_minutes, topic.actual_minutes) == (30, 35)
@@ -1545,7 +1561,7 @@ def test_topic_record_time_keeps_planned_and_actual(org, running_meeting):
 def test_topic_record_time_refuses_bad_minutes(org, running_meeting, minutes):
     topic = running_meeting.topics.get(order=1)
 
-    error = refuse(meetings.topic_record_time, actor=org.zhao, topic=topic, actual_minutes=minutes)
+    error = refuse(live.topic_record_time, actor=org.zhao, topic=topic, actual_minutes=minutes)
 
     assert (error.field, error.code) == ("actual_minutes", "invalid")
     topic.refresh_from_db()
@@ -1555,7 +1571,7 @@ def test_topic_record_time_refuses_bad_minutes(org, running_meeting, minutes):
 def test_topic_record_time_before_the_start_is_refused(org, scheduled_meeting):
     topic = scheduled_meeting.topics.get(order=1)
 
-    error = refuse(meetings.topic_record_time, actor=org.zhao, topic=topic, actual_minutes=35)
+    error = refuse(live.topic_record_time, actor=org.zhao, topic=topic, actual_minutes=35)
 
     assert (error.field, error.code) == ("status", "illegal_state")
     topic.refresh_from_db()
@@ -1569,7 +1585,7 @@ def test_participant_raises_an_objection_during_the_meeting(org, running_meeting
     """S-MEET-5: objections are raised there and then."""
     topic = running_meeting.topics.get(order=3)
 
-    objection = meetings.objection_raise(
+    objection = live.objection_raise(
         actor=org.li, meeting=running_meeting, topic=topic, text=" 9月底上线太紧 "
     )
 
@@ -1589,9 +1605,7 @@ def test_participant_raises_an_objection_during_the_meeting(org, running_meeting
 
 def test_outsider_may_not_raise_an_objection(org, running_meeting):
     """S-MEET-5: objections come from the people in the meeting."""
-    error = refuse(
-        meetings.objection_raise, actor=org.outsider, meeting=running_meeting, text="反对"
-    )
+    error = refuse(live.objection_raise, actor=org.outsider, meeting=running_meeting, text="反对")
 
     assert (error.code, error.message) == (
         "forbidden",
@@ -1601,7 +1615,7 @@ def test_outsider_may_not_raise_an_objection(org, running_meeting):
 
 
 def test_objection_before_the_meeting_is_refused(org, scheduled_meeting):
-    error = refuse(meetings.objection_raise, actor=org.li, meeting=scheduled_meeting, text="反对")
+    error = refuse(live.objection_raise, actor=org.li, meeting=scheduled_meeting, text="反对")
 
     assert (error.field, error.code) == ("status", "illegal_state")
     assert Objection.objects.count() == 0
@@ -1609,7 +1623,7 @@ def test_objection_before_the_meeting_is_refused(org, scheduled_meeting):
 
 def test_objection_after_the_meeting_ended_is_refused(org, ended_meeting):
     """S-MEET-5: once the meeting ends, the consensus is not overturned."""
-    error = refuse(meetings.objection_raise, actor=org.li, meeting=ended_meeting, text="我反对")
+    error = refuse(live.objection_raise, actor=org.li, meeting=ended_meeting, text="我反对")
 
     assert (error.field, error.code, error.message) == (
         "status",
@@ -1624,7 +1638,7 @@ def test_objection_after_the_meeting_ended_is_refused(org, ended_meeting):
 def test_inactive_participant_may_not_raise_an_objection(org, running_meeting):
     deactivate(org.li)
 
-    error = refuse(meetings.objection_raise, actor=org.li, meeting=running_meeting, text="反对")
+    error = refuse(live.objection_raise, actor=org.li, meeting=running_meeting, text="反对")
 
     assert error.code == "forbidden"
     assert Objection.objects.count() == 0
@@ -1635,7 +1649,7 @@ def test_objection_on_another_meetings_topic_is_refused(org, running_meeting):
     foreign = meetings.topic_add(actor=org.sun, meeting=other, title="别的会", planned_minutes=5)
 
     error = refuse(
-        meetings.objection_raise, actor=org.li, meeting=running_meeting, topic=foreign, text="反对"
+        live.objection_raise, actor=org.li, meeting=running_meeting, topic=foreign, text="反对"
     )
 
     assert (error.field, error.code) == ("topic", "invalid")
@@ -1644,10 +1658,10 @@ def test_objection_on_another_meetings_topic_is_refused(org, running_meeting):
 
 def test_host_resolves_an_objection(org, running_meeting):
     """S-MEET-5: the objection is settled before the meeting closes."""
-    objection = meetings.objection_raise(actor=org.li, meeting=running_meeting, text="9月底太紧")
+    objection = live.objection_raise(actor=org.li, meeting=running_meeting, text="9月底太紧")
 
     with clock.frozen(STARTS + dt.timedelta(minutes=80)):
-        meetings.objection_resolve(actor=org.wang, objection=objection, resolution=" 改为10月8日 ")
+        live.objection_resolve(actor=org.wang, objection=objection, resolution=" 改为10月8日 ")
 
     objection.refresh_from_db()
     assert (objection.resolution, objection.resolved_at) == ("改为10月8日", at(9, 15, 20))
@@ -1655,13 +1669,11 @@ def test_host_resolves_an_objection(org, running_meeting):
 
 
 def test_objection_resolution_needs_text_and_happens_once(org, running_meeting):
-    objection = meetings.objection_raise(actor=org.li, meeting=running_meeting, text="9月底太紧")
+    objection = live.objection_raise(actor=org.li, meeting=running_meeting, text="9月底太紧")
 
-    empty = refuse(meetings.objection_resolve, actor=org.wang, objection=objection, resolution=" ")
-    meetings.objection_resolve(actor=org.wang, objection=objection, resolution="改为10月8日")
-    twice = refuse(
-        meetings.objection_resolve, actor=org.wang, objection=objection, resolution="再议"
-    )
+    empty = refuse(live.objection_resolve, actor=org.wang, objection=objection, resolution=" ")
+    live.objection_resolve(actor=org.wang, objection=objection, resolution="改为10月8日")
+    twice = refuse(live.objection_resolve, actor=org.wang, objection=objection, resolution="再议")
 
     assert (empty.field, empty.code) == ("resolution", "required")
     assert (twice.code, twice.message) == ("illegal_state", "This objection is already resolved.")
@@ -1670,9 +1682,9 @@ def test_objection_resolution_needs_text_and_happens_once(org, running_meeting):
 
 
 def test_participant_may_not_resolve_an_objection(org, running_meeting):
-    objection = meetings.objection_raise(actor=org.li, meeting=running_meeting, text="9月底太紧")
+    objection = live.objection_raise(actor=org.li, meeting=running_meeting, text="9月底太紧")
 
-    error = refuse(meetings.objection_resolve, actor=org.chen, objection=objection, resolution="好")
+    error = refuse(live.objection_resolve, actor=org.chen, objection=objection, resolution="好")
 
     assert (error.code, error.message) == (
         "forbidden",
@@ -1690,7 +1702,7 @@ def test_meeting_end_opens_the_minutes_due_24_hours_later(org, running_meeting):
     close_topics(org, running_meeting)
 
     with clock.frozen(at(9, 15, 25)):
-        meetings.meeting_end(actor=org.wang, meeting=running_meeting)
+        live.meeting_end(actor=org.wang, meeting=running_meeting)
 
     running_meeting.refresh_from_db()
     assert (running_meeting.status, running_meeting.ended_at) == (
@@ -1705,14 +1717,14 @@ def test_meeting_end_opens_the_minutes_due_24_hours_later(org, running_meeting):
 
 def test_meeting_end_needs_an_outcome_for_every_topic(org, running_meeting):
     """S-MEET-3: each topic ends in consensus, the next meeting or research."""
-    meetings.outcome_record(
+    live.outcome_record(
         actor=org.zhao,
         topic=running_meeting.topics.get(order=1),
         kind=Outcome.CONSENSUS,
         text="先做需求A",
     )
 
-    error = refuse(meetings.meeting_end, actor=org.wang, meeting=running_meeting)
+    error = refuse(live.meeting_end, actor=org.wang, meeting=running_meeting)
 
     assert (error.field, error.code, error.message) == (
         "outcome",
@@ -1727,11 +1739,9 @@ def test_meeting_end_needs_an_outcome_for_every_topic(org, running_meeting):
 def test_open_objection_blocks_the_end_until_resolved(org, running_meeting):
     """S-MEET-5: objections are settled before the meeting closes."""
     close_topics(org, running_meeting)
-    objection = meetings.objection_raise(
-        actor=org.chen, meeting=running_meeting, text="设计排期冲突"
-    )
+    objection = live.objection_raise(actor=org.chen, meeting=running_meeting, text="设计排期冲突")
 
-    error = refuse(meetings.meeting_end, actor=org.wang, meeting=running_meeting)
+    error = refuse(live.meeting_end, actor=org.wang, meeting=running_meeting)
 
     assert (error.field, error.code, error.message) == (
         "objections",
@@ -1742,8 +1752,8 @@ def test_open_objection_blocks_the_end_until_resolved(org, running_meeting):
     assert running_meeting.status == Status.IN_PROGRESS
     assert Minutes.objects.count() == 0
 
-    meetings.objection_resolve(actor=org.wang, objection=objection, resolution="设计提前一周")
-    meetings.meeting_end(actor=org.wang, meeting=running_meeting)
+    live.objection_resolve(actor=org.wang, objection=objection, resolution="设计提前一周")
+    live.meeting_end(actor=org.wang, meeting=running_meeting)
 
     running_meeting.refresh_from_db()
     assert running_meeting.status == Status.MINUTES_DRAFT
@@ -1752,7 +1762,7 @@ def test_open_objection_blocks_the_end_until_resolved(org, running_meeting):
 def test_meeting_end_by_a_participant_is_refused(org, running_meeting):
     close_topics(org, running_meeting)
 
-    error = refuse(meetings.meeting_end, actor=org.li, meeting=running_meeting)
+    error = refuse(live.meeting_end, actor=org.li, meeting=running_meeting)
 
     assert (error.code, error.message) == (
         "forbidden",
@@ -1764,7 +1774,7 @@ def test_meeting_end_by_a_participant_is_refused(org, running_meeting):
 
 
 def test_meeting_end_twice_is_refused(org, ended_meeting):
-    error = refuse(meetings.meeting_end, actor=org.wang, meeting=ended_meeting)
+    error = refuse(live.meeting_end, actor=org.wang, meeting=ended_meeting)
 
     assert (error.field, error.code, error.message) == (
         "status",
@@ -1789,10 +1799,10 @@ def test_meeting_closes_once_minutes_are_out_and_actions_done(org, running_meeti
     )
     close_topics(org, running_meeting)
     with clock.frozen(at(9, 15, 25)):
-        meetings.meeting_end(actor=org.wang, meeting=running_meeting)
+        live.meeting_end(actor=org.wang, meeting=running_meeting)
     _distribute(org, running_meeting)
 
-    blocked = refuse(meetings.meeting_close, actor=org.sun, meeting=running_meeting)
+    blocked = refuse(minutes_services.meeting_close, actor=org.sun, meeting=running_meeting)
 
     assert (blocked.field, blocked.code, blocked.message) == (
         "actions",
@@ -1803,7 +1813,7 @@ def test_meeting_closes_once_minutes_are_out_and_actions_done(org, running_meeti
     assert running_meeting.status == Status.DISTRIBUTED
 
     tracking.action_set_status(actor=org.zhang, action=action, status=ActionItem.Status.DONE)
-    meetings.meeting_close(actor=org.sun, meeting=running_meeting)
+    minutes_services.meeting_close(actor=org.sun, meeting=running_meeting)
 
     running_meeting.refresh_from_db()
     assert running_meeting.status == Status.CLOSED
@@ -1811,7 +1821,7 @@ def test_meeting_closes_once_minutes_are_out_and_actions_done(org, running_meeti
 
 
 def test_meeting_close_before_distribution_is_refused(org, ended_meeting):
-    error = refuse(meetings.meeting_close, actor=org.sun, meeting=ended_meeting)
+    error = refuse(minutes_services.meeting_close, actor=org.sun, meeting=ended_meeting)
 
     assert (error.field, error.code, error.message) == (
         "status",
@@ -1825,7 +1835,7 @@ def test_meeting_close_before_distribution_is_refused(org, ended_meeting):
 def test_meeting_close_by_an_outsider_is_refused(org, ended_meeting):
     _distribute(org, ended_meeting)
 
-    error = refuse(meetings.meeting_close, actor=org.outsider, meeting=ended_meeting)
+    error = refuse(minutes_services.meeting_close, actor=org.outsider, meeting=ended_meeting)
 
     assert error.code == "forbidden"
     ended_meeting.refresh_from_db()

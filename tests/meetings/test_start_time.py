@@ -15,6 +15,7 @@ from django.utils import timezone
 from accord.core import clock
 from accord.core.errors import AppError
 from accord.core.models import AuditEvent
+from accord.live import services as live
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting
 from accord.minutes import services as minutes_services
@@ -39,11 +40,11 @@ def hold_early(org: Org, meeting: Meeting) -> Meeting:
     """Start ``meeting`` at ``HELD_START`` (confirmed), agree every topic at 21:13, end it at
     ``HELD_END``."""
     with clock.frozen(HELD_START):
-        meetings.meeting_start(actor=org.wang, meeting=meeting, confirm_time=True)
+        live.meeting_start(actor=org.wang, meeting=meeting, confirm_time=True)
     with clock.frozen(at(9, 7, 21, 13)):
         close_topics(org, meeting)
     with clock.frozen(HELD_END):
-        meetings.meeting_end(actor=org.wang, meeting=meeting)
+        live.meeting_end(actor=org.wang, meeting=meeting)
     meeting.refresh_from_db()
     return meeting
 
@@ -82,7 +83,7 @@ def test_a_start_far_from_the_plan_is_refused_without_confirmation(
     notices = Notification.objects.count()
 
     with clock.frozen(moment), pytest.raises(AppError) as refused:
-        meetings.meeting_start(actor=org.wang, meeting=scheduled_meeting)
+        live.meeting_start(actor=org.wang, meeting=scheduled_meeting)
 
     assert (refused.value.field, refused.value.code) == ("confirm_time", "off_schedule")
     assert refused.value.message == (
@@ -106,7 +107,7 @@ def test_a_start_near_the_plan_needs_no_confirmation(org: Org, scheduled_meeting
     """S-MEET-1: from an hour before the planned start to its planned end, the meeting is
     held as planned: its time stays, the moment it started is recorded beside it."""
     with clock.frozen(moment):
-        meetings.meeting_start(actor=org.wang, meeting=scheduled_meeting)
+        live.meeting_start(actor=org.wang, meeting=scheduled_meeting)
 
     scheduled_meeting.refresh_from_db()
     assert (
@@ -122,7 +123,7 @@ def test_a_confirmed_start_holds_the_meeting_now_and_keeps_the_plan(org: Org, sc
     """The meeting is held at 21:11 (to the minute): its time moves there, the plan is kept,
     and every attendee's calendar gets the update (SEQUENCE 1)."""
     with clock.frozen(HELD_START):
-        meetings.meeting_start(actor=org.wang, meeting=scheduled_meeting, confirm_time=True)
+        live.meeting_start(actor=org.wang, meeting=scheduled_meeting, confirm_time=True)
 
     meeting = Meeting.objects.get(pk=scheduled_meeting.pk)
     assert (meeting.status, meeting.started_at, meeting.starts_at, meeting.ends_at) == (

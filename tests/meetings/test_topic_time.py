@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accord.core import clock
 from accord.core.models import AuditEvent
-from accord.meetings import services as meetings
+from accord.live import services as live
 from accord.meetings.models import Meeting, TopicOutcome
 from tests.conftest import STARTS, Org
 from tests.meetings.test_run_views import consensus, run_url, text, topics
@@ -23,7 +23,7 @@ def during(minutes: int, seconds: int = 0) -> dt.datetime:
 
 def agree(org: Org, topic, moment: dt.datetime, conclusion: str = "同意") -> None:
     with clock.frozen(moment):
-        meetings.outcome_record(
+        live.outcome_record(
             actor=org.zhao, topic=topic, kind=TopicOutcome.Kind.CONSENSUS, text=conclusion
         )
 
@@ -51,7 +51,7 @@ def test_closing_a_topic_records_the_minutes_it_took(org: Org, running_meeting: 
 def test_minutes_typed_before_closing_are_kept(org: Org, running_meeting: Meeting):
     first, *_rest = topics(running_meeting)
     with clock.frozen(during(20)):
-        meetings.topic_record_time(actor=org.zhao, topic=first, actual_minutes=35)
+        live.topic_record_time(actor=org.zhao, topic=first, actual_minutes=35)
 
     agree(org, first, during(32, 40))
 
@@ -68,7 +68,7 @@ def test_measured_minutes_stay_editable_and_a_corrected_outcome_keeps_the_clock(
     first, second, _third = topics(running_meeting)
     agree(org, first, during(32, 40))
     with clock.frozen(during(40)):
-        meetings.topic_record_time(actor=org.zhao, topic=first, actual_minutes=40)
+        live.topic_record_time(actor=org.zhao, topic=first, actual_minutes=40)
 
     agree(org, first, during(50), conclusion="先开发A，D列入二期")
     agree(org, second, during(60))

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accord.core import clock
+from accord.live import services as live
+from accord.meetings import preparation
 from accord.meetings import services as meetings
 from accord.meetings.models import (
     AgendaTopic,
@@ -706,7 +708,7 @@ def test_detail_shows_the_meeting_read_only_to_a_participant(client, org, draft_
     """S-TPL-1, S-PREP-2, S-PREP-5: basic information, topics with their minutes,
     participants by department and role, copied departments, materials."""
     meetings.department_copy(actor=org.sun, meeting=draft_meeting, department=org.office)
-    meetings.material_add(
+    preparation.material_add(
         actor=org.sun,
         meeting=draft_meeting,
         title="近3个月投诉统计",
@@ -1614,7 +1616,7 @@ def test_material_upload_with_htmx(client, org, draft_meeting):
 
 
 def uploaded(org: Org, meeting: Meeting, content: bytes = b"<script>alert(1)</script>") -> Material:
-    return meetings.material_add(
+    return preparation.material_add(
         actor=org.sun,
         meeting=meeting,
         title="现行流程图",
@@ -1638,7 +1640,7 @@ def test_material_download_for_who_may_see_the_meeting(client, org, draft_meetin
 
 def test_material_download_is_not_found_for_others(client, org, draft_meeting):
     material = uploaded(org, draft_meeting)
-    link = meetings.material_add(
+    link = preparation.material_add(
         actor=org.sun, meeting=draft_meeting, title="链接", url="https://a.example.com"
     )
     client.force_login(org.outsider)
@@ -1852,7 +1854,7 @@ def test_planning_after_the_start_is_refused_with_the_reason(client, org, runnin
 @pytest.fixture
 def questions(org, draft_meeting) -> list[PrepQuestion]:
     topic = draft_meeting.topics.get(order=1)
-    meetings.material_add(
+    preparation.material_add(
         actor=org.sun,
         meeting=draft_meeting,
         title="近3个月投诉统计",
@@ -1860,10 +1862,10 @@ def questions(org, draft_meeting) -> list[PrepQuestion]:
         topic=topic,
     )
     return [
-        meetings.question_add(
+        preparation.question_add(
             actor=org.sun, meeting=draft_meeting, text="核心需求是什么？", topic=topic
         ),
-        meetings.question_add(actor=org.sun, meeting=draft_meeting, text="缺哪些资源？"),
+        preparation.question_add(actor=org.sun, meeting=draft_meeting, text="缺哪些资源？"),
     ]
 
 
@@ -2032,9 +2034,11 @@ def test_the_organiser_sees_the_answers_side_by_side(client, org, draft_meeting,
         (org.li, org.rnd, ("技术方案可行", "测试环境")),
     ]:
         for question, text in zip(questions, texts, strict=True):
-            meetings.answer_save(actor=author, question=question, department=department, text=text)
-        meetings.answers_submit(actor=author, meeting=draft_meeting, department=department)
-    meetings.answer_save(actor=org.chen, question=first, department=org.design, text="设计草稿")
+            preparation.answer_save(
+                actor=author, question=question, department=department, text=text
+            )
+        preparation.answers_submit(actor=author, meeting=draft_meeting, department=department)
+    preparation.answer_save(actor=org.chen, question=first, department=org.design, text="设计草稿")
     client.force_login(org.sun)
 
     doc = page(client.get(url("prepare", draft_meeting.pk)))
@@ -2079,7 +2083,7 @@ def test_a_department_head_answers_for_it_without_taking_part(client, org):
     """S-PREP-4: the head of a participating department may write its answers."""
     meeting = make_meeting(org, "研发资源会", host=org.wang, recorder=org.zhao)
     meetings.participant_invite(actor=org.sun, meeting=meeting, person=org.zhou, role="executor")
-    question = meetings.question_add(actor=org.sun, meeting=meeting, text="需要几名工程师？")
+    question = preparation.question_add(actor=org.sun, meeting=meeting, text="需要几名工程师？")
     client.force_login(org.li)
 
     doc = page(client.get(url("prepare", meeting.pk)))
@@ -2093,12 +2097,12 @@ def test_a_department_head_answers_for_it_without_taking_part(client, org):
 
 
 def test_prepare_after_the_start_is_read_only(client, org, draft_meeting, questions):
-    meetings.answer_save(
+    preparation.answer_save(
         actor=org.zhang, question=questions[0], department=org.marketing, text="草稿"
     )
     meetings.meeting_schedule(actor=org.sun, meeting=draft_meeting)
     with clock.frozen(STARTS):
-        meetings.meeting_start(actor=org.wang, meeting=draft_meeting)
+        live.meeting_start(actor=org.wang, meeting=draft_meeting)
     client.force_login(org.zhang)
 
     doc = page(client.get(url("prepare", draft_meeting.pk)))
@@ -2248,41 +2252,41 @@ def _big_meeting(org: Org) -> Meeting:
     for department in (org.design, *extra):
         meetings.department_copy(actor=org.sun, meeting=meeting, department=department)
     for n in range(6):
-        question = meetings.question_add(
+        question = preparation.question_add(
             actor=org.sun, meeting=meeting, text=f"问题{n}", topic=topics[n]
         )
-        meetings.answer_save(
+        preparation.answer_save(
             actor=org.wang, question=question, department=org.marketing, text=f"答{n}"
         )
-    meetings.answers_submit(actor=org.wang, meeting=meeting, department=org.marketing)
+    preparation.answers_submit(actor=org.wang, meeting=meeting, department=org.marketing)
     for n in range(5):
-        meetings.material_add(
+        preparation.material_add(
             actor=org.sun,
             meeting=meeting,
             title=f"资料{n}",
             url=f"https://a.example.com/{n}",
             topic=topics[n],
         )
-    meetings.meeting_set_materials_send_at(actor=org.sun, meeting=meeting)
+    preparation.meeting_set_materials_send_at(actor=org.sun, meeting=meeting)
     return meeting
 
 
 def _small_meeting(org: Org, meeting: Meeting) -> Meeting:
     """The launch meeting with what the big one has of each kind, once."""
     meetings.department_copy(actor=org.sun, meeting=meeting, department=org.office)
-    question = meetings.question_add(
+    question = preparation.question_add(
         actor=org.sun, meeting=meeting, text="问题", topic=meeting.topics.first()
     )
-    meetings.answer_save(actor=org.wang, question=question, department=org.marketing, text="答")
-    meetings.answers_submit(actor=org.wang, meeting=meeting, department=org.marketing)
-    meetings.material_add(
+    preparation.answer_save(actor=org.wang, question=question, department=org.marketing, text="答")
+    preparation.answers_submit(actor=org.wang, meeting=meeting, department=org.marketing)
+    preparation.material_add(
         actor=org.sun,
         meeting=meeting,
         title="资料",
         url="https://a.example.com/0",
         topic=meeting.topics.first(),
     )
-    meetings.meeting_set_materials_send_at(actor=org.sun, meeting=meeting)
+    preparation.meeting_set_materials_send_at(actor=org.sun, meeting=meeting)
     return meeting
 
 

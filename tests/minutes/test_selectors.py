@@ -10,6 +10,7 @@ from django.utils import timezone
 from accord.actions import services as actions
 from accord.actions.models import ActionItem
 from accord.core import clock
+from accord.live import services as live
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting, Participant, TopicOutcome
 from accord.meetings.selectors import meeting_with_record
@@ -34,23 +35,23 @@ def record_the_meeting(org: Org, meeting: Meeting) -> tuple[ActionItem, ActionIt
     15:25. Returns the two action items (zhou's, chen's)."""
     first, second, third = meeting.topics.order_by("order")
     with clock.frozen(STARTS + dt.timedelta(minutes=20)):
-        meetings.position_record(
+        live.position_record(
             actor=org.zhao,
             topic=first,
             department=org.marketing,
             statement="用户调研显示核心需求为A、B、C，优先开发A",
             evidence="A占用户需求的60%",
         )
-        meetings.position_record(
+        live.position_record(
             actor=org.zhao,
             topic=first,
             department=org.sales,
             statement="客户反馈需求D紧急",
             evidence="3家重点客户提出",
         )
-        meetings.topic_record_notes(actor=org.zhao, topic=first, notes="D列入二期评估")
-        meetings.topic_record_time(actor=org.zhao, topic=first, actual_minutes=35)
-        meetings.outcome_record(
+        live.topic_record_notes(actor=org.zhao, topic=first, notes="D列入二期评估")
+        live.topic_record_time(actor=org.zhao, topic=first, actual_minutes=35)
+        live.outcome_record(
             actor=org.zhao, topic=first, kind=TopicOutcome.Kind.CONSENSUS, text="先开发A，D列入二期"
         )
         zhou_item = actions.action_create(
@@ -63,10 +64,10 @@ def record_the_meeting(org: Org, meeting: Meeting) -> tuple[ActionItem, ActionIt
             topic=first,
         )
     with clock.frozen(STARTS + dt.timedelta(minutes=60)):
-        meetings.position_record(
+        live.position_record(
             actor=org.zhao, topic=second, department=org.rnd, statement="研发负责A的开发"
         )
-        meetings.outcome_record(
+        live.outcome_record(
             actor=org.zhao,
             topic=second,
             kind=TopicOutcome.Kind.CONSENSUS,
@@ -80,7 +81,7 @@ def record_the_meeting(org: Org, meeting: Meeting) -> tuple[ActionItem, ActionIt
             due="9月18日前",
             topic=second,
         )
-        meetings.outcome_record(
+        live.outcome_record(
             actor=org.zhao,
             topic=third,
             kind=TopicOutcome.Kind.NEXT_MEETING,
@@ -88,14 +89,12 @@ def record_the_meeting(org: Org, meeting: Meeting) -> tuple[ActionItem, ActionIt
             next_meeting_on=dt.date(2026, 9, 16),
         )
     with clock.frozen(STARTS + dt.timedelta(minutes=80)):
-        objection = meetings.objection_raise(
+        objection = live.objection_raise(
             actor=org.liu, meeting=meeting, text="需求D的优先级过低", topic=first
         )
-        meetings.objection_resolve(
-            actor=org.wang, objection=objection, resolution="二期首个迭代评估D"
-        )
+        live.objection_resolve(actor=org.wang, objection=objection, resolution="二期首个迭代评估D")
     with clock.frozen(STARTS + dt.timedelta(minutes=85)):
-        meetings.meeting_end(actor=org.wang, meeting=meeting)
+        live.meeting_end(actor=org.wang, meeting=meeting)
     return zhou_item, chen_item
 
 
@@ -321,7 +320,7 @@ def test_minutes_record_research_outcome_names_the_department(org: Org, running_
     """S-MEET-3: "a named department researches it" shows the department and its action."""
     topic = running_meeting.topics.get(order=3)
 
-    meetings.outcome_record(
+    live.outcome_record(
         actor=org.zhao,
         topic=topic,
         kind=TopicOutcome.Kind.RESEARCH,
@@ -355,10 +354,10 @@ def test_minutes_record_runs_no_further_queries(org: Org, recorded, django_asser
 def test_minutes_record_leaves_out_absent_people_s_tpl_1(org: Org, running_meeting: Meeting):
     zhang = running_meeting.participants.get(person=org.zhang)
     chen = running_meeting.participants.get(person=org.chen)
-    meetings.participant_set_attendance(
+    live.participant_set_attendance(
         actor=org.zhao, participant=zhang, attendance=Participant.Attendance.ABSENT
     )
-    meetings.participant_set_attendance(
+    live.participant_set_attendance(
         actor=org.zhao, participant=chen, attendance=Participant.Attendance.EXCUSED
     )
 

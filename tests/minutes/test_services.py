@@ -12,6 +12,7 @@ from accord.actions import services as actions
 from accord.core import clock
 from accord.core.errors import AppError
 from accord.core.models import AuditEvent
+from accord.live import services as live
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting, Participant
 from accord.minutes import services as minutes_services
@@ -448,10 +449,10 @@ def _ended(org: Org, title: str, starts_at: dt.datetime) -> Meeting:
     )
     meetings.meeting_schedule(actor=org.sun, meeting=meeting)
     with clock.frozen(starts_at):
-        meetings.meeting_start(actor=org.wang, meeting=meeting)
+        live.meeting_start(actor=org.wang, meeting=meeting)
     with clock.frozen(starts_at + dt.timedelta(minutes=60)):
         close_topics(org, meeting)
-        meetings.meeting_end(actor=org.wang, meeting=meeting)
+        live.meeting_end(actor=org.wang, meeting=meeting)
     return meeting
 
 

@@ -15,6 +15,7 @@ from accord.actions import tracking
 from accord.actions.models import Signature
 from accord.core import clock
 from accord.core.models import AuditEvent
+from accord.live import services as live
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting
 from accord.minutes import services as minutes_services
@@ -419,11 +420,9 @@ def test_what_changed_names_attendance_corrected_in_a_new_version_s_tpl_1(
     zhou = meeting.participants.get(person=org.zhou)
     with clock.frozen(at(9, 10, 9)):
         minutes_services.minutes_open_revision(actor=org.zhao, meeting=meeting, reason="补记出席")
-        meetings.participant_set_attendance(actor=org.zhao, participant=zhou, attendance="absent")
-        meetings.participant_set_attendance(actor=org.zhao, participant=liu, attendance="present")
-        meetings.participant_set_attendance(
-            actor=org.zhao, participant=wang_host, attendance="present"
-        )
+        live.participant_set_attendance(actor=org.zhao, participant=zhou, attendance="absent")
+        live.participant_set_attendance(actor=org.zhao, participant=liu, attendance="present")
+        live.participant_set_attendance(actor=org.zhao, participant=wang_host, attendance="present")
         minutes_services.minutes_submit(actor=org.zhao, meeting=meeting)
     with clock.frozen(at(9, 10, 10)):
         minutes_services.minutes_approve(actor=org.wang, meeting=meeting)
@@ -606,7 +605,7 @@ def test_minutes_page_query_count_is_pinned_and_constant(
     approve_and_distribute(org, meeting)
     bigger = _bigger_meeting(org)
     with clock.frozen(at(9, 9, 16)):
-        meetings.objection_resolve(
+        live.objection_resolve(
             actor=org.wang,
             objection=bigger.objections.filter(resolved_at=None).get(),
             resolution="好",
@@ -614,7 +613,7 @@ def test_minutes_page_query_count_is_pinned_and_constant(
         from tests.conftest import close_topics
 
         close_topics(org, bigger)
-        meetings.meeting_end(actor=org.wang, meeting=bigger)
+        live.meeting_end(actor=org.wang, meeting=bigger)
     approve_and_distribute(org, bigger)
     client.force_login(org.zhou)  # an owner, with Sign buttons
 
@@ -636,7 +635,7 @@ def test_recorder_reaches_corrections_of_action_items_from_the_minutes_page(
     meeting, zhou_item, chen_item = recorded
     bigger = _bigger_meeting(org)
     with clock.frozen(at(9, 9, 16)):
-        meetings.objection_resolve(
+        live.objection_resolve(
             actor=org.wang,
             objection=bigger.objections.filter(resolved_at=None).get(),
             resolution="好",
@@ -644,7 +643,7 @@ def test_recorder_reaches_corrections_of_action_items_from_the_minutes_page(
         from tests.conftest import close_topics
 
         close_topics(org, bigger)
-        meetings.meeting_end(actor=org.wang, meeting=bigger)
+        live.meeting_end(actor=org.wang, meeting=bigger)
     client.force_login(org.zhao)
 
     for target in (meeting, bigger):

@@ -14,6 +14,7 @@ from icalendar import Calendar
 
 from accord.core import clock
 from accord.core.errors import AppError
+from accord.live import services as live
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting
 from accord.notify import selectors
@@ -298,14 +299,14 @@ def test_a_meeting_held_two_days_early_updates_every_calendar(
     send_all(at(9, 1))
 
     with clock.frozen(at(21, 11)):
-        meetings.meeting_start(actor=org.wang, meeting=meeting, confirm_time=True)
+        live.meeting_start(actor=org.wang, meeting=meeting, confirm_time=True)
     send_all(at(21, 12))
     started = held_times(smtp, since=7)
     with clock.frozen(at(21, 13)):
         for topic in meeting.topics.all():
-            meetings.outcome_record(actor=org.zhao, topic=topic, kind="consensus", text="同意")
+            live.outcome_record(actor=org.zhao, topic=topic, kind="consensus", text="同意")
     with clock.frozen(at(21, 14)):
-        meetings.meeting_end(actor=org.wang, meeting=meeting)
+        live.meeting_end(actor=org.wang, meeting=meeting)
     send_all(at(21, 15))
 
     assert started == [

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accord.actions import services as actions
 from accord.core import clock
+from accord.live import services as live
 from accord.meetings import services as meetings
 from accord.meetings.models import Participant
 from accord.notify import planner
@@ -37,7 +38,7 @@ def test_an_overdue_item_of_a_confidential_meeting_stays_among_those_who_take_pa
     )
     meetings.meeting_schedule(actor=o.li, meeting=secret)
     with clock.frozen(STARTS):
-        meetings.meeting_start(actor=o.li, meeting=secret)
+        live.meeting_start(actor=o.li, meeting=secret)
         item = actions.action_create(
             actor=o.li, meeting=secret, task="准备尽调清单", owner=o.zhang, due="9月10日前"
         )

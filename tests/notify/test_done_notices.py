@@ -17,7 +17,7 @@ from accord.actions import tracking
 from accord.actions.models import ActionItem
 from accord.api.services import token_create
 from accord.core import clock
-from accord.meetings import services as meetings
+from accord.live import services as live
 from accord.meetings.models import Meeting
 from accord.minutes import services as minutes_services
 from accord.notify import planner, selectors
@@ -53,7 +53,7 @@ def distributed(org: Org, running_meeting: Meeting, items) -> Meeting:
     sign their items."""
     with clock.frozen(STARTS + dt.timedelta(minutes=85)):
         close_topics(org, running_meeting)
-        meetings.meeting_end(actor=org.wang, meeting=running_meeting)
+        live.meeting_end(actor=org.wang, meeting=running_meeting)
     with clock.frozen(at(9, 10)):
         minutes_services.minutes_submit(actor=org.zhao, meeting=running_meeting)
         minutes_services.minutes_approve(actor=org.wang, meeting=running_meeting)
@@ -235,7 +235,7 @@ def test_the_review_request_is_done_once_the_host_decides_s_post_2(
 ):
     with clock.frozen(STARTS + dt.timedelta(minutes=85)):
         close_topics(org, running_meeting)
-        meetings.meeting_end(actor=org.wang, meeting=running_meeting)
+        live.meeting_end(actor=org.wang, meeting=running_meeting)
     with clock.frozen(at(9, 10)):
         minutes_services.minutes_submit(actor=org.zhao, meeting=running_meeting)
     review = Notification.objects.get(kind="minutes.review", via=Channel.Kind.IN_APP)

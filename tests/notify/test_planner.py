@@ -17,6 +17,8 @@ from accord.actions import services as actions
 from accord.actions import tracking
 from accord.actions.models import ActionItem, OverdueReason
 from accord.core import clock
+from accord.live import services as live
+from accord.meetings import preparation
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting
 from accord.minutes import services as minutes_services
@@ -401,7 +403,7 @@ def test_minutes_due_hours_is_a_setting_s_post_1(org: Org, running_meeting: Meet
     settings.ACCORD_MINUTES_DUE_HOURS = 48
     with clock.frozen(ENDED):
         close_topics(org, running_meeting)
-        meetings.meeting_end(actor=org.wang, meeting=running_meeting)
+        live.meeting_end(actor=org.wang, meeting=running_meeting)
 
     assert plan_at(MINUTES_DUE + SECOND)["minutes_late"] == 0
     assert plan_at(MINUTES_DUE + dt.timedelta(hours=24) + SECOND)["minutes_late"] == 3
@@ -450,7 +452,7 @@ def test_distribution_reaches_participants_copied_heads_and_bots_s_post_2_s_post
         meetings.department_copy(actor=org.sun, meeting=running_meeting, department=finance)
     with clock.frozen(ENDED):
         close_topics(org, running_meeting)
-        meetings.meeting_end(actor=org.wang, meeting=running_meeting)
+        live.meeting_end(actor=org.wang, meeting=running_meeting)
     with clock.frozen(at(9, 10, 9)):
         minutes_services.minutes_submit(actor=org.zhao, meeting=running_meeting)
         minutes_services.minutes_approve(actor=org.wang, meeting=running_meeting)
@@ -569,7 +571,7 @@ def test_materials_go_out_at_the_time_the_organiser_chose_s_prep_3(
 ):
     """Sun chose 10:00 on the 8th: not at the 2-day mark, at 10:00 sharp."""
     with clock.frozen(at(9, 7, 9, 30)):
-        meetings.meeting_set_materials_send_at(
+        preparation.meeting_set_materials_send_at(
             actor=org.sun, meeting=scheduled_meeting, send_at=at(9, 8, 10)
         )
 
@@ -605,13 +607,17 @@ def test_nudge_one_day_before_only_to_departments_without_answers_s_prep_4(
     the 8th, R&D, design, sales and the office (zhao's) are nudged; marketing is not."""
     meeting = scheduled_meeting
     with clock.frozen(at(9, 7, 10)):
-        first = meetings.question_add(actor=org.sun, meeting=meeting, text="需求A的工作量？")
-        second = meetings.question_add(actor=org.sun, meeting=meeting, text="上线风险？")
-        meetings.answer_save(actor=org.zhang, question=first, department=org.marketing, text="两周")
-        meetings.answer_save(actor=org.zhang, question=second, department=org.marketing, text="低")
-        meetings.answers_submit(actor=org.wang, meeting=meeting, department=org.marketing)
-        meetings.answer_save(actor=org.zhou, question=first, department=org.rnd, text="三周")
-        meetings.answer_save(actor=org.zhou, question=second, department=org.rnd, text="中")
+        first = preparation.question_add(actor=org.sun, meeting=meeting, text="需求A的工作量？")
+        second = preparation.question_add(actor=org.sun, meeting=meeting, text="上线风险？")
+        preparation.answer_save(
+            actor=org.zhang, question=first, department=org.marketing, text="两周"
+        )
+        preparation.answer_save(
+            actor=org.zhang, question=second, department=org.marketing, text="低"
+        )
+        preparation.answers_submit(actor=org.wang, meeting=meeting, department=org.marketing)
+        preparation.answer_save(actor=org.zhou, question=first, department=org.rnd, text="三周")
+        preparation.answer_save(actor=org.zhou, question=second, department=org.rnd, text="中")
 
     assert plan_at(STARTS - dt.timedelta(days=1) - SECOND)["answers_nudge"] == 0
 

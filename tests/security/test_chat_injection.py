@@ -20,6 +20,7 @@ from notify.receivers import Answer, HttpReceiver, SmtpSink
 from accord.actions import services as actions
 from accord.actions import tracking
 from accord.core import clock
+from accord.live import services as live
 from accord.meetings import services as meetings
 from accord.notify.models import Notification
 from accord.notify.worker import Worker
@@ -98,7 +99,7 @@ def deliver(org, meeting, kind: str, answer: Answer):
         meetings.meeting_schedule(actor=org.sun, meeting=meeting)
         Worker().run(once=True)
         with clock.frozen(STARTS):
-            meetings.meeting_start(actor=org.wang, meeting=meeting)
+            live.meeting_start(actor=org.wang, meeting=meeting)
             item = actions.action_create(
                 actor=org.zhao, meeting=meeting, task=TASK, owner=org.zhou, due=dt.date(2026, 9, 15)
             )

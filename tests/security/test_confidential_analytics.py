@@ -36,6 +36,7 @@ from accord.actions.models import ActionItem, OverdueReason
 from accord.analytics.figures import analytics_figures
 from accord.analytics.period import Period
 from accord.core import clock
+from accord.live import services as live
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting, Participant, TopicOutcome
 from accord.minutes import services as minutes
@@ -176,7 +177,7 @@ def build_meeting_e(h: History) -> Secret:
         meetings.meeting_schedule(actor=o.li, meeting=e)
     items = {}
     with clock.frozen(at(8, 10, 10)):
-        meetings.meeting_start(actor=o.li, meeting=e)
+        live.meeting_start(actor=o.li, meeting=e)
     with clock.frozen(at(8, 10, 10, 30)):
         for key, owner, due in [
             ("e1", o.zhou, dt.date(2026, 8, 20)),
@@ -188,12 +189,12 @@ def build_meeting_e(h: History) -> Secret:
                 actor=o.zhou, meeting=e, task=f"机密{key}", owner=owner, due=due
             )
         topic = e.topics.get(is_review=False)
-        meetings.topic_record_time(actor=o.zhou, topic=topic, actual_minutes=45)
-        meetings.outcome_record(
+        live.topic_record_time(actor=o.zhou, topic=topic, actual_minutes=45)
+        live.outcome_record(
             actor=o.zhou, topic=topic, kind=TopicOutcome.Kind.CONSENSUS, text="按计划推进"
         )
     with clock.frozen(at(8, 10, 11)):
-        meetings.meeting_end(actor=o.li, meeting=e)
+        live.meeting_end(actor=o.li, meeting=e)
     with clock.frozen(at(8, 10, 13)):
         minutes.minutes_submit(actor=o.zhou, meeting=e)
     with clock.frozen(at(8, 10, 14)):

@@ -23,7 +23,7 @@ from accord.core import clock
 from accord.core.models import AuditEvent
 from accord.exports import company_templates
 from accord.exports.docx import TemplateError, minutes_docx_from_template
-from accord.meetings import services as meetings
+from accord.live import services as live
 from accord.minutes.models import MinutesTemplate
 
 pytestmark = pytest.mark.django_db
@@ -157,7 +157,7 @@ def busy_meeting(org, running_meeting):
         )
     with clock.frozen(STARTS + dt.timedelta(minutes=85)):
         close_topics(org, running_meeting)
-        return meetings.meeting_end(actor=org.wang, meeting=running_meeting)
+        return live.meeting_end(actor=org.wang, meeting=running_meeting)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 from accord.actions import services as actions
 from accord.api.services import token_create
 from accord.core import clock
+from accord.live import services as live
 from accord.meetings import services as meetings
 from accord.meetings.models import TopicOutcome
 from accord.minutes import services as minutes
@@ -53,23 +54,23 @@ def hostile_meeting(org, draft_meeting):
     meetings.topic_update(actor=o.sun, topic=topic, title=LINE)
     meetings.meeting_schedule(actor=o.sun, meeting=meeting)
     with clock.frozen(STARTS):
-        meetings.meeting_start(actor=o.wang, meeting=meeting)
+        live.meeting_start(actor=o.wang, meeting=meeting)
     with clock.frozen(STARTS + dt.timedelta(minutes=20)):
-        meetings.position_record(
+        live.position_record(
             actor=o.zhao, topic=topic, department=o.marketing, statement=TEXT, evidence=TEXT
         )
-        meetings.topic_record_notes(actor=o.zhao, topic=topic, notes=TEXT)
-        objection = meetings.objection_raise(actor=o.liu, meeting=meeting, text=TEXT, topic=topic)
-        meetings.objection_resolve(actor=o.zhao, objection=objection, resolution=TEXT)
+        live.topic_record_notes(actor=o.zhao, topic=topic, notes=TEXT)
+        objection = live.objection_raise(actor=o.liu, meeting=meeting, text=TEXT, topic=topic)
+        live.objection_resolve(actor=o.zhao, objection=objection, resolution=TEXT)
         actions.action_create(
             actor=o.zhao, meeting=meeting, task=TEXT, owner=o.li, due="2026-09-15", resources=TEXT
         )
         for each in meeting.topics.filter(outcome__isnull=True, is_review=False):
-            meetings.outcome_record(
+            live.outcome_record(
                 actor=o.zhao, topic=each, kind=TopicOutcome.Kind.CONSENSUS, text=TEXT
             )
     with clock.frozen(STARTS + dt.timedelta(minutes=85)):
-        meetings.meeting_end(actor=o.wang, meeting=meeting)
+        live.meeting_end(actor=o.wang, meeting=meeting)
         minutes.minutes_update_summary(actor=o.zhao, meeting=meeting, summary=TEXT)
     return meeting
 

@@ -29,6 +29,7 @@ from notify.receivers import Answer, HttpReceiver, free_port
 from accord import env
 from accord.core import outgoing
 from accord.exports.pdf import minutes_pdf
+from accord.meetings import preparation
 from accord.meetings import services as meetings
 from accord.meetings.selectors import meeting_with_record
 from accord.minutes.selectors import minutes_record
@@ -593,7 +594,7 @@ def test_links_people_type_are_stored_never_fetched(settings, client, org, sched
     recorder = FetchRecorder()
     try:
         meeting = scheduled_meeting
-        meetings.material_add(
+        preparation.material_add(
             actor=org.sun, meeting=meeting, title="内部资料", url=recorder.url + "/material"
         )
         meetings.meeting_update(

@@ -18,6 +18,7 @@ from accord.actions import services as actions
 from accord.actions import tracking
 from accord.actions.models import ActionItem, ActionUpdate
 from accord.core import clock
+from accord.live import services as live
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting, Participant
 from accord.notify.models import Channel, Notification
@@ -43,10 +44,10 @@ def held(org: Org, meeting: Meeting):
     then every topic is agreed and the meeting ends."""
     meetings.meeting_schedule(actor=org.sun, meeting=meeting)
     with clock.frozen(meeting.starts_at):
-        meetings.meeting_start(actor=org.wang, meeting=meeting)
+        live.meeting_start(actor=org.wang, meeting=meeting)
         yield
         close_topics(org, meeting)
-        meetings.meeting_end(actor=org.wang, meeting=meeting)
+        live.meeting_end(actor=org.wang, meeting=meeting)
 
 
 def add(org: Org, meeting: Meeting, task: str, owner, due: str) -> ActionItem:

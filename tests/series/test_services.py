@@ -13,6 +13,7 @@ from accord.actions.models import ActionItem, ActionUpdate
 from accord.core import clock
 from accord.core.errors import AppError
 from accord.core.models import AuditEvent
+from accord.live import services as live
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting, Participant, TopicOutcome
 from accord.org.models import Person
@@ -68,9 +69,9 @@ def run(org: Org, meeting: Meeting, outcomes=None) -> Meeting:
         )
     meetings.meeting_schedule(actor=org.sun, meeting=meeting)
     with clock.frozen(meeting.starts_at):
-        meetings.meeting_start(actor=org.wang, meeting=meeting)
+        live.meeting_start(actor=org.wang, meeting=meeting)
         for title, kind in (outcomes or {}).items():
-            meetings.outcome_record(
+            live.outcome_record(
                 actor=org.zhao,
                 topic=meeting.topics.get(title=title),
                 kind=kind,
@@ -78,7 +79,7 @@ def run(org: Org, meeting: Meeting, outcomes=None) -> Meeting:
                 next_meeting_on=meeting.starts_at.date() + dt.timedelta(days=7),
             )
         close_topics(org, meeting)
-        meetings.meeting_end(actor=org.wang, meeting=meeting)
+        live.meeting_end(actor=org.wang, meeting=meeting)
     return meeting
 
 
@@ -87,7 +88,7 @@ def previous(org: Org, running_meeting: Meeting) -> Meeting:
     """The launch meeting, ended: topic 1 agreed, topics 2 and 3 go to the next meeting."""
     with clock.frozen(STARTS + dt.timedelta(minutes=85)):
         for topic in running_meeting.topics.filter(order__in=[2, 3]):
-            meetings.outcome_record(
+            live.outcome_record(
                 actor=org.zhao,
                 topic=topic,
                 kind=TopicOutcome.Kind.NEXT_MEETING,
@@ -95,7 +96,7 @@ def previous(org: Org, running_meeting: Meeting) -> Meeting:
                 next_meeting_on=dt.date(2026, 9, 16),
             )
         close_topics(org, running_meeting)
-        meetings.meeting_end(actor=org.wang, meeting=running_meeting)
+        live.meeting_end(actor=org.wang, meeting=running_meeting)
     return running_meeting
 
 
@@ -257,7 +258,7 @@ def test_follow_after_the_meeting_started_is_refused(org: Org, previous: Meeting
     )
     meetings.meeting_schedule(actor=org.sun, meeting=later)
     with clock.frozen(later.starts_at):
-        meetings.meeting_start(actor=org.wang, meeting=later)
+        live.meeting_start(actor=org.wang, meeting=later)
     topics, audits = agenda(later), AuditEvent.objects.count()
 
     error = refusal(series_services.meeting_follow, actor=org.sun, meeting=later, previous=previous)
@@ -303,7 +304,7 @@ def reviewed_plan(org: Org, running_meeting: Meeting) -> dict[str, ActionItem]:
     }
     with clock.frozen(STARTS + dt.timedelta(minutes=85)):
         close_topics(org, running_meeting)
-        meetings.meeting_end(actor=org.wang, meeting=running_meeting)
+        live.meeting_end(actor=org.wang, meeting=running_meeting)
     with clock.frozen(at(9, 14, 18, 0)):
         tracking.action_set_status(actor=org.zhou, action=items["on_time"], status=Status.DONE)
     with clock.frozen(at(9, 16, 0, 30)):  # 15 September 16:30 UTC, but the 16th in Shanghai
@@ -595,8 +596,8 @@ def test_series_plan_next_carries_the_open_topics_of_the_last_check_in_s_review_
     extra = meetings.topic_add(actor=org.sun, meeting=first, title="服务器采购", planned_minutes=5)
     meetings.meeting_schedule(actor=org.sun, meeting=first)
     with clock.frozen(first.starts_at):
-        meetings.meeting_start(actor=org.wang, meeting=first)
-        meetings.outcome_record(
+        live.meeting_start(actor=org.wang, meeting=first)
+        live.outcome_record(
             actor=org.zhao,
             topic=extra,
             kind=TopicOutcome.Kind.NEXT_MEETING,
@@ -604,7 +605,7 @@ def test_series_plan_next_carries_the_open_topics_of_the_last_check_in_s_review_
             next_meeting_on=first.starts_at.date() + dt.timedelta(days=7),
         )
         close_topics(org, first)
-        meetings.meeting_end(actor=org.wang, meeting=first)
+        live.meeting_end(actor=org.wang, meeting=first)
 
     second = series_services.series_plan_next(actor=org.sun, series=weekly)
 

@@ -13,6 +13,7 @@ from accord.actions import tracking
 from accord.actions.models import ActionItem
 from accord.core import clock
 from accord.core.errors import AppError, PermissionDenied
+from accord.live import services as live
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting, Participant, TopicOutcome
 from accord.notify.models import Notification
@@ -50,7 +51,7 @@ def hold(org: Org, meeting: Meeting, *, items=(), next_meeting=(), steps=()) -> 
     """Hold ``meeting`` from its start for 30 minutes: ``steps`` run first (the review),
     then the items are recorded, the ``next_meeting`` topics sent on, the others agreed."""
     with clock.frozen(meeting.starts_at):
-        meetings.meeting_start(actor=meeting.host, meeting=meeting)
+        live.meeting_start(actor=meeting.host, meeting=meeting)
         for step in steps:
             step()
         made = [
@@ -58,7 +59,7 @@ def hold(org: Org, meeting: Meeting, *, items=(), next_meeting=(), steps=()) -> 
             for task, owner, due in items
         ]
         for title in next_meeting:
-            meetings.outcome_record(
+            live.outcome_record(
                 actor=org.zhao,
                 topic=meeting.topics.get(title=title),
                 kind=TopicOutcome.Kind.NEXT_MEETING,
@@ -67,7 +68,7 @@ def hold(org: Org, meeting: Meeting, *, items=(), next_meeting=(), steps=()) -> 
             )
         close_topics(org, meeting)
     with clock.frozen(meeting.starts_at + dt.timedelta(minutes=30)):
-        meetings.meeting_end(actor=meeting.host, meeting=meeting)
+        live.meeting_end(actor=meeting.host, meeting=meeting)
     return made
 
 

@@ -14,6 +14,8 @@ from accord.actions.models import ActionItem, Signature
 from accord.core import clock
 from accord.core.errors import AppError
 from accord.core.models import AuditEvent
+from accord.live import services as live
+from accord.meetings import preparation
 from accord.meetings import services as meetings
 from accord.meetings.models import CopiedDepartment, Material, Meeting
 from accord.minutes import services as minutes
@@ -59,7 +61,7 @@ def test_an_upload_over_the_limit_is_refused_and_nothing_is_stored(
     big = ContentFile(b"x" * (1024 * 1024 + 1), name="统计表.xlsx")
 
     with pytest.raises(AppError) as error:
-        meetings.material_add(actor=org.sun, meeting=draft_meeting, title="统计表", file=big)
+        preparation.material_add(actor=org.sun, meeting=draft_meeting, title="统计表", file=big)
 
     assert (error.value.field, error.value.code) == ("file", "too_large")
     assert str(error.value) == "The file is larger than 1 MB."
@@ -102,7 +104,7 @@ def approved(org, running_meeting):
             due=dt.date(2026, 9, 15),
         )
         close_topics(org, running_meeting)
-        meetings.meeting_end(actor=org.wang, meeting=running_meeting)
+        live.meeting_end(actor=org.wang, meeting=running_meeting)
         minutes.minutes_submit(actor=org.zhao, meeting=running_meeting)
         minutes.minutes_approve(actor=org.wang, meeting=running_meeting)
     return running_meeting, item

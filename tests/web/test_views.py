@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accord.actions import services as actions
 from accord.core import clock
-from accord.meetings import services as meetings
+from accord.live import services as live
 from accord.minutes import services as minutes
 from accord.org.models import Person
 from tests.conftest import STARTS, close_topics
@@ -40,7 +40,7 @@ def distributed(org, running_meeting):
             ]
         ]
         close_topics(org, running_meeting)
-        meetings.meeting_end(actor=org.wang, meeting=running_meeting)
+        live.meeting_end(actor=org.wang, meeting=running_meeting)
         minutes.minutes_submit(actor=org.zhao, meeting=running_meeting)
         minutes.minutes_approve(actor=org.wang, meeting=running_meeting)
         minutes.minutes_distribute(actor=org.sun, meeting=running_meeting)

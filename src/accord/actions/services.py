@@ -27,7 +27,7 @@ from accord.core.events import emit
 from accord.core.services import audit_record, model_update
 from accord.meetings import roles
 from accord.meetings.models import AgendaTopic, Meeting
-from accord.meetings.services import RECORDING, meeting_lock, require, require_status
+from accord.meetings.rules import RECORDING, meeting_lock, require, require_status
 from accord.org.models import Department, Person
 
 Status = ActionItem.Status

@@ -39,7 +39,7 @@ from accord.core.errors import AppError, PermissionDenied
 from accord.core.events import emit
 from accord.core.services import audit_record
 from accord.meetings.models import Meeting
-from accord.meetings.services import require
+from accord.meetings.rules import require
 from accord.org.models import Person
 
 Status = ActionItem.Status

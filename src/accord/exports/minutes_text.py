@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accord.actions.models import ActionItem
 from accord.meetings.models import TopicOutcome
-from accord.meetings.services import time_span
+from accord.meetings.rules import time_span
 
 
 def labels() -> dict[str, str]:

@@ -116,8 +116,8 @@ class Meeting(BaseModel):
     materials_send_at = models.DateTimeField(_("materials go out at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True, editable=False)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True, editable=False)
-    # Set only when the meeting was held at another time than planned (see
-    # ``accord.meetings.services.meeting_start``): ``starts_at`` and ``duration_minutes`` then
+    # Set only when the meeting was held at another time than planned (see ``meeting_start``
+    # in ``live/services.py``): ``starts_at`` and ``duration_minutes`` then
     # say when it really took place, these two what had been planned.
     planned_starts_at = models.DateTimeField(
         _("planned start"),

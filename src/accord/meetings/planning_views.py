@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accord.meetings import roles, services
+from accord.meetings import preparation, roles, rules, services
 from accord.meetings.forms import (
     CancelForm,
     CopyForm,
@@ -62,7 +62,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_or_404(request, pk)
     people = people_to_choose()
     initial = MeetingForm.initial_of(meeting)
-    if not (roles.can_organise(request.user, meeting) and meeting.status in services.PLANNING):
+    if not (roles.can_organise(request.user, meeting) and meeting.status in rules.PLANNING):
         return _form_page(
             request,
             MeetingForm(people=people, initial=initial),
@@ -207,7 +207,7 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_or_404(request, pk)
     form = QuestionForm(request.POST, topics=list(meeting.topics.all()))
     _result, status = call_with_form(
-        form, lambda data: services.question_add(actor=request.user, meeting=meeting, **data)
+        form, lambda data: preparation.question_add(actor=request.user, meeting=meeting, **data)
     )
     return _after_planning(
         request,
@@ -334,7 +334,7 @@ def material_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_or_404(request, pk)
     form = MaterialForm(request.POST, request.FILES, topics=list(meeting.topics.all()))
     _result, status = call_with_form(
-        form, lambda data: services.material_add(actor=request.user, meeting=meeting, **data)
+        form, lambda data: preparation.material_add(actor=request.user, meeting=meeting, **data)
     )
     return _after_planning(
         request,
@@ -354,7 +354,7 @@ def materials_send_at(request: HttpRequest, pk: int) -> HttpResponse:
     form = SendAtForm(request.POST)
     _result, status = call_with_form(
         form,
-        lambda data: services.meeting_set_materials_send_at(
+        lambda data: preparation.meeting_set_materials_send_at(
             actor=request.user, meeting=meeting, send_at=data["materials_send_at"]
         ),
     )

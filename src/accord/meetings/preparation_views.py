@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accord.meetings import roles, services
+from accord.meetings import preparation, roles, rules
 from accord.meetings.forms import AnswerForm, SubmitAnswersForm
 from accord.meetings.models import Material, Meeting, PrepAnswer, PrepQuestion
 from accord.meetings.selectors import (
@@ -100,7 +100,7 @@ def _prepare_context(
     questions = list(meeting.questions.all())
     departments = answering_departments(person=person, meeting=meeting)
     answers = department_answers(meeting=meeting, departments=departments)
-    open_for_answers = meeting.status in services.PLANNING
+    open_for_answers = meeting.status in rules.PLANNING
     placed: set[int] = set()
 
     def answer_form(question: PrepQuestion, department: Department, answer: PrepAnswer | None):
@@ -196,7 +196,7 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
         auto_id=_answer_auto_id(request.POST.get("question"), request.POST.get("department")),
     )
     answer, status = call_with_form(
-        form, lambda data: services.answer_save(actor=request.user, **data)
+        form, lambda data: preparation.answer_save(actor=request.user, **data)
     )
     if status is None and not request.htmx:
         messages.success(request, _("Draft saved."))
@@ -238,7 +238,7 @@ def answers_submit(request: HttpRequest, pk: int) -> HttpResponse:
     form = SubmitAnswersForm(request.POST, departments=participating_departments(meeting=meeting))
     _count, status = call_with_form(
         form,
-        lambda data: services.answers_submit(
+        lambda data: preparation.answers_submit(
             actor=request.user, meeting=meeting, department=data["department"]
         ),
     )

@@ -35,8 +35,8 @@ from accord.actions.selectors import meeting_due_preview
 from accord.actions.services import action_create, action_remove, action_update
 from accord.core import clock
 from accord.core.errors import AppError
-from accord.meetings import roles
-from accord.meetings import services as meetings
+from accord.live import services as live_services
+from accord.meetings import roles, rules
 from accord.meetings.models import AgendaTopic, Meeting, Objection, Participant, Position
 from accord.meetings.models import TopicOutcome as Outcome
 from accord.meetings.review_views import review_context
@@ -284,7 +284,7 @@ def _speakers(
     absent = (Mark.ABSENT, Mark.EXCUSED)
     participants = list(meeting.participants.all())
     mine = [p for p in participants if p.person_id == person.pk]
-    default = meetings.objection_speaker_default(
+    default = live_services.objection_speaker_default(
         actor=person, meeting=meeting, takes_part=bool(mine)
     )
     if roles.can_record(person, meeting) or roles.can_run(person, meeting):
@@ -314,7 +314,7 @@ class ConfirmForm(forms.Form):
 
 class StartForm(forms.Form):
     """Start the meeting; far from its planned time only with ``confirm_time`` ticked (see
-    ``accord.meetings.services.meeting_start``)."""
+    ``accord.live.services.meeting_start``)."""
 
     confirm_time = forms.BooleanField(
         label=gettext_lazy("Hold the meeting now, away from its planned time"),
@@ -385,11 +385,11 @@ def _flags(person: Person, meeting: Meeting) -> Flags:
     live = meeting.status == Status.IN_PROGRESS
     return Flags(
         start=meeting.status == Status.SCHEDULED and runs,
-        record=meeting.status in meetings.RECORDING and records,
+        record=meeting.status in rules.RECORDING and records,
         end=live and runs,
         raise_objection=live and (runs or records or roles.is_participant(person, meeting)),
         resolve=live and (runs or records),
-        attendance=meeting.status in (Status.SCHEDULED, *meetings.RECORDING) and (runs or records),
+        attendance=meeting.status in (Status.SCHEDULED, *rules.RECORDING) and (runs or records),
     )
 
 
@@ -577,7 +577,7 @@ def _context(
         ],
         "start_form": form("start", StartForm),
         # Starting now would be far from the plan: the form asks to confirm (meeting_start).
-        "start_off_schedule": flags.start and meetings.start_off_schedule(meeting, now=clock.now()),
+        "start_off_schedule": flags.start and rules.start_off_schedule(meeting, now=clock.now()),
         "start_now": timezone.localtime(clock.now()),
         "end_form": form("end", ConfirmForm),
         "attendance": _attendance(meeting, form)
@@ -733,7 +733,7 @@ def run_start(request: HttpRequest, pk: int) -> HttpResponse:
         meeting,
         name="start",
         form=StartForm(request.POST),
-        call=lambda data: meetings.meeting_start(
+        call=lambda data: live_services.meeting_start(
             actor=request.user, meeting=meeting, confirm_time=data["confirm_time"]
         ),
         success=lambda _m: _("The meeting has started."),
@@ -759,7 +759,7 @@ def run_position(request: HttpRequest, pk: int, topic_pk: int, department_pk: in
         meeting,
         name=prefix,
         form=PositionForm(request.POST, department=department),
-        call=lambda data: meetings.position_record(
+        call=lambda data: live_services.position_record(
             actor=request.user,
             topic=topic,
             department=department,
@@ -784,7 +784,7 @@ def run_notes(request: HttpRequest, pk: int, topic_pk: int) -> HttpResponse:
         meeting,
         name="notes",
         form=NotesForm(request.POST, prefix="notes"),
-        call=lambda data: meetings.topic_record_notes(
+        call=lambda data: live_services.topic_record_notes(
             actor=request.user, topic=topic, notes=data["notes"]
         ),
         success=lambda _t: _("Notes saved."),
@@ -804,7 +804,7 @@ def run_time(request: HttpRequest, pk: int, topic_pk: int) -> HttpResponse:
         meeting,
         name="time",
         form=TimeForm(request.POST, prefix="time"),
-        call=lambda data: meetings.topic_record_time(
+        call=lambda data: live_services.topic_record_time(
             actor=request.user, topic=topic, actual_minutes=data["actual_minutes"]
         ),
         success=lambda t: (
@@ -829,7 +829,7 @@ def run_outcome(request: HttpRequest, pk: int, topic_pk: int) -> HttpResponse:
         meeting,
         name="outcome",
         form=form,
-        call=lambda data: meetings.outcome_record(
+        call=lambda data: live_services.outcome_record(
             actor=request.user,
             topic=topic,
             kind=data["kind"],
@@ -1083,7 +1083,7 @@ def run_attendance(request: HttpRequest, pk: int, participant_pk: int) -> HttpRe
         meeting,
         name=f"attendance-{participant.pk}",
         form=AttendanceForm(request.POST, participant=participant),
-        call=lambda data: meetings.participant_set_attendance(
+        call=lambda data: live_services.participant_set_attendance(
             actor=request.user, participant=participant, attendance=data["attendance"]
         ),
         success=lambda p: (
@@ -1128,7 +1128,7 @@ def run_objection(request: HttpRequest, pk: int) -> HttpResponse:
     def raise_objection(data: dict[str, Any]) -> Objection:
         person, department = data["raised_by"]
         try:
-            return meetings.objection_raise(
+            return live_services.objection_raise(
                 actor=request.user,
                 meeting=meeting,
                 text=data["text"],
@@ -1169,7 +1169,7 @@ def run_objection_resolve(request: HttpRequest, pk: int, objection_pk: int) -> H
         meeting,
         name=prefix,
         form=ResolveForm(request.POST, prefix=prefix),
-        call=lambda data: meetings.objection_resolve(
+        call=lambda data: live_services.objection_resolve(
             actor=request.user, objection=objection, resolution=data["resolution"]
         ),
         success=lambda _o: _("Objection resolved."),
@@ -1188,7 +1188,7 @@ def run_end(request: HttpRequest, pk: int) -> HttpResponse:
         meeting,
         name="end",
         form=ConfirmForm(request.POST),
-        call=lambda data: meetings.meeting_end(actor=request.user, meeting=meeting),
+        call=lambda data: live_services.meeting_end(actor=request.user, meeting=meeting),
         success=lambda m: (
             _("The meeting has ended. The minutes are due by %(due)s.")
             % {"due": timezone.localtime(m.minutes.due_at).strftime("%Y-%m-%d %H:%M")}

@@ -20,6 +20,7 @@ from accord.meetings.models import (
     PrepAnswer,
     PrepQuestion,
 )
+from accord.meetings.rules import materials_window
 from accord.org.models import Department, Person
 
 
@@ -170,8 +171,6 @@ def agenda_warnings(*, meeting: Meeting) -> list[AgendaWarning]:
             )
         )
     if meeting.materials_send_at is not None:
-        from accord.meetings.services import materials_window
-
         earliest, latest = materials_window(meeting)
         if not earliest <= meeting.materials_send_at <= latest:
             warnings.append(

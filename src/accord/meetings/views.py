@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from accord.core import clock
-from accord.meetings import roles, services
+from accord.meetings import roles, rules
 from accord.meetings.forms import (
     CancelForm,
     CopyForm,
@@ -228,7 +228,7 @@ def detail_context(
     bound = {failed_name: failed} if failed is not None and failed_name else {}
     person = request.user
     topics = list(meeting.topics.all())
-    can_plan = roles.can_organise(person, meeting) and meeting.status in services.PLANNING
+    can_plan = roles.can_organise(person, meeting) and meeting.status in rules.PLANNING
     steps = _steps(meeting)
     context: dict[str, Any] = {
         "nav": "meetings",

@@ -1,12 +1,15 @@
 """The minutes' review and distribution (S-POST-1, S-POST-2): the recorder submits, the host
 approves or returns with comments; approval freezes a version; a later change opens a new
-version with a reason."""
+version with a reason. Once the minutes are out and every action item is finished, the
+organiser closes the meeting."""
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Subquery
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from accord.actions.models import ActionItem
 from accord.core import clock
 from accord.core.errors import AppError, PermissionDenied
 from accord.core.events import emit
@@ -14,8 +17,8 @@ from accord.core.models import AuditEvent
 from accord.core.services import audit_record, model_update
 from accord.meetings import roles
 from accord.meetings.models import Meeting
+from accord.meetings.rules import meeting_lock, require, require_status
 from accord.meetings.selectors import meeting_with_record
-from accord.meetings.services import meeting_lock, require, require_status
 from accord.minutes.events import (
     MinutesApproved,
     MinutesDistributed,
@@ -240,3 +243,29 @@ def minutes_open_revision(*, actor: Person, meeting: Meeting, reason: str) -> Mi
         data={"version": minutes.version, "reason": reason},
     )
     return minutes
+
+
+@transaction.atomic
+def meeting_close(*, actor: Person, meeting: Meeting) -> Meeting:
+    """Close the loop once the minutes are out and every action item is finished."""
+    meeting_lock(meeting)
+    require(roles.can_organise(actor, meeting), _("Only the organiser may close the meeting."))
+    require_status(
+        meeting, (Status.DISTRIBUTED,), _("Only a meeting whose minutes went out can close.")
+    )
+    open_count = meeting.actions.filter(status__in=ActionItem.OPEN_STATUSES).count()
+    if open_count:
+        raise AppError(
+            ngettext(
+                "%(count)d action item is still open.",
+                "%(count)d action items are still open.",
+                open_count,
+            )
+            % {"count": open_count},
+            field="actions",
+            code="incomplete",
+        )
+    meeting.status = Status.CLOSED
+    meeting.save(update_fields=["status", "updated_at"])
+    audit_record(actor=actor, verb="meeting.closed", subject=meeting, meeting=meeting)
+    return meeting

@@ -29,8 +29,8 @@ from accord.exports import minutes_text
 from accord.exports.pdf import minutes_pdf
 from accord.meetings import roles
 from accord.meetings.models import Meeting
+from accord.meetings.rules import RECORDING
 from accord.meetings.selectors import meeting_with_record
-from accord.meetings.services import RECORDING
 from accord.minutes import services
 from accord.minutes.forms import ConfirmForm, ReturnForm, RevisionForm, SummaryForm
 from accord.minutes.selectors import (

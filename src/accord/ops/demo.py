@@ -12,6 +12,8 @@ from accord.actions import services as actions
 from accord.actions import tracking
 from accord.actions.models import ActionItem, OverdueReason
 from accord.core import clock
+from accord.live import services as live
+from accord.meetings import preparation
 from accord.meetings import services as meetings
 from accord.meetings.models import Meeting, Participant, TopicOutcome
 from accord.minutes import services as minutes
@@ -143,27 +145,27 @@ def demo_load(*, today: dt.date | None = None, admin_password: str | None = None
             actor=organiser, meeting=meeting, person=recorder, role=Participant.Role.EXECUTOR
         )
         meetings.department_copy(actor=organiser, meeting=meeting, department=d["行政部"])
-        meetings.material_add(
+        preparation.material_add(
             actor=organiser,
             meeting=meeting,
             topic=t1,
             title="近3个月客户投诉统计表",
             url="https://example.com/q3/complaints.xlsx",
         )
-        meetings.material_add(
+        preparation.material_add(
             actor=organiser,
             meeting=meeting,
             topic=t2,
             title="现有流程图",
             url="https://example.com/q3/process.pdf",
         )
-        question = meetings.question_add(
+        question = preparation.question_add(
             actor=organiser,
             meeting=meeting,
             topic=t1,
             text="贵部门认为Q3版本必须包含哪些需求？请附数据。",
         )
-        meetings.meeting_set_materials_send_at(actor=organiser, meeting=meeting)
+        preparation.meeting_set_materials_send_at(actor=organiser, meeting=meeting)
         meetings.meeting_schedule(actor=organiser, meeting=meeting)
     with clock.frozen(starts - dt.timedelta(days=1)):
         for department, author, text in [
@@ -171,56 +173,56 @@ def demo_load(*, today: dt.date | None = None, admin_password: str | None = None
             ("研发部", "zhou.gongchengshi", "A可在六周内完成；D需要额外两名后端工程师。"),
             ("销售部", "liu.daibiao", "D需求紧急，3个大客户已提出。"),
         ]:
-            meetings.answer_save(
+            preparation.answer_save(
                 actor=p[author], question=question, department=d[department], text=text
             )
-            meetings.answers_submit(actor=p[author], meeting=meeting, department=d[department])
+            preparation.answers_submit(actor=p[author], meeting=meeting, department=d[department])
 
     # In the meeting (S-MEET-1..5).
     with clock.frozen(starts):
-        meetings.meeting_start(actor=host, meeting=meeting)
+        live.meeting_start(actor=host, meeting=meeting)
     with clock.frozen(starts + dt.timedelta(minutes=30)):
-        meetings.position_record(
+        live.position_record(
             actor=recorder,
             topic=t1,
             department=d["市场部"],
             statement="根据用户调研，核心需求为A、B、C，建议优先开发A。",
             evidence="用户需求占比60%",
         )
-        meetings.position_record(
+        live.position_record(
             actor=recorder,
             topic=t1,
             department=d["销售部"],
             statement="客户反馈D需求紧急，建议提前排期。",
             evidence="3个大客户已提出",
         )
-        meetings.outcome_record(
+        live.outcome_record(
             actor=recorder,
             topic=t1,
             kind=TopicOutcome.Kind.CONSENSUS,
             text="优先开发A；D需求纳入第二迭代，由研发部评估工作量。",
         )
-        meetings.topic_record_time(actor=recorder, topic=t1, actual_minutes=35)
+        live.topic_record_time(actor=recorder, topic=t1, actual_minutes=35)
     with clock.frozen(starts + dt.timedelta(minutes=62)):
-        meetings.position_record(
+        live.position_record(
             actor=recorder,
             topic=t2,
             department=d["研发部"],
             statement="研发部负责A的技术方案与开发，需要设计稿在第一周内到位。",
         )
-        meetings.position_record(
+        live.position_record(
             actor=recorder,
             topic=t2,
             department=d["设计部"],
             statement="设计部可承担界面设计，但人手紧张。",
         )
-        meetings.outcome_record(
+        live.outcome_record(
             actor=recorder,
             topic=t2,
             kind=TopicOutcome.Kind.CONSENSUS,
             text="研发部负责开发，设计部负责界面，市场部负责推广，销售部负责客户沟通。",
         )
-        meetings.topic_record_time(actor=recorder, topic=t2, actual_minutes=28)
+        live.topic_record_time(actor=recorder, topic=t2, actual_minutes=28)
         a1 = actions.action_create(
             actor=recorder,
             meeting=meeting,
@@ -257,27 +259,27 @@ def demo_load(*, today: dt.date | None = None, admin_password: str | None = None
             due=today + dt.timedelta(days=3),
         )
     with clock.frozen(starts + dt.timedelta(minutes=80)):
-        meetings.outcome_record(
+        live.outcome_record(
             actor=recorder,
             topic=t3,
             kind=TopicOutcome.Kind.NEXT_MEETING,
             text="上线日期待研发部评估D需求后，下次会议确认。",
             next_meeting_on=today + dt.timedelta(days=2),  # the follow-up meeting below
         )
-        meetings.topic_record_time(actor=recorder, topic=t3, actual_minutes=15)
-        objection = meetings.objection_raise(
+        live.topic_record_time(actor=recorder, topic=t3, actual_minutes=15)
+        objection = live.objection_raise(
             actor=p["liu.daibiao"],
             meeting=meeting,
             topic=t1,
             text="D需求放到第二迭代太晚，客户可能流失。",
         )
-        meetings.objection_resolve(
+        live.objection_resolve(
             actor=host,
             objection=objection,
             resolution="研发部一周内评估D的工作量，下次会议再议排期。",
         )
     with clock.frozen(starts + dt.timedelta(minutes=88)):
-        meetings.meeting_end(actor=host, meeting=meeting)
+        live.meeting_end(actor=host, meeting=meeting)
 
     # After the meeting (S-POST-1..3), within 24 hours.
     ended = starts + dt.timedelta(minutes=88)

@@ -16,16 +16,15 @@ from accord.core.events import emit
 from accord.core.services import audit_record
 from accord.meetings import roles
 from accord.meetings.models import AgendaTopic, Meeting, Participant, TopicOutcome
-from accord.meetings.services import (
+from accord.meetings.rules import (
     PLANNING,
-    meeting_create,
     meeting_lock,
-    meeting_schedule,
     require,
     require_active_role,
     require_minutes,
     require_status,
 )
+from accord.meetings.services import meeting_create, meeting_schedule
 from accord.org.models import Person
 from accord.series.events import NextMeetingPlanned
 from accord.series.models import MeetingSeries, SeriesMember

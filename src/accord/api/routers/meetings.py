@@ -25,7 +25,8 @@ from accord.api.schemas import (
 )
 from accord.core.errors import AppError, PermissionDenied
 from accord.core.limits import LONG_TEXT, MEDIUM_TEXT, SHORT_TEXT
-from accord.meetings import roles, services
+from accord.live import services as live_services
+from accord.meetings import preparation, roles, services
 from accord.meetings.models import (
     AgendaTopic,
     Material,
@@ -41,6 +42,7 @@ from accord.meetings.selectors import (
     meeting_with_record,
     meetings_search,
 )
+from accord.minutes import services as minutes_services
 from accord.org.models import Department, Person
 from accord.series.selectors import next_occurrence_day
 
@@ -327,7 +329,7 @@ def meeting_start(
         "records when it was held; the plan stays in planned_starts_at.",
     ),
 ):
-    return _move(request, meeting_id, services.meeting_start, confirm_time=confirm_time)
+    return _move(request, meeting_id, live_services.meeting_start, confirm_time=confirm_time)
 
 
 @router.post(
@@ -336,7 +338,7 @@ def meeting_start(
     summary="End the meeting: the 24-hour minutes clock starts",
 )
 def meeting_end(request, meeting_id: int):
-    return _move(request, meeting_id, services.meeting_end)
+    return _move(request, meeting_id, live_services.meeting_end)
 
 
 @router.post(
@@ -345,7 +347,7 @@ def meeting_end(request, meeting_id: int):
     summary="Close a distributed meeting",
 )
 def meeting_close(request, meeting_id: int):
-    return _move(request, meeting_id, services.meeting_close)
+    return _move(request, meeting_id, minutes_services.meeting_close)
 
 
 @router.post(
@@ -492,7 +494,7 @@ def participants_invite_department(request, meeting_id: int, payload: InviteDepa
 def participant_attendance(request, meeting_id: int, participant_id: int, payload: AttendanceIn):
     meeting = _visible(request, meeting_id)
     participant = meeting.participants.select_related("meeting").get(pk=participant_id)
-    services.participant_set_attendance(
+    live_services.participant_set_attendance(
         actor=request.user, participant=participant, attendance=payload.attendance
     )
     return _participant_read(participant.pk)
@@ -684,7 +686,7 @@ class AnswersMatrix(Schema):
 def question_add(request, meeting_id: int, payload: QuestionIn):
     meeting = _visible(request, meeting_id)
     with named_as(topic="topic_id"):
-        question = services.question_add(
+        question = preparation.question_add(
             actor=request.user,
             meeting=meeting,
             text=payload.text,
@@ -734,7 +736,7 @@ def answer_save(request, meeting_id: int, payload: AnswerIn):
         field="question_id",
         queryset=meeting.questions.select_related("meeting"),
     )
-    answer = services.answer_save(
+    answer = preparation.answer_save(
         actor=request.user,
         question=question,
         department=ref(Department, payload.department_id, field="department_id"),
@@ -751,7 +753,7 @@ def answer_save(request, meeting_id: int, payload: AnswerIn):
 def answers_submit(request, meeting_id: int, payload: SubmitAnswersIn):
     meeting = _visible(request, meeting_id)
     department = ref(Department, payload.department_id, field="department_id")
-    count = services.answers_submit(actor=request.user, meeting=meeting, department=department)
+    count = preparation.answers_submit(actor=request.user, meeting=meeting, department=department)
     return {"department_id": department.pk, "submitted": count}
 
 
@@ -806,7 +808,7 @@ def material_list(request, meeting_id: int):
 def material_add(request, meeting_id: int, payload: MaterialIn):
     meeting = _visible(request, meeting_id)
     with named_as(topic="topic_id"):
-        material = services.material_add(
+        material = preparation.material_add(
             actor=request.user,
             meeting=meeting,
             title=payload.title,
@@ -824,7 +826,7 @@ def material_add(request, meeting_id: int, payload: MaterialIn):
 def materials_send_at(request, meeting_id: int, payload: SendAtIn):
     meeting = _visible(request, meeting_id)
     with named_as(materials_send_at="send_at"):
-        services.meeting_set_materials_send_at(
+        preparation.meeting_set_materials_send_at(
             actor=request.user, meeting=meeting, send_at=payload.send_at
         )
     return Meeting.objects.get(pk=meeting.pk)  # read back: times come out as stored
@@ -908,7 +910,7 @@ def _objection_read(pk: int) -> Objection:
 )
 def position_record(request, meeting_id: int, topic_id: int, payload: PositionIn):
     meeting = _visible(request, meeting_id)
-    position = services.position_record(
+    position = live_services.position_record(
         actor=request.user,
         topic=_topic(meeting, topic_id),
         department=ref(Department, payload.department_id, field="department_id"),
@@ -940,7 +942,7 @@ def outcome_record(request, meeting_id: int, topic_id: int, payload: OutcomeIn):
             next_meeting_on = (previous.next_meeting_on if previous else None) or (
                 next_occurrence_day(meeting=meeting)
             )
-        outcome = services.outcome_record(
+        outcome = live_services.outcome_record(
             actor=request.user,
             topic=topic,
             kind=payload.kind,
@@ -969,7 +971,7 @@ def objection_raise(request, meeting_id: int, payload: ObjectionIn):
         raised_by="raised_by_id",
         raised_by_department="raised_by_department_id",
     ):
-        objection = services.objection_raise(
+        objection = live_services.objection_raise(
             actor=request.user,
             meeting=meeting,
             text=payload.text,
@@ -990,7 +992,7 @@ def objection_raise(request, meeting_id: int, payload: ObjectionIn):
 def objection_resolve(request, meeting_id: int, objection_id: int, payload: ResolveIn):
     meeting = _visible(request, meeting_id)
     objection = meeting.objections.select_related("meeting").get(pk=objection_id)
-    services.objection_resolve(
+    live_services.objection_resolve(
         actor=request.user, objection=objection, resolution=payload.resolution
     )
     return _objection_read(objection.pk)
@@ -1003,7 +1005,7 @@ def objection_resolve(request, meeting_id: int, objection_id: int, payload: Reso
 )
 def topic_time(request, meeting_id: int, topic_id: int, payload: TimeIn):
     meeting = _visible(request, meeting_id)
-    return services.topic_record_time(
+    return live_services.topic_record_time(
         actor=request.user, topic=_topic(meeting, topic_id), actual_minutes=payload.actual_minutes
     )
 
@@ -1015,6 +1017,6 @@ def topic_time(request, meeting_id: int, topic_id: int, payload: TimeIn):
 )
 def topic_notes(request, meeting_id: int, topic_id: int, payload: NotesIn):
     meeting = _visible(request, meeting_id)
-    return services.topic_record_notes(
+    return live_services.topic_record_notes(
         actor=request.user, topic=_topic(meeting, topic_id), notes=payload.notes
     )
