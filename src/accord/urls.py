@@ -2,11 +2,17 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accord.api.main import api
+from accord.live import urls as live_urls
+from accord.meetings import urls as meeting_urls
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("meetings/", include("accord.meetings.urls")),
+    # The meeting pages and the run page (S-MEET-1..5) share the prefix and the namespace.
+    path(
+        "meetings/",
+        include((meeting_urls.urlpatterns + live_urls.urlpatterns, meeting_urls.app_name)),
+    ),
     path("minutes/", include("accord.minutes.urls")),
     path("actions/", include("accord.actions.urls")),
     path("analytics/", include("accord.analytics.urls")),

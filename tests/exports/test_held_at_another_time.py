@@ -19,7 +19,7 @@ from accord.live import services as live
 from accord.meetings.models import Meeting
 from tests.conftest import Org, close_topics
 from tests.exports.pdf_reader import pdf_text
-from tests.meetings.test_start_time import HELD_END, HELD_START, at, distribute
+from tests.live.test_start_time import HELD_END, HELD_START, at, distribute
 
 pytestmark = pytest.mark.django_db
 

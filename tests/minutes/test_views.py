@@ -22,7 +22,7 @@ from accord.minutes import services as minutes_services
 from accord.minutes.models import Minutes, MinutesVersion
 from accord.org import services as org_services
 from tests.conftest import Org
-from tests.meetings.test_run_views import _bigger_meeting, position_data
+from tests.live.test_views import _bigger_meeting, position_data
 from tests.minutes.test_selectors import record_the_meeting
 
 Status = Meeting.Status

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accord.meetings import planning_views, preparation_views, run_urls, views
+from accord.meetings import planning_views, preparation_views, views
 
 app_name = "meetings"
 
@@ -41,6 +41,3 @@ urlpatterns = [
     path("<int:pk>/answers/", preparation_views.answer_save, name="answer_save"),
     path("<int:pk>/answers/submit/", preparation_views.answers_submit, name="answers_submit"),
 ]
-
-# Running the meeting (S-MEET-1..5): host and recorder.
-urlpatterns += run_urls.urlpatterns

@@ -21,7 +21,7 @@ from accord.meetings.models import Meeting
 from accord.minutes import services as minutes_services
 from accord.notify.models import Notification
 from tests.conftest import STARTS, Org, close_topics
-from tests.meetings.test_run_views import run_url, text
+from tests.live.test_views import run_url, text
 
 Status = Meeting.Status
 PLANNED_END = STARTS + dt.timedelta(minutes=90)

@@ -17,7 +17,7 @@ from accord.meetings.models import Meeting, TopicOutcome
 from accord.series import services as series_services
 from tests.api.test_meetings import api, url
 from tests.conftest import Org
-from tests.meetings.test_run_views import run_url, text, topics
+from tests.live.test_views import run_url, text, topics
 
 NEXT = TopicOutcome.Kind.NEXT_MEETING
 

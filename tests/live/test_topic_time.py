@@ -14,7 +14,7 @@ from accord.core.models import AuditEvent
 from accord.live import services as live
 from accord.meetings.models import Meeting, TopicOutcome
 from tests.conftest import STARTS, Org
-from tests.meetings.test_run_views import consensus, run_url, text, topics
+from tests.live.test_views import consensus, run_url, text, topics
 
 
 def during(minutes: int, seconds: int = 0) -> dt.datetime:

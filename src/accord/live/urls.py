@@ -1,0 +1,47 @@
+"""The run page (S-MEET-1..5). A plain list: ``accord/urls.py`` mounts it under
+``meetings/`` with the meeting pages, in their namespace ``meetings``, so these reverse as
+``meetings:run``, ``meetings:run_position`` …, ``meetings:run_attendance``,
+``meetings:run_action_edit``, ``meetings:run_action_remove``."""
+
+from django.urls import path
+
+from accord.live import action_views, record_views, views
+
+urlpatterns = [
+    path("<int:pk>/run/", views.run, name="run"),
+    path("<int:pk>/run/start/", views.run_start, name="run_start"),
+    path(
+        "<int:pk>/run/topics/<int:topic_pk>/positions/<int:department_pk>/",
+        record_views.run_position,
+        name="run_position",
+    ),
+    path("<int:pk>/run/topics/<int:topic_pk>/notes/", record_views.run_notes, name="run_notes"),
+    path("<int:pk>/run/topics/<int:topic_pk>/time/", record_views.run_time, name="run_time"),
+    path(
+        "<int:pk>/run/topics/<int:topic_pk>/outcome/", record_views.run_outcome, name="run_outcome"
+    ),
+    path("<int:pk>/run/actions/", action_views.run_action, name="run_action"),
+    path("<int:pk>/run/due-check/", action_views.run_due_check, name="run_due_check"),
+    path(
+        "<int:pk>/run/actions/<int:action_pk>/edit/",
+        action_views.run_action_edit,
+        name="run_action_edit",
+    ),
+    path(
+        "<int:pk>/run/actions/<int:action_pk>/remove/",
+        action_views.run_action_remove,
+        name="run_action_remove",
+    ),
+    path(
+        "<int:pk>/run/participants/<int:participant_pk>/attendance/",
+        record_views.run_attendance,
+        name="run_attendance",
+    ),
+    path("<int:pk>/run/objections/", record_views.run_objection, name="run_objection"),
+    path(
+        "<int:pk>/run/objections/<int:objection_pk>/resolve/",
+        record_views.run_objection_resolve,
+        name="run_objection_resolve",
+    ),
+    path("<int:pk>/run/end/", views.run_end, name="run_end"),
+]
