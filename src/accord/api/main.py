@@ -11,10 +11,12 @@ from accord.api.routers import (
     action_lists,
     action_tracking,
     actions,
+    live,
     meetings,
     minutes,
     notifications,
     org,
+    preparation,
     series,
     webhooks,
 )
@@ -34,6 +36,8 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("", meetings.router)
+api.add_router("", preparation.router)
+api.add_router("", live.router)
 api.add_router("", webhooks.router)
 # One after the other, in this order: the paths of the action items as they always were.
 api.add_router("", action_lists.router)
