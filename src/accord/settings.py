@@ -216,9 +216,7 @@ ACCORD_WORKER_BATCH = env_int("ACCORD_WORKER_BATCH", 100, minimum=1, maximum=100
 ACCORD_WORKER_LEASE_SECONDS = env_int("ACCORD_WORKER_LEASE_SECONDS", 120, minimum=1)
 ACCORD_WORKER_INTERVAL = env_int("ACCORD_WORKER_INTERVAL", 5, minimum=1)
 ACCORD_WORKER_PLAN_SECONDS = env_int("ACCORD_WORKER_PLAN_SECONDS", 60, minimum=1)
-ACCORD_WORKER_SMTP_CONNECTIONS = env_int(
-    "ACCORD_WORKER_SMTP_CONNECTIONS", 4, minimum=1, maximum=32
-)
+ACCORD_WORKER_SMTP_CONNECTIONS = env_int("ACCORD_WORKER_SMTP_CONNECTIONS", 4, minimum=1, maximum=32)
 ACCORD_EMBEDDED_WORKER = env_bool("ACCORD_EMBEDDED_WORKER", True)
 # Whoever recorded or submitted the minutes may approve them too: for a team too small for
 # four eyes. Off, the host (or an administrator) who did not write them approves.

@@ -1,3 +1,5 @@
+"""The root URLs: every app's pages, the API and the admin."""
+
 from django.contrib import admin
 from django.urls import include, path
 

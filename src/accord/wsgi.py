@@ -1,3 +1,5 @@
+"""The WSGI application ``accord serve`` runs."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application

@@ -1,3 +1,5 @@
+"""Action items, their history, proposals, exports and signatures in the admin."""
+
 from django.contrib import admin
 
 from accord.actions.models import ActionItem, ActionUpdate, DueDateProposal, Export, Signature

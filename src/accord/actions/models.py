@@ -1,3 +1,5 @@
+"""Action items and what follows them: ``ActionItem``, its history (``ActionUpdate``), proposed due dates (``DueDateProposal``), the owner's signature (``Signature``) and prepared spreadsheets (``Export``)."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _

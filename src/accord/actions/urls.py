@@ -1,3 +1,5 @@
+"""The URLs of the action item pages: my items, the boards, an item, its tracking moves, import and export."""
+
 from django.urls import path
 
 from accord.actions import views

@@ -1,3 +1,5 @@
+"""The URLs of the analytics page and its downloads."""
+
 from django.urls import path
 
 from accord.analytics import views

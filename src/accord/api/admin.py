@@ -1,3 +1,5 @@
+"""API tokens in the admin."""
+
 from django.contrib import admin
 
 from accord.api.models import ApiToken

@@ -1,3 +1,5 @@
+"""``ApiToken``: a person's token for the API, stored as a hash."""
+
 import hashlib
 import secrets
 

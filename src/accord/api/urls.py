@@ -1,3 +1,5 @@
+"""The URLs of the API token pages (the ninja API itself is mounted at ``/api/v1`` in ``accord/urls.py``)."""
+
 from django.urls import path
 
 from accord.api import views

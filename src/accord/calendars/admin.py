@@ -1,3 +1,5 @@
+"""Calendar feeds in the admin."""
+
 from django.contrib import admin
 
 from accord.calendars.models import CalendarFeed

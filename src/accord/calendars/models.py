@@ -1,3 +1,5 @@
+"""``CalendarFeed``: a person's subscription to their meetings and due dates."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _

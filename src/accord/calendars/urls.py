@@ -1,3 +1,5 @@
+"""The URLs of the calendar feed and its settings page."""
+
 from django.urls import path
 
 from accord.calendars import views

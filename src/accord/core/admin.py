@@ -1,3 +1,5 @@
+"""The audit trail in the admin, read-only."""
+
 from django.contrib import admin
 
 from accord.core.models import AuditEvent

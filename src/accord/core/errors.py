@@ -1,3 +1,5 @@
+"""The one error type of the services: ``AppError`` (message, field, code) and ``PermissionDenied``."""
+
 from django.utils.functional import Promise
 
 

@@ -1,3 +1,5 @@
+"""What every app's models share: ``BaseModel`` (created and updated times), the length checks of typed text, and the audit trail (``AuditEvent``)."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _

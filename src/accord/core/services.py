@@ -1,3 +1,5 @@
+"""What every service writes with: ``audit_record`` (one ``AuditEvent`` per change) and ``model_update`` (a partial update that writes nothing when nothing changed)."""
+
 import datetime as dt
 from decimal import Decimal
 from typing import Any

@@ -1,3 +1,5 @@
+"""Meetings and what they hold, in the admin."""
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""A meeting and what it holds: participants, copied departments, agenda topics, preparation (questions, answers, materials) and the record of the meeting (positions, outcomes, objections)."""
+
 import datetime as dt
 
 from django.conf import settings

@@ -24,18 +24,25 @@ from accord.meetings.rules import materials_window
 from accord.org.models import Department, Person
 
 
+def _action_items():
+    """The model of a meeting's action items, reached through the reverse relation
+    ``Meeting.actions`` that the actions app declares (``ActionItem.meeting``): meetings come
+    before actions in the dependency order (docs/architecture.md), so they read a meeting's
+    items the way they read its minutes (``select_related("minutes")``), through the
+    relation, without importing the app above them."""
+    return Meeting._meta.get_field("actions").related_model
+
+
 def _takes_part(person, among) -> Q:
     """Who takes part in a meeting: its organiser, host or recorder, a participant, or the
     owner of one of its action items. ``among(model, person_field=person)`` spells "a row of
     ``model`` of this meeting names the person" for the caller's kind of query."""
-    from accord.actions.models import ActionItem
-
     return (
         Q(organiser=person)
         | Q(host=person)
         | Q(recorder=person)
         | among(Participant, person=person)
-        | among(ActionItem, owner=person)
+        | among(_action_items(), owner=person)
     )
 
 
@@ -252,8 +259,6 @@ def minutes_between(start: dt.datetime, end: dt.datetime) -> int:
 def meeting_with_record(*, pk: int, person: Person | None = None) -> Meeting:
     """The meeting with everything its minutes show, in a fixed number of queries however
     many topics, positions and action items it has."""
-    from accord.actions.models import ActionItem
-
     meetings = meeting_visible_one(person) if person is not None else Meeting.objects.all()
     return (
         meetings.select_related(
@@ -285,9 +290,9 @@ def meeting_with_record(*, pk: int, person: Person | None = None) -> Meeting:
             ),
             Prefetch(
                 "actions",
-                queryset=ActionItem.objects.select_related(
-                    "owner", "department", "topic", "signature__person"
-                ).order_by("id"),
+                queryset=_action_items()
+                .objects.select_related("owner", "department", "topic", "signature__person")
+                .order_by("id"),
             ),
             Prefetch(
                 "objections",

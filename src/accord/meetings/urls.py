@@ -1,3 +1,5 @@
+"""The URLs of the meeting pages: list, week, detail, planning and preparation (the live meeting's are in ``live/urls.py``)."""
+
 from django.urls import path
 
 from accord.meetings import planning_views, preparation_views, views

@@ -1,3 +1,5 @@
+"""Minutes, their versions, signatures and company templates in the admin."""
+
 from django.contrib import admin
 
 from accord.actions.models import Signature

@@ -1,3 +1,5 @@
+"""The minutes: ``Minutes`` (the 24-hour clock, the review), ``MinutesVersion`` (a frozen approved version) and ``MinutesTemplate`` (a company's DOCX template)."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _

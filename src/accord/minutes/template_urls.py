@@ -1,3 +1,5 @@
+"""The URLs of the company template pages."""
+
 from django.urls import path
 
 from accord.minutes import template_views as views

@@ -1,3 +1,5 @@
+"""The URLs of the minutes pages: the record, review, distribution, downloads and sign-off."""
+
 from django.urls import path
 
 from accord.minutes import views

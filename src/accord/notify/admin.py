@@ -1,3 +1,5 @@
+"""Channels and the outbox in the admin."""
+
 from django.contrib import admin
 
 from accord.notify.models import Channel, Notification

@@ -1,3 +1,5 @@
+"""``Channel`` (where notices go: a department's group bot, a person's own, a webhook) and ``Notification`` (the outbox and the delivery log at once)."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -1,3 +1,5 @@
+"""The URLs of the notification pages: the inbox, channels, the delivery log."""
+
 from django.urls import path
 
 from accord.notify import views

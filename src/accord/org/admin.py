@@ -1,3 +1,5 @@
+"""Departments and people in the admin."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _

@@ -1,3 +1,5 @@
+"""The company: ``Department`` (a tree with a head) and ``Person`` (the user model)."""
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -1,3 +1,5 @@
+"""The URLs of the administration pages (departments, people, passwords)."""
+
 from django.urls import path
 
 from accord.org import views

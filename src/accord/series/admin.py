@@ -1,3 +1,5 @@
+"""Series in the admin."""
+
 from django.contrib import admin
 
 from accord.series.models import MeetingSeries, SeriesMember

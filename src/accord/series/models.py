@@ -1,3 +1,5 @@
+"""``MeetingSeries`` (a recurrence and its template meeting) and ``SeriesMember``."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _

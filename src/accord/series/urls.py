@@ -1,3 +1,5 @@
+"""The URLs of the series pages and of the review of the previous plan."""
+
 from django.urls import path
 
 from accord.series import views

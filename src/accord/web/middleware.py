@@ -1,3 +1,5 @@
+"""Request handling every page shares: the person's language, the request size limit, and autosave answers (``AutosaveMiddleware``)."""
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse

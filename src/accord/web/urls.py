@@ -1,3 +1,5 @@
+"""The URLs of the home page, sign-in and sign-out, the language switch and the benchmark's hello view."""
+
 from django.contrib.auth import views as auth_views
 from django.urls import path
 

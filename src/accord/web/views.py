@@ -1,3 +1,5 @@
+"""The home page (what needs the person now), the language switch, and the benchmark's hello view."""
+
 import datetime as dt
 
 from django.conf import settings

@@ -1,3 +1,5 @@
+"""Template tags and filters the pages share: status and due badges, minutes between two times."""
+
 import datetime as dt
 
 from django import template
