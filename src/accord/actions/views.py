@@ -40,11 +40,11 @@ from accord.actions.imports import actions_import
 from accord.actions.models import ActionItem, DueDateProposal, Export
 from accord.core.errors import AppError
 from accord.core.paging import CappedPaginator
+from accord.core.refusals import show_refusal
 from accord.exports.jobs import action_plan_export, export_get_for, export_path
 from accord.meetings.models import Meeting
 from accord.meetings.selectors import meeting_get_visible
 from accord.org.models import Department
-from accord.web.forms import show_refusal
 
 PAGE_SIZE = 25
 

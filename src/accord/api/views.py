@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accord.api import selectors, services
 from accord.api.forms import TokenForm
 from accord.api.models import ApiToken
-from accord.web.forms import call_with_form
+from accord.core.refusals import call_with_form
 
 
 def _page(

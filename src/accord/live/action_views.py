@@ -18,6 +18,7 @@ from accord.actions.models import ActionItem
 from accord.actions.selectors import meeting_due_preview
 from accord.actions.services import action_create, action_remove, action_update
 from accord.core.errors import AppError
+from accord.core.refusals import show_refusal
 from accord.live.forms import (
     ActionEditForm,
     ActionForm,
@@ -35,7 +36,6 @@ from accord.live.views import (
     submit,
 )
 from accord.meetings.models import Meeting
-from accord.web.forms import show_refusal
 
 
 @login_required

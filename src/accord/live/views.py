@@ -37,6 +37,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accord.actions.models import ActionItem
 from accord.core import clock
 from accord.core.errors import AppError
+from accord.core.refusals import show_refusal
 from accord.live import services
 from accord.live.forms import (
     ActionEditForm,
@@ -62,7 +63,6 @@ from accord.meetings.models import TopicOutcome as Outcome
 from accord.meetings.review_views import review_context
 from accord.meetings.selectors import meeting_with_record, topic_clock_start
 from accord.org.models import Department, Person
-from accord.web.forms import show_refusal
 
 Status = Meeting.Status
 Mark = Participant.Attendance

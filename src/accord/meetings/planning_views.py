@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accord.core.refusals import call_with_form
 from accord.meetings import preparation, roles, rules, services
 from accord.meetings.forms import (
     CancelForm,
@@ -33,7 +34,6 @@ from accord.meetings.forms import (
 from accord.meetings.models import AgendaTopic, Meeting, Participant
 from accord.meetings.selectors import departments_to_choose, people_to_choose
 from accord.meetings.views import detail_context, meeting_for_planning_or_404, meeting_or_404
-from accord.web.forms import call_with_form
 
 # -- create and edit ---------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accord.core.refusals import call_with_form
 from accord.meetings import preparation, roles, rules
 from accord.meetings.forms import AnswerForm, SubmitAnswersForm
 from accord.meetings.models import Material, Meeting, PrepAnswer, PrepQuestion
@@ -35,7 +36,6 @@ from accord.meetings.selectors import (
 )
 from accord.meetings.views import failed_messages, meeting_or_404
 from accord.org.models import Department
-from accord.web.forms import call_with_form
 
 
 def _preparation(request: HttpRequest, pk: int) -> Meeting:

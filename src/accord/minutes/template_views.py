@@ -12,10 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accord.core.refusals import call_with_form
 from accord.exports import company_templates as templates
 from accord.minutes.forms import TemplateActiveForm, TemplateUploadForm
 from accord.minutes.models import MinutesTemplate
-from accord.web.forms import call_with_form
 
 
 def _require_manager(request: HttpRequest) -> None:

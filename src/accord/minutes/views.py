@@ -25,7 +25,9 @@ from accord.actions.models import ActionItem
 from accord.actions.services import action_sign
 from accord.core import clock
 from accord.core.errors import AppError
+from accord.core.refusals import show_refusal
 from accord.exports import minutes_text
+from accord.exports.downloads import attachment, document_filename
 from accord.exports.pdf import minutes_pdf
 from accord.meetings import roles
 from accord.meetings.models import Meeting
@@ -40,8 +42,6 @@ from accord.minutes.selectors import (
     minutes_permissions,
     minutes_steps,
 )
-from accord.web.downloads import attachment, document_filename
-from accord.web.forms import show_refusal
 
 
 def _load(request: HttpRequest, meeting_pk: int) -> Meeting:
@@ -375,7 +375,7 @@ def download_docx(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     with ``?layout=builtin``) the built-in layout. When the template cannot fill these
     minutes, a page says why (422) and links the built-in layout."""
     from accord.exports.company_templates import can_manage_templates
-    from accord.web.downloads import BUILT_IN_LAYOUT, minutes_docx_content
+    from accord.exports.downloads import BUILT_IN_LAYOUT, minutes_docx_content
 
     meeting, record = _document(request, meeting_pk)
     try:

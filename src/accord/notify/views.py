@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accord.core.refusals import call_with_form
 from accord.notify import selectors, services
 from accord.notify.forms import ChannelEditForm, ChannelForm, LogFilterForm, SwitchForm
 from accord.notify.models import Channel, Notification
-from accord.web.forms import call_with_form
 
 PAGE_SIZE = 30
 

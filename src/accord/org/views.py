@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.core.errors import AppError
+from accord.core.refusals import show_refusal
 from accord.meetings import roles
 from accord.org import selectors, services
 from accord.org.forms import DepartmentForm, PasswordForm, PeopleFilterForm, PersonForm
 from accord.org.models import Department, Person
-from accord.web.forms import show_refusal
 
 PAGE_SIZE = 25
 

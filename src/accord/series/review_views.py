@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accord.actions import tracking
 from accord.actions.models import ActionItem
 from accord.core.errors import AppError
+from accord.core.refusals import show_refusal
 from accord.meetings.models import Meeting
 from accord.meetings.review_forms import review_form
 from accord.meetings.review_views import ReviewFailure, detail_url
@@ -26,7 +27,6 @@ from accord.meetings.selectors import meeting_get_visible
 from accord.meetings.views import detail_page
 from accord.org.models import Person
 from accord.series.selectors import review_rows
-from accord.web.forms import show_refusal
 
 Status = ActionItem.Status
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accord.core.refusals import call_with_form
 from accord.meetings.models import Meeting
 from accord.meetings.review_forms import FollowForm
 from accord.meetings.selectors import meeting_get_visible, meetings_visible_to, people_to_choose
@@ -32,7 +33,6 @@ from accord.series import selectors, services
 from accord.series.forms import MemberForm, PlanForm, SeriesForm
 from accord.series.models import MeetingSeries
 from accord.series.rules import describe_rule
-from accord.web.forms import call_with_form
 
 
 def _local(value) -> str:

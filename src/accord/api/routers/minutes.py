@@ -202,8 +202,8 @@ def minutes_version(request, meeting_id: int, number: int):
     },
 )
 def minutes_pdf_download(request, meeting_id: int):
+    from accord.exports.downloads import attachment, document_filename
     from accord.exports.pdf import minutes_pdf
-    from accord.web.downloads import attachment, document_filename
 
     meeting = _meeting(request, meeting_id)
     _minutes(meeting)
@@ -247,7 +247,12 @@ def _binary(content_type: str, description: str) -> dict:
 def minutes_docx_download(
     request, meeting_id: int, layout: Literal["template", "builtin"] = "template"
 ):
-    from accord.web.downloads import DOCX_TYPE, attachment, document_filename, minutes_docx_content
+    from accord.exports.downloads import (
+        DOCX_TYPE,
+        attachment,
+        document_filename,
+        minutes_docx_content,
+    )
 
     meeting = _meeting(request, meeting_id)
     _minutes(meeting)
@@ -276,8 +281,8 @@ def minutes_docx_download(
     openapi_extra=_binary("text/markdown", "The minutes as Markdown text (UTF-8)"),
 )
 def minutes_markdown_download(request, meeting_id: int):
+    from accord.exports.downloads import MARKDOWN_TYPE, attachment, document_filename
     from accord.exports.markdown import minutes_markdown
-    from accord.web.downloads import MARKDOWN_TYPE, attachment, document_filename
 
     meeting = _meeting(request, meeting_id)
     _minutes(meeting)

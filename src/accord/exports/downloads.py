@@ -1,5 +1,5 @@
-"""File downloads shared by the web pages and the API: the file name a person sees and the
-attachment response (RFC 6266)."""
+"""Documents as downloads, shared by the web pages and the API: the file name a person sees,
+the attachment response (RFC 6266), and the minutes as Word in the organisation's template."""
 
 import re
 from typing import TYPE_CHECKING
@@ -7,6 +7,12 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+
+from accord.exports.company_templates import (
+    minutes_docx_with_active_template,
+    minutes_template_active,
+)
+from accord.exports.docx import minutes_docx
 
 if TYPE_CHECKING:
     from accord.meetings.models import Meeting
@@ -46,12 +52,6 @@ def minutes_docx_content(
     with ``layout=BUILT_IN_LAYOUT``) the built-in layout. When the active template cannot
     fill these minutes, ``AppError`` (``code="template_failed"``) names the template and the
     cause; nothing falls back silently."""
-    from accord.exports.company_templates import (
-        minutes_docx_with_active_template,
-        minutes_template_active,
-    )
-    from accord.exports.docx import minutes_docx
-
     template = minutes_template_active() if layout != BUILT_IN_LAYOUT else None
     if template is not None:
         return minutes_docx_with_active_template(
