@@ -2,10 +2,7 @@
 
 from accord.meetings.models import Meeting, Participant
 from accord.org.models import Person
-
-
-def is_admin(person: Person) -> bool:
-    return person.is_active and person.is_superuser
+from accord.org.rules import is_admin
 
 
 def can_organise(person: Person, meeting: Meeting) -> bool:

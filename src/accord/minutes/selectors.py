@@ -15,6 +15,7 @@ from accord.core import clock
 from accord.meetings.models import Meeting, Participant, TopicOutcome
 from accord.minutes.models import Minutes, MinutesVersion
 from accord.org.models import Person
+from accord.org.rules import is_admin
 
 
 def _person(person) -> dict[str, Any] | None:
@@ -262,7 +263,7 @@ def minutes_permissions(*, person: Person, meeting: Meeting) -> MinutesPermissio
     if not person.is_active:
         return MinutesPermissions()
     status, s = meeting.status, Meeting.Status
-    recorder = person.pk == meeting.recorder_id or roles.is_admin(person)
+    recorder = person.pk == meeting.recorder_id or is_admin(person)
     organises = roles.can_organise(person, meeting)
     writing = status == s.MINUTES_DRAFT
     return MinutesPermissions(

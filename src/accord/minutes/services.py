@@ -28,6 +28,7 @@ from accord.minutes.events import (
 from accord.minutes.models import Minutes, MinutesVersion
 from accord.minutes.selectors import minutes_record
 from accord.org.models import Person
+from accord.org.rules import is_admin
 
 Status = Meeting.Status
 
@@ -61,7 +62,7 @@ def minutes_submit(*, actor: Person, meeting: Meeting) -> Minutes:
     """The recorder hands the minutes to the host for review."""
     minutes = _lock(meeting)
     require(
-        actor.pk == meeting.recorder_id or roles.is_admin(actor),
+        actor.pk == meeting.recorder_id or is_admin(actor),
         _("Only the recorder submits the minutes."),
     )
     require_status(

@@ -17,8 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accord.core.errors import AppError
 from accord.core.refusals import show_refusal
-from accord.meetings import roles
-from accord.org import selectors, services
+from accord.org import rules, selectors, services
 from accord.org.forms import DepartmentForm, PasswordForm, PeopleFilterForm, PersonForm
 from accord.org.models import Department, Person
 
@@ -32,7 +31,7 @@ def admin_only(view: View) -> View:
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not roles.is_admin(request.user):
+        if not rules.is_admin(request.user):
             raise Forbidden
         return view(request, *args, **kwargs)
 
