@@ -33,6 +33,8 @@ def test_a_valid_date_clears_the_error_of_the_refused_one(
     expect(error).to_contain_text(VAGUE)
     expect(due).to_have_attribute("aria-invalid", "true")
     assert ActionItem.objects.count() == 0
+    # htmx wires the returned form's live check when the swap settles (20 ms later)
+    expect(page.locator(".htmx-settling, .htmx-added")).to_have_count(0)
 
     # when: a real date is typed
     due.fill("9月15日前")
