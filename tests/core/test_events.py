@@ -56,7 +56,7 @@ def test_an_event_nobody_reacts_to_is_refused():
 
 def test_a_reaction_that_fails_undoes_the_change(org, draft_meeting):
     # given a second reaction to scheduling that fails
-    def refuse(event):
+    def refuse(meeting):
         raise RuntimeError("the calendar server is gone")
 
     events.reacts_to(MeetingScheduled)(refuse)
@@ -65,13 +65,13 @@ def test_a_reaction_that_fails_undoes_the_change(org, draft_meeting):
         with clock.frozen(clock.now()), pytest.raises(RuntimeError, match="calendar server"):
             meetings.meeting_schedule(actor=org.sun, meeting=draft_meeting)
     finally:
-        events._reactions[MeetingScheduled].remove(refuse)
+        events._reactions[MeetingScheduled][1].remove(refuse)
 
     # then neither the change nor the first reaction's invitations were kept
     assert Meeting.objects.get(pk=draft_meeting.pk).status == Meeting.Status.DRAFT
     assert Notification.objects.filter(meeting=draft_meeting).count() == 0
     assert events.reactions(MeetingScheduled) == (
-        importlib.import_module("accord.notify.reactions")._meeting_scheduled,
+        importlib.import_module("accord.notify.invitations").meeting_invited,
     )
 
 

@@ -12,8 +12,9 @@ from icalendar import Calendar
 from accord.actions import services as actions
 from accord.actions import tracking
 from accord.calendars.models import CalendarFeed
-from accord.calendars.services import calendar_feed_reset, calendar_feed_revoke, token_hash
+from accord.calendars.services import calendar_feed_reset, calendar_feed_revoke
 from accord.core import clock
+from accord.core.tokens import token_hash
 from accord.exports.ics import FeedDue, FeedMeeting, action_uid, meeting_uid, personal_calendar
 from accord.meetings import services as meetings
 

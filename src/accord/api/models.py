@@ -1,6 +1,5 @@
 """``ApiToken``: a person's token for the API, stored as a hash."""
 
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -10,12 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from accord.core import clock
 
 PREFIX = "acc_"
-
-
-def token_hash(secret: str) -> str:
-    """Tokens are long random strings, so one SHA-256 is enough to keep them unreadable in
-    the database (a slow password hash would only slow every API call)."""
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class ApiToken(models.Model):

@@ -6,11 +6,12 @@ import hmac
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils.translation import gettext as _
 
-from accord.api.models import ApiToken, token_hash
+from accord.api.models import ApiToken
 from accord.core import clock
 from accord.core.compiled import Compiled
 from accord.core.errors import AppError, PermissionDenied
 from accord.core.services import audit_record
+from accord.core.tokens import token_hash
 from accord.org.models import Person
 
 TOKEN_USE_RESOLUTION = dt.timedelta(minutes=1)

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from accord.actions.models import ActionItem
 from accord.actions.selectors import actions_visible_to
 from accord.calendars.models import CalendarFeed
-from accord.calendars.rules import token_hash
 from accord.core import clock
+from accord.core.tokens import token_hash
 from accord.exports.ics import FeedDue, FeedMeeting
 from accord.meetings.models import Meeting, Participant
 from accord.meetings.selectors import meetings_visible_to

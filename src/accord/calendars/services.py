@@ -5,8 +5,8 @@ import secrets
 from django.db import transaction
 
 from accord.calendars.models import CalendarFeed
-from accord.calendars.rules import token_hash
 from accord.core.services import audit_record
+from accord.core.tokens import token_hash
 from accord.org.models import Person
 
 

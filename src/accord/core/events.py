@@ -4,8 +4,10 @@ A service that changed something emits an event: a small frozen dataclass named 
 happened (``ActionCreated``, ``MinutesApproved``), defined in the ``events`` module of the
 app that owns the change. The apps higher in the dependency order (docs/architecture.md)
 react to it without the service knowing them: each registers its reactions when Django
-starts (``notify/reactions.py``: ``@reacts_to(ActionCreated)``), and ``emit`` runs them at
-once, inside the service's transaction.
+starts (``notify/reactions.py``: ``@reacts_to(ActionCreated)`` on ``action_created(action)``),
+and ``emit`` runs them at once, inside the service's transaction, with the event's fields
+as keyword arguments. A reaction that cannot take them is refused when it registers, at
+start-up, not when the event first happens.
 
 Why in the transaction, and not after the commit or later in the worker: a reaction writes
 rows (notifications in the outbox) that must exist exactly when the change exists. Written
@@ -19,26 +21,30 @@ follow from it.
 """
 
 import dataclasses
+import inspect
 from collections.abc import Callable
-from typing import TypeVar
 
-E = TypeVar("E")
+R = Callable[..., object]
 
-_reactions: dict[type, list[Callable]] = {}
+# event class -> its field names and its reactions, in the order registered
+_reactions: dict[type, tuple[tuple[str, ...], list[R]]] = {}
 
 
 class UnheardEvent(LookupError):
     """An event was emitted that no app reacts to."""
 
 
-def reacts_to(*kinds: type) -> Callable[[Callable[[E], object]], Callable[[E], object]]:
-    """Register the decorated function as a reaction to each event class of ``kinds``."""
+def reacts_to(*kinds: type) -> Callable[[R], R]:
+    """Register the decorated function as a reaction to each event class of ``kinds``; it is
+    called with the event's fields as keyword arguments."""
 
-    def register(reaction: Callable[[E], object]) -> Callable[[E], object]:
+    def register(reaction: R) -> R:
         for kind in kinds:
             if not dataclasses.is_dataclass(kind):
                 raise TypeError(f"{kind!r} is not an event class")
-            listeners = _reactions.setdefault(kind, [])
+            names = tuple(field.name for field in dataclasses.fields(kind))
+            inspect.signature(reaction).bind(**dict.fromkeys(names))  # TypeError if it can't
+            listeners = _reactions.setdefault(kind, (names, []))[1]
             if reaction not in listeners:
                 listeners.append(reaction)
         return reaction
@@ -46,15 +52,16 @@ def reacts_to(*kinds: type) -> Callable[[Callable[[E], object]], Callable[[E], o
     return register
 
 
-def reactions(kind: type) -> tuple[Callable, ...]:
+def reactions(kind: type) -> tuple[R, ...]:
     """The reactions registered for the event class ``kind``, in the order registered."""
-    return tuple(_reactions.get(kind, ()))
+    return tuple(_reactions.get(kind, ((), []))[1])
 
 
 def emit(event: object) -> None:
     """Run every reaction to ``event`` now, in the caller's transaction."""
-    listeners = _reactions.get(type(event))
+    names, listeners = _reactions.get(type(event), ((), []))
     if not listeners:
         raise UnheardEvent(f"nothing reacts to {type(event).__name__}")
+    values = {name: getattr(event, name) for name in names}
     for reaction in listeners:
-        reaction(event)
+        reaction(**values)

@@ -17,10 +17,10 @@ class MeetingScheduled:
 
 @dataclasses.dataclass(frozen=True)
 class ParticipantInvited:
-    """Someone joined a meeting that is already scheduled."""
+    """Someone joined a meeting that is already scheduled (``people``: that person)."""
 
     meeting: Meeting
-    person: Person
+    people: tuple[Person, ...]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -405,7 +405,7 @@ def participant_invite(
         data={"person": person, "department": department, "role": role},
     )
     if meeting.status == Status.SCHEDULED:
-        emit(ParticipantInvited(meeting, person))
+        emit(ParticipantInvited(meeting, (person,)))
     return participant
 
 

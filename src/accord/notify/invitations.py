@@ -1,13 +1,15 @@
 """A meeting's calendar invitations (iCalendar, S-PREP-2): the invitation when it is
 scheduled or someone joins, an update (same UID, SEQUENCE + 1) when its time, place, name,
 host or recorder changes or it is held at another time, the withdrawal when someone is
-taken off, the cancellation. Called by ``reactions.py`` on the meeting's events."""
+taken off, the cancellation: the reactions to the meeting's events (``meetings/events.py``)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db.models import Q
 
 from accord.core import clock
+from accord.core.events import reacts_to
+from accord.meetings import events as meeting_events
 from accord.meetings.models import Meeting
 from accord.notify.models import Notification
 from accord.notify.notices import (
@@ -36,7 +38,8 @@ CALENDAR_FIELDS = {
 }
 
 
-def meeting_invited(meeting: Meeting, people: list[Person] | None = None) -> int:
+@reacts_to(meeting_events.MeetingScheduled, meeting_events.ParticipantInvited)
+def meeting_invited(meeting: Meeting, people: Sequence[Person] | None = None) -> int:
     """Invitations with the current calendar revision: to everyone when the meeting is
     scheduled, to one person when they join a scheduled meeting."""
     sequence = meeting.calendar_sequence
@@ -58,6 +61,7 @@ def meeting_invited(meeting: Meeting, people: list[Person] | None = None) -> int
     )
 
 
+@reacts_to(meeting_events.MeetingChanged)
 def meeting_changed(meeting: Meeting, changed: Iterable[str]) -> int:
     """A scheduled meeting's time, place or name changed: calendars get the update
     (same UID, SEQUENCE + 1), and updates not yet sent are superseded."""
@@ -66,6 +70,7 @@ def meeting_changed(meeting: Meeting, changed: Iterable[str]) -> int:
     return _calendar_update(meeting)
 
 
+@reacts_to(meeting_events.MeetingHeldAtAnotherTime)
 def meeting_held_at_another_time(meeting: Meeting) -> int:
     """A meeting started away from its planned time, or ended after such a start: calendars
     get when it is (was) held instead (same UID, SEQUENCE + 1, METHOD:REQUEST), so that no
@@ -94,6 +99,7 @@ def _invitation_reached(meeting: Meeting, person: Person) -> bool:
     return any(person.pk in (payload.get("mentions") or ()) for payload in posts)
 
 
+@reacts_to(meeting_events.RolesReplaced)
 def roles_replaced(meeting: Meeting, before: Iterable[Person | None]) -> int:
     """A scheduled meeting's host or recorder was replaced (after ``meeting_changed`` sent
     the update): whoever of ``before`` (the host and recorder as they were) is no longer in
@@ -107,6 +113,7 @@ def roles_replaced(meeting: Meeting, before: Iterable[Person | None]) -> int:
     )
 
 
+@reacts_to(meeting_events.ParticipantRemoved)
 def participant_removed(meeting: Meeting, person: Person) -> int:
     """Someone taken off a scheduled meeting.
 
@@ -157,6 +164,7 @@ def participant_removed(meeting: Meeting, person: Person) -> int:
     )
 
 
+@reacts_to(meeting_events.MeetingCancelled)
 def meeting_cancelled(meeting: Meeting, *, was_scheduled: bool) -> int:
     """Everyone invited gets the cancellation (METHOD:CANCEL, same UID); nothing more about
     this meeting goes out."""

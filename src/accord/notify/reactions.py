@@ -2,7 +2,8 @@
 
 The services emit events (``meetings/events.py``, ``actions/events.py``,
 ``minutes/events.py``, ``series/events.py``) through ``core.events``; the bottom of this
-module registers, for each, the reaction that plans its notices into the outbox
+module (and ``invitations.py``, for a meeting's calendar) register, for each, the reaction
+that plans its notices into the outbox
 (``outbox.publish``), inside the service's transaction. A meeting scheduled, changed,
 cancelled; a participant added or removed; minutes submitted, sent back, approved,
 distributed (with the sign-off requests); an item created, re-planned, escalated, closed,
@@ -17,18 +18,10 @@ from accord.actions.models import ActionItem, DueDateProposal, Export
 from accord.core import clock
 from accord.core.events import reacts_to
 from accord.core.lookups import by_pk
-from accord.meetings import events as meeting_events
 from accord.meetings.models import Meeting
 from accord.minutes import events as minutes_events
 from accord.minutes.models import Minutes
-from accord.notify.invitations import (
-    meeting_cancelled,
-    meeting_changed,
-    meeting_held_at_another_time,
-    meeting_invited,
-    participant_removed,
-    roles_replaced,
-)
+from accord.notify import invitations  # noqa: F401  (registers the meeting's reactions)
 from accord.notify.models import Channel, Notification
 from accord.notify.notices import (
     ASK_KINDS,
@@ -48,6 +41,7 @@ from accord.org.models import Person
 from accord.series import events as series_events
 
 
+@reacts_to(minutes_events.MinutesSubmitted)
 def minutes_submitted(meeting: Meeting, minutes: Minutes) -> int:
     """The host is asked to review (S-POST-2)."""
     stamp = int(minutes.submitted_at.timestamp())
@@ -65,6 +59,7 @@ def minutes_submitted(meeting: Meeting, minutes: Minutes) -> int:
     )
 
 
+@reacts_to(minutes_events.MinutesReturned)
 def minutes_returned(meeting: Meeting, minutes: Minutes, comment: str) -> int:
     """The recorder hears why the host sent the minutes back; the host's request to review
     them is done."""
@@ -84,6 +79,7 @@ def minutes_returned(meeting: Meeting, minutes: Minutes, comment: str) -> int:
     )
 
 
+@reacts_to(minutes_events.MinutesDistributed)
 def minutes_distributed(meeting: Meeting, version: int) -> int:
     """The approved minutes go to participants and copied departments; each owner is asked
     to sign their items (S-POST-2, S-POST-3)."""
@@ -116,6 +112,7 @@ def minutes_distributed(meeting: Meeting, version: int) -> int:
     return publish(events)
 
 
+@reacts_to(action_events.ActionReplanned)
 def action_replanned(
     action: ActionItem,
     *,
@@ -157,6 +154,7 @@ def action_replanned(
     )
 
 
+@reacts_to(action_events.DueDateProposed)
 def due_proposed(proposal: DueDateProposal) -> int:
     """The owner proposes a new due date: the meeting's organiser and host, who may re-plan
     the item, are asked to accept or decline it (not the owner, should they be one)."""
@@ -186,6 +184,7 @@ def due_proposed(proposal: DueDateProposal) -> int:
     )
 
 
+@reacts_to(action_events.DueProposalDeclined)
 def due_proposal_declined(proposal: DueDateProposal) -> int:
     """The owner hears that their date was declined, why, and by whom."""
     action = proposal.action
@@ -209,6 +208,7 @@ def due_proposal_declined(proposal: DueDateProposal) -> int:
     )
 
 
+@reacts_to(action_events.ActionEscalated)
 def action_escalated(action: ActionItem, *, actor: Person, note: str) -> int:
     """An item handed up: the owner, the head of the owner's department and the PMO."""
     head = action.department.head if action.department_id else None
@@ -256,17 +256,22 @@ def sign_requests_settled(*, meeting_id: int, owner_id: int) -> int:
     return mark_done(Notification.objects.filter(pk__in=settled)) if settled else 0
 
 
+@reacts_to(action_events.ActionSigned)
 def action_signed(action: ActionItem) -> int:
     """S-POST-3: the owner signed ``action``; what asked them to sign it is done."""
     return sign_requests_settled(meeting_id=action.meeting_id, owner_id=action.owner_id)
 
 
+@reacts_to(action_events.ActionClosed)
 def action_closed(action: ActionItem) -> int:
-    """An item done or cancelled: the requests for its status and the overdue notices
-    (whoever they went to) are done, and so are its owner's sign-off requests that list
-    nothing else to sign."""
-    return mark_done(Notification.objects.filter(action=action, kind__in=ASK_KINDS)) + (
-        sign_requests_settled(meeting_id=action.meeting_id, owner_id=action.owner_id)
+    """An item done or cancelled: integrations hear of a completion; the requests for its
+    status and the overdue notices (whoever they went to) are done, and so are its owner's
+    sign-off requests that list nothing else to sign."""
+    completed = action_completed(action) if action.status == ActionItem.Status.DONE else 0
+    return (
+        completed
+        + mark_done(Notification.objects.filter(action=action, kind__in=ASK_KINDS))
+        + (sign_requests_settled(meeting_id=action.meeting_id, owner_id=action.owner_id))
     )
 
 
@@ -295,6 +300,7 @@ def channel_switched_off(channel: Channel, *, actor: Person) -> int:
     )
 
 
+@reacts_to(action_events.CommitmentChanged)
 def action_due_changed(action: ActionItem) -> int:
     """Retire the notices planned for a due date (or owner) that no longer holds."""
     return retire(reason=reason("due_or_owner_changed"), action=action, kind__in=DUE_KINDS)
@@ -315,6 +321,7 @@ def _hook_only(key: str, hook: str, data: dict, *, meeting_id=None, action_id=No
     )
 
 
+@reacts_to(action_events.ActionCreated)
 def action_created(action: ActionItem) -> int:
     return _hook_only(
         f"created:action:{action.pk}",
@@ -336,6 +343,7 @@ def action_completed(action: ActionItem) -> int:
     )
 
 
+@reacts_to(minutes_events.MinutesApproved)
 def minutes_approved(meeting: Meeting, version: int) -> int:
     """Integrations hear of the approval; the host's request to review is done."""
     mark_done(Notification.objects.filter(meeting=meeting, kind="minutes.review"))
@@ -347,7 +355,8 @@ def minutes_approved(meeting: Meeting, version: int) -> int:
     )
 
 
-def next_meeting_planned(meeting: Meeting, organiser: Person, missing: str) -> int:
+@reacts_to(series_events.NextMeetingPlanned)
+def next_meeting_planned(meeting: Meeting, missing: str) -> int:
     """The organiser hears that the worker planned the series' next meeting ahead, and what
     kept it from being scheduled, if anything."""
     return publish(
@@ -355,7 +364,7 @@ def next_meeting_planned(meeting: Meeting, organiser: Person, missing: str) -> i
             Event(
                 key=f"planned:meeting:{meeting.pk}",
                 kind="meeting.planned",
-                people=[organiser],
+                people=[meeting.organiser],
                 meeting_id=meeting.pk,
                 confidential=meeting.confidential,
                 payload={"missing": missing},
@@ -364,6 +373,7 @@ def next_meeting_planned(meeting: Meeting, organiser: Person, missing: str) -> i
     )
 
 
+@reacts_to(action_events.ExportFinished)
 def export_finished(export: Export) -> int:
     """The person who asked for a spreadsheet hears it is ready to download, or failed."""
     kind = "export.ready" if export.status == Export.Status.DONE else "export.failed"
@@ -378,119 +388,3 @@ def export_finished(export: Export) -> int:
             )
         ]
     )
-
-
-# -- what each event sets off (registered when the app starts: ``NotifyConfig.ready``) ---------
-
-
-@reacts_to(meeting_events.MeetingScheduled)
-def _meeting_scheduled(event: meeting_events.MeetingScheduled) -> None:
-    meeting_invited(event.meeting)
-
-
-@reacts_to(meeting_events.ParticipantInvited)
-def _participant_invited(event: meeting_events.ParticipantInvited) -> None:
-    meeting_invited(event.meeting, people=[event.person])
-
-
-@reacts_to(meeting_events.MeetingChanged)
-def _meeting_changed(event: meeting_events.MeetingChanged) -> None:
-    meeting_changed(event.meeting, event.changed)
-
-
-@reacts_to(meeting_events.RolesReplaced)
-def _roles_replaced(event: meeting_events.RolesReplaced) -> None:
-    roles_replaced(event.meeting, event.before)
-
-
-@reacts_to(meeting_events.ParticipantRemoved)
-def _participant_removed(event: meeting_events.ParticipantRemoved) -> None:
-    participant_removed(event.meeting, event.person)
-
-
-@reacts_to(meeting_events.MeetingCancelled)
-def _meeting_cancelled(event: meeting_events.MeetingCancelled) -> None:
-    meeting_cancelled(event.meeting, was_scheduled=event.was_scheduled)
-
-
-@reacts_to(meeting_events.MeetingHeldAtAnotherTime)
-def _held_at_another_time(event: meeting_events.MeetingHeldAtAnotherTime) -> None:
-    meeting_held_at_another_time(event.meeting)
-
-
-@reacts_to(action_events.ActionCreated)
-def _action_created(event: action_events.ActionCreated) -> None:
-    action_created(event.action)
-
-
-@reacts_to(action_events.CommitmentChanged)
-def _commitment_changed(event: action_events.CommitmentChanged) -> None:
-    action_due_changed(event.action)
-
-
-@reacts_to(action_events.ActionClosed)
-def _action_closed(event: action_events.ActionClosed) -> None:
-    if event.action.status == ActionItem.Status.DONE:
-        action_completed(event.action)
-    action_closed(event.action)
-
-
-@reacts_to(action_events.ActionReplanned)
-def _action_replanned(event: action_events.ActionReplanned) -> None:
-    action_replanned(
-        event.action,
-        old_due=event.old_due,
-        reason=event.reason,
-        proposed_by=event.proposed_by,
-        actor=event.actor,
-    )
-
-
-@reacts_to(action_events.ActionEscalated)
-def _action_escalated(event: action_events.ActionEscalated) -> None:
-    action_escalated(event.action, actor=event.actor, note=event.note)
-
-
-@reacts_to(action_events.DueDateProposed)
-def _due_proposed(event: action_events.DueDateProposed) -> None:
-    due_proposed(event.proposal)
-
-
-@reacts_to(action_events.DueProposalDeclined)
-def _due_proposal_declined(event: action_events.DueProposalDeclined) -> None:
-    due_proposal_declined(event.proposal)
-
-
-@reacts_to(action_events.ExportFinished)
-def _export_finished(event: action_events.ExportFinished) -> None:
-    export_finished(event.export)
-
-
-@reacts_to(minutes_events.MinutesSubmitted)
-def _minutes_submitted(event: minutes_events.MinutesSubmitted) -> None:
-    minutes_submitted(event.meeting, event.minutes)
-
-
-@reacts_to(minutes_events.MinutesReturned)
-def _minutes_returned(event: minutes_events.MinutesReturned) -> None:
-    minutes_returned(event.meeting, event.minutes, event.comment)
-
-
-@reacts_to(minutes_events.MinutesApproved)
-def _minutes_approved(event: minutes_events.MinutesApproved) -> None:
-    minutes_approved(event.meeting, event.version)
-
-
-@reacts_to(minutes_events.MinutesDistributed)
-def _minutes_distributed(event: minutes_events.MinutesDistributed) -> None:
-    minutes_distributed(event.meeting, event.version)
-
-
-@reacts_to(action_events.ActionSigned)
-def _action_signed(event: action_events.ActionSigned) -> None:
-    action_signed(event.action)
-
-
-@reacts_to(series_events.NextMeetingPlanned)
-def _next_meeting_planned(event: series_events.NextMeetingPlanned) -> None:
-    next_meeting_planned(event.meeting, event.organiser, event.missing)

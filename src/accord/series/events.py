@@ -4,14 +4,12 @@ in ``notify/reactions.py``)."""
 import dataclasses
 
 from accord.meetings.models import Meeting
-from accord.org.models import Person
 
 
 @dataclasses.dataclass(frozen=True)
 class NextMeetingPlanned:
-    """The worker planned a series' next meeting ahead; ``missing`` names what kept it from
-    being scheduled (a field), empty when it was."""
+    """The worker planned a series' next meeting ahead (its organiser is the series');
+    ``missing`` names what kept it from being scheduled (a field), empty when it was."""
 
     meeting: Meeting
-    organiser: Person
     missing: str = ""

@@ -430,5 +430,5 @@ def _plan_ahead_one(
                 meeting_schedule(actor=series.organiser, meeting=meeting)
         except AppError as error:
             missing = error.field or "schedule"
-        emit(NextMeetingPlanned(meeting, series.organiser, missing))
+        emit(NextMeetingPlanned(meeting, missing))
         return meeting
