@@ -9,4 +9,4 @@ class NotifyConfig(AppConfig):
 
     def ready(self) -> None:
         # What the services' events set off (``core.events``).
-        from accord.notify import reactions  # noqa: F401
+        from accord.notify import invitations, reactions  # noqa: F401

@@ -21,7 +21,6 @@ from accord.core.lookups import by_pk
 from accord.meetings.models import Meeting
 from accord.minutes import events as minutes_events
 from accord.minutes.models import Minutes
-from accord.notify import invitations  # noqa: F401  (registers the meeting's reactions)
 from accord.notify.models import Channel, Notification
 from accord.notify.notices import (
     ASK_KINDS,
