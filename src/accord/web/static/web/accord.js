@@ -25,6 +25,7 @@
   // - A form marked data-autosave (an answer, a position, notes, the summary …) is saved as it
   //   is typed, to the same view as its Save button, and shows "Saving…", "Saved at …" or why
   //   it could not be saved beside the button. Its text stays on the screen in every case.
+  //   Each save that went through fires "accord:saved" on the form (htmx can listen to it).
   // - Before any button sends the page (or an htmx part of it) away, the keeper looks at the
   //   forms the answer would replace: the whole page for a plain form, the swapped part for
   //   htmx. Autosaved forms are saved first; if that fails, the button does nothing and the
@@ -179,6 +180,8 @@
         settle(form, held);
         clearErrors(form);
         if (dirty(form)) { schedule(form); } else { show(form, "saved", text("saved", { time: clock() })); }
+        // Parts of the page that read what was saved (the proposals from typed notes) refresh.
+        form.dispatchEvent(new CustomEvent("accord:saved", { bubbles: true }));
         return true;
       }
       return response.text().catch(function () { return ""; }).then(function (body) {
