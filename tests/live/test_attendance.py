@@ -68,20 +68,22 @@ def test_host_takes_attendance_before_the_start_s_tpl_1(client, org: Org, schedu
     assert section(response, "attendance") == (
         "Attendance 0 of 7 expected present 0 absent, 0 excused, 7 not marked yet. "
         "The minutes list the people present: absent and excused people are left out. "
-        "Person Role Attendance "
         "市场部 0 of 2 present "
-        "王经理 Decision-maker Invited Invited Present Absent Excused Save "
-        "张专员 Executor Invited Invited Present Absent Excused Save "
+        "王经理 Decision-maker Invited Invited Present Absent Excused Save the attendance of 王经理 "
+        "张专员 Executor Invited Invited Present Absent Excused Save the attendance of 张专员 "
         "研发部 0 of 2 present "
-        "李主管 Decision-maker Invited Invited Present Absent Excused Save "
-        "周工程师 Executor Invited Invited Present Absent Excused Save "
-        "行政部 0 of 1 present 赵专员 Executor Invited Invited Present Absent Excused Save "
-        "设计部 0 of 1 present 陈主管 Decision-maker Invited Invited Present Absent Excused Save "
-        "销售部 0 of 1 present 刘代表 Decision-maker Invited Invited Present Absent Excused Save"
+        "李主管 Decision-maker Invited Invited Present Absent Excused Save the attendance of 李主管 "
+        "周工程师 Executor Invited Invited Present Absent Excused Save the attendance of 周工程师 "
+        "行政部 0 of 1 present "
+        "赵专员 Executor Invited Invited Present Absent Excused Save the attendance of 赵专员 "
+        "设计部 0 of 1 present "
+        "陈主管 Decision-maker Invited Invited Present Absent Excused Save the attendance of 陈主管 "
+        "销售部 0 of 1 present "
+        "刘代表 Decision-maker Invited Invited Present Absent Excused Save the attendance of 刘代表"
     )
     zhou = participant_of(meeting, org.zhou)
     assert (
-        f'<td data-label="Person"><label for="id_attendance-{zhou.pk}-attendance">周工程师</label>'
+        f'<span class="who"><label for="id_attendance-{zhou.pk}-attendance">周工程师</label>'
         in response.content.decode()
     )
 

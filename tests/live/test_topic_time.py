@@ -93,7 +93,7 @@ def test_the_run_page_records_the_time_when_the_topic_is_closed(
         page = client.get(run_url(running_meeting) + f"?topic={first.pk}")
 
     assert closed.status_code == 302
-    assert "Time Planned: 30 minutes · actual: 33 minutes Actual minutes" in text(page)
+    assert "Planned: 30 minutes · actual: 33 minutes Correct the time Actual minutes" in text(page)
     assert 'name="time-actual_minutes" value="33"' in page.content.decode()
 
 

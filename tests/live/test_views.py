@@ -87,7 +87,7 @@ def test_the_whole_meeting_runs_through_the_page_s_meet_1_to_5(client, org: Org,
         assert "Focus on solutions." in shown
         assert "80 of 90 minutes planned for the topics" in shown
         assert (
-            "1. 产品需求优先级确认 · 30 min 2. 责任部门划分 · 30 min 3. 时间节点确认 · 20 min"
+            "Agenda 1. 产品需求优先级确认 30 min 2. 责任部门划分 30 min 3. 时间节点确认 20 min"
             in shown
         )
 
@@ -131,7 +131,7 @@ def test_the_whole_meeting_runs_through_the_page_s_meet_1_to_5(client, org: Org,
     # the recorder sees them in the forms, to correct them …
     assert (
         "市场部 Recorded Position of 市场部 用户调研显示核心需求为A、B、C，优先开发A "
-        "Data and facts A占用户需求的60% Correct the position" in shown
+        "Data and facts A占用户需求的60% Correct the position of 市场部" in shown
     )
     assert (
         "销售部 Recorded Position of 销售部 客户反馈需求D紧急 Data and facts 3家重点客户提出"
@@ -400,10 +400,10 @@ def test_htmx_position_swaps_the_department_block(client, org: Org, running_meet
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.startswith(f'<div id="position-{org.sales.pk}" class="position">')
+    assert html.startswith(f'<div id="position-{org.sales.pk}" class="position recorded">')
     assert text(response) == (
         "Position of 销售部 recorded. 销售部 Recorded Position of 销售部 客户反馈需求D紧急 "
-        "Data and facts Correct the position"
+        "Data and facts Correct the position of 销售部"
     )
 
 

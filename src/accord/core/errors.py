@@ -29,3 +29,15 @@ class PermissionDenied(AppError):
 
     def __init__(self, message: str | Promise, *, field: str | None = None):
         super().__init__(message, field=field, code="forbidden")
+
+
+class EditConflict(AppError):
+    """Someone else saved the text since the person's page showed it (core/edits.py).
+
+    ``theirs`` holds what is stored now, field by field, and ``version`` its version: the
+    page shows the other text and offers to keep both or to save over it knowingly."""
+
+    def __init__(self, message: str | Promise, *, theirs: dict[str, str], version: str):
+        super().__init__(message, field=None, code="conflict")
+        self.theirs = theirs
+        self.version = version

@@ -6,15 +6,21 @@ from typing import Any
 
 from django import forms
 
-from accord.core.errors import AppError, PermissionDenied
+from accord.core.errors import AppError, EditConflict, PermissionDenied
 
 
 def show_refusal(form: forms.Form, error: AppError) -> int:
     """Put the refusal on the form; return the status to send: 403 when the person may not
-    act at all, 422 for input or a move the service refused."""
+    act at all, 409 when someone else saved the same text meanwhile (the form then carries
+    ``conflict``: their text, for the page to show), 422 for input or a move the service
+    refused."""
     if isinstance(error, PermissionDenied):
         form.add_error(None, error.message)
         return 403
+    if isinstance(error, EditConflict):
+        form.add_error(None, error.message)
+        form.conflict = error
+        return 409
     form.add_error(error.field if error.field in form.fields else None, error.message)
     return 422
 

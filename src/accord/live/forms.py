@@ -63,7 +63,25 @@ def _person_label(person: Person) -> str:
     return person.display
 
 
-class PositionForm(forms.Form):
+class VersionedForm(forms.Form):
+    """A text two people may edit at once: it carries the version the page showed
+    (core/edits.py), and the choice made when someone else saved meanwhile."""
+
+    seen = forms.CharField(
+        required=False, widget=forms.HiddenInput(attrs={"data-seen": ""}), max_length=40
+    )
+    resolve = forms.CharField(required=False, widget=forms.HiddenInput, max_length=60)
+
+    def edit_choice(self) -> dict[str, Any]:
+        """``seen`` and ``resolve`` for the service; a form sent without a version (an
+        old page, a script) is not compared."""
+        return {
+            "seen": self.cleaned_data.get("seen") or None,
+            "resolve": self.cleaned_data.get("resolve") or "",
+        }
+
+
+class PositionForm(VersionedForm):
     statement = _text(gettext_lazy("Position"))
     evidence = _text(gettext_lazy("Data and facts"), rows=2)
 
@@ -75,7 +93,7 @@ class PositionForm(forms.Form):
         }
 
 
-class NotesForm(forms.Form):
+class NotesForm(VersionedForm):
     notes = _text(gettext_lazy("Notes"))
 
 

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accord.core.edits import version_of
 from accord.core.errors import AppError
 from accord.live import services
 from accord.live.forms import (
@@ -22,7 +23,14 @@ from accord.live.forms import (
     meeting_departments,
     objection_form,
 )
-from accord.live.views import choices_to_name, load_meeting, meeting_topic, run_url, submit
+from accord.live.views import (
+    choices_to_name,
+    load_meeting,
+    load_meeting_to_save,
+    meeting_topic,
+    run_url,
+    submit,
+)
 from accord.meetings.models import Objection
 
 
@@ -30,7 +38,7 @@ from accord.meetings.models import Objection
 @require_POST
 def run_position(request: HttpRequest, pk: int, topic_pk: int, department_pk: int) -> HttpResponse:
     """A department's position and its data and facts (S-MEET-2)."""
-    meeting = load_meeting(request, pk)
+    meeting = load_meeting_to_save(request, pk)
     topic = meeting_topic(meeting, topic_pk)
     department = next((d for d in meeting_departments(meeting) if d.pk == department_pk), None)
     if department is None:
@@ -40,19 +48,22 @@ def run_position(request: HttpRequest, pk: int, topic_pk: int, department_pk: in
     if department is None:
         raise Http404
     prefix = f"position-{department.pk}"
+    form = PositionForm(request.POST, department=department)
     return submit(
         request,
         meeting,
         name=prefix,
-        form=PositionForm(request.POST, department=department),
+        form=form,
         call=lambda data: services.position_record(
             actor=request.user,
             topic=topic,
             department=department,
             statement=data["statement"],
             evidence=data["evidence"],
+            **form.edit_choice(),
         ),
         success=lambda _p: _("Position of %(department)s recorded.") % {"department": department},
+        version=services.position_version,
         topic=topic,
         anchor=prefix,
         partial="meetings/run/_position_swap.html",
@@ -63,17 +74,19 @@ def run_position(request: HttpRequest, pk: int, topic_pk: int, department_pk: in
 @login_required
 @require_POST
 def run_notes(request: HttpRequest, pk: int, topic_pk: int) -> HttpResponse:
-    meeting = load_meeting(request, pk)
+    meeting = load_meeting_to_save(request, pk)
     topic = meeting_topic(meeting, topic_pk)
+    form = NotesForm(request.POST, prefix="notes")
     return submit(
         request,
         meeting,
         name="notes",
-        form=NotesForm(request.POST, prefix="notes"),
+        form=form,
         call=lambda data: services.topic_record_notes(
-            actor=request.user, topic=topic, notes=data["notes"]
+            actor=request.user, topic=topic, notes=data["notes"], **form.edit_choice()
         ),
         success=lambda _t: _("Notes saved."),
+        version=lambda t: version_of(t.notes),
         topic=topic,
         anchor="notes",
         partial="meetings/run/_notes_swap.html",

@@ -17,6 +17,7 @@ from django.utils.translation import pgettext
 
 from accord.actions.services import action_create
 from accord.core import clock, limits
+from accord.core.edits import settle_edit, version_of
 from accord.core.errors import AppError
 from accord.core.events import emit
 from accord.core.services import audit_record, model_update
@@ -143,19 +144,35 @@ def position_record(
     department: Department,
     statement: str,
     evidence: str = "",
+    seen: str | None = None,
+    resolve: str = "",
 ) -> Position:
-    """Record (or correct) a department's position on a topic (S-MEET-2)."""
+    """Record (or correct) a department's position on a topic (S-MEET-2). ``seen`` is the
+    version of the position the person's page showed: a save over words they have not seen
+    is refused (core/edits.py)."""
     meeting = topic.meeting
     meeting_lock(meeting)
     _require_recording(actor, meeting)
     statement = require_filled(
         statement, field="statement", message=_("Write the department's position.")
     )
-    position, created = Position.objects.update_or_create(
-        topic=topic,
-        department=department,
-        defaults={"statement": statement, "evidence": evidence.strip()},
+    stored = Position.objects.filter(topic=topic, department=department).first()
+    typed = settle_edit(
+        seen=seen,
+        resolve=resolve,
+        stored={
+            "statement": stored.statement if stored else "",
+            "evidence": stored.evidence if stored else "",
+        },
+        typed={"statement": statement, "evidence": evidence.strip()},
     )
+    created = stored is None
+    if stored is None:
+        position = Position.objects.create(topic=topic, department=department, **typed)
+    else:
+        position = stored
+        if not model_update(instance=position, data=typed):
+            return position  # an autosave of unchanged text writes nothing
     audit_record(
         actor=actor,
         verb="position.recorded" if created else "position.corrected",
@@ -164,6 +181,13 @@ def position_record(
         data={"department": department},
     )
     return position
+
+
+def position_version(position: Position | None) -> str:
+    """The version a page shows of a department's position (none yet: the empty one)."""
+    if position is None:
+        return version_of("", "")
+    return version_of(position.statement, position.evidence)
 
 
 def _discussion_day(value: str | dt.date | None, *, unchanged: dt.date | None) -> dt.date:
@@ -322,11 +346,23 @@ def topic_record_time(*, actor: Person, topic: AgendaTopic, actual_minutes: int)
 
 
 @transaction.atomic
-def topic_record_notes(*, actor: Person, topic: AgendaTopic, notes: str) -> AgendaTopic:
+def topic_record_notes(
+    *,
+    actor: Person,
+    topic: AgendaTopic,
+    notes: str,
+    seen: str | None = None,
+    resolve: str = "",
+) -> AgendaTopic:
+    """A topic's notes; ``seen`` as for ``position_record``."""
     meeting = topic.meeting
     meeting_lock(meeting)
     _require_recording(actor, meeting)
-    topic.notes = notes.strip()
+    topic.refresh_from_db(fields=["notes"])
+    typed = settle_edit(
+        seen=seen, resolve=resolve, stored={"notes": topic.notes}, typed={"notes": notes.strip()}
+    )
+    topic.notes = typed["notes"]
     topic.save(update_fields=["notes", "updated_at"])
     audit_record(actor=actor, verb="topic.notes", subject=topic, meeting=meeting)
     return topic

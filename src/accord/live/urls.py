@@ -1,15 +1,16 @@
 """The run page (S-MEET-1..5). A plain list: ``accord/urls.py`` mounts it under
 ``meetings/`` with the meeting pages, in their namespace ``meetings``, so these reverse as
 ``meetings:run``, ``meetings:run_position`` …, ``meetings:run_attendance``,
-``meetings:run_action_edit``, ``meetings:run_action_remove``."""
+``meetings:run_action_edit``, ``meetings:run_action_remove``, ``meetings:run_present``."""
 
 from django.urls import path
 
-from accord.live import action_views, record_views, views
+from accord.live import action_views, presenter, record_views, views
 
 urlpatterns = [
     path("<int:pk>/run/", views.run, name="run"),
     path("<int:pk>/run/start/", views.run_start, name="run_start"),
+    path("<int:pk>/run/present/", presenter.run_present, name="run_present"),
     path(
         "<int:pk>/run/topics/<int:topic_pk>/positions/<int:department_pk>/",
         record_views.run_position,

@@ -36,6 +36,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accord.actions.models import ActionItem
 from accord.core import clock
+from accord.core.edits import version_of
 from accord.core.errors import AppError
 from accord.core.refusals import show_refusal
 from accord.live import services
@@ -61,11 +62,12 @@ from accord.meetings import roles, rules
 from accord.meetings.models import AgendaTopic, Meeting, Objection, Participant, Position
 from accord.meetings.models import TopicOutcome as Outcome
 from accord.meetings.review_views import review_context
-from accord.meetings.selectors import meeting_with_record, topic_clock_start
+from accord.meetings.selectors import meeting_for_saving, meeting_with_record, topic_clock_start
 from accord.org.models import Department, Person
 
 Status = Meeting.Status
 Mark = Participant.Attendance
+SEEN_HEADER = "X-Accord-Seen"
 
 # -- loading and the page ------------------------------------------------------------------
 
@@ -74,6 +76,14 @@ def load_meeting(request: HttpRequest, pk: int) -> Meeting:
     """The meeting with its whole record, if the person may see it; else 404."""
     try:
         return meeting_with_record(pk=pk, person=request.user)
+    except Meeting.DoesNotExist:
+        raise Http404 from None
+
+
+def load_meeting_to_save(request: HttpRequest, pk: int) -> Meeting:
+    """The meeting as one field's save needs it, if the person may see it; else 404."""
+    try:
+        return meeting_for_saving(pk=pk, person=request.user)
     except Meeting.DoesNotExist:
         raise Http404 from None
 
@@ -193,6 +203,26 @@ def _attendance(
 
 
 @dataclass
+class RailRow:
+    """A topic on the agenda rail: closed, under discussion or to come, with its time."""
+
+    topic: AgendaTopic
+    state: str  # "done", "current" or "next"
+    actual: int | None
+
+
+def _rail(topics: list[AgendaTopic], current: AgendaTopic | None) -> list[RailRow]:
+    return [
+        RailRow(
+            topic,
+            "done" if _outcome(topic) is not None else "current" if topic == current else "next",
+            topic.actual_minutes,
+        )
+        for topic in topics
+    ]
+
+
+@dataclass
 class ObjectionRow:
     objection: Objection
     topic: AgendaTopic | None
@@ -230,9 +260,9 @@ def _context(
         )
         for department in departments:
             position = recorded.get(department.pk)
-            initial = (
-                {"statement": position.statement, "evidence": position.evidence} if position else {}
-            )
+            initial = {"seen": services.position_version(position)}
+            if position:
+                initial |= {"statement": position.statement, "evidence": position.evidence}
             positions.append(
                 PositionEntry(
                     department,
@@ -264,10 +294,21 @@ def _context(
     if editing is not None:
         edit_form = form("edit", lambda: ActionEditForm(initial=edit_initial(editing), **choices))
         live_due(edit_form, url=f"{check}?prefix=edit", target="due-check-edit")
+    if topic is not None and meeting.started_at and flags.record and outcome is None:
+        first = positions[0].form["statement"] if positions else None
+        skip_to = first.id_for_label if first is not None else "id_notes-notes"
+    else:
+        skip_to = ""
+    later = [t for t in topics if topic is not None and t.order > topic.order]
     return {
         "nav": "meetings",
         "meeting": meeting,
         "topics": topics,
+        "rail": _rail(topics, current),
+        "next_topic": later[0] if later else None,
+        "skip_to": skip_to,
+        "meeting_end": timezone.localtime(meeting.ends_at).isoformat(),
+        "now_iso": timezone.localtime(clock.now()).isoformat(),
         "current": current,
         "topic": topic,
         "outcome": outcome,
@@ -280,7 +321,13 @@ def _context(
         "positions": positions,
         "notes_form": form(
             "notes",
-            lambda: NotesForm(initial={"notes": topic.notes if topic else ""}, prefix="notes"),
+            lambda: NotesForm(
+                initial={
+                    "notes": topic.notes if topic else "",
+                    "seen": version_of(topic.notes if topic else ""),
+                },
+                prefix="notes",
+            ),
         ),
         "time_form": form(
             "time",
@@ -365,9 +412,15 @@ def submit(
     partial: str | None = None,
     department_pk: int | None = None,
     redirect_to: Callable[[Any], str] | None = None,
+    version: Callable[[Any], str] | None = None,
 ) -> HttpResponse:
     """Parse, call the service, and either redirect (or swap the part) or show the form
-    again with what was typed and the service's message (422, 403 when not allowed)."""
+    again with what was typed and the service's message (422, 403 when not allowed, 409
+    when someone else saved the same text meanwhile).
+
+    For a text two people may edit at once, ``version`` gives the version of what was
+    saved: the redirect carries it as ``X-Accord-Seen``, which an autosave (204) hands to
+    the page's script so the next save is compared with it (core/edits.py)."""
     status = 422
     if form.is_valid():
         try:
@@ -382,7 +435,12 @@ def submit(
                 return render_run(
                     request, fresh, topic, partial=partial, department_pk=department_pk
                 )
-            return redirect(redirect_to(result) if redirect_to else run_url(meeting, topic, anchor))
+            response = redirect(
+                redirect_to(result) if redirect_to else run_url(meeting, topic, anchor)
+            )
+            if version is not None:
+                response[SEEN_HEADER] = version(result)
+            return response
     # The service may have re-read the meeting inside its (rolled back) transaction: reload.
     fresh = load_meeting(request, meeting.pk)
     topic = meeting_topic(fresh, topic.pk) if topic is not None else None

@@ -256,6 +256,20 @@ def minutes_between(start: dt.datetime, end: dt.datetime) -> int:
     return min(24 * 60, max(1, int((seconds + 30) // 60)))
 
 
+def meeting_for_saving(*, pk: int, person: Person) -> Meeting:
+    """The meeting as one field's save on the run page needs it (an autosave of a position
+    or of notes, many a minute): its participants' departments and its topics, nothing of
+    the record. A refused save reloads the whole record to show the page again."""
+    return (
+        meeting_visible_one(person)
+        .prefetch_related(
+            Prefetch("participants", queryset=Participant.objects.select_related("department")),
+            Prefetch("topics", queryset=AgendaTopic.objects.order_by("order")),
+        )
+        .get(pk=pk)
+    )
+
+
 def meeting_with_record(*, pk: int, person: Person | None = None) -> Meeting:
     """The meeting with everything its minutes show, in a fixed number of queries however
     many topics, positions and action items it has."""

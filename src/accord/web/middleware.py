@@ -58,10 +58,13 @@ class AutosaveMiddleware:
       is dropped, since the page shows the state beside the field (messages waiting from
       before stay for the next page);
     - refused: the view's own answer (422 with the form and its errors, 403 …) unchanged;
-    - signed out: 401, never the sign-in page's redirect, which would read as "saved".
+    - signed out: 401, never the sign-in page's redirect, which would read as "saved";
+    - the version of what was saved, when the view gives one (``X-Accord-Seen``), goes with
+      the 204 so the page's next save is compared with it.
     """
 
     HEADER = "X-Accord-Autosave"
+    SEEN = "X-Accord-Seen"  # the version of a text two people may edit (core/edits.py)
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -76,5 +79,8 @@ class AutosaveMiddleware:
         response = self.get_response(request)
         if 300 <= response.status_code < 400:
             del queued[before:]
-            return HttpResponse(status=204)
+            saved = HttpResponse(status=204)
+            if self.SEEN in response:
+                saved[self.SEEN] = response[self.SEEN]
+            return saved
         return response

@@ -2,11 +2,23 @@
 // the keeper, which makes sure no button discards what someone typed in another form.
 (function () {
   function pad(n) { return String(n).padStart(2, "0"); }
+  // The server's clock, as the page gave it (data-now): timers count from the server's time,
+  // not from a computer whose clock is off.
+  var skew = null;
+  function now() {
+    if (skew === null) {
+      var given = document.querySelector("[data-now]");
+      skew = given ? Date.parse(given.dataset.now) - Date.now() : 0;
+      if (isNaN(skew)) { skew = 0; }
+    }
+    return Date.now() + skew;
+  }
+  window.accordNow = now;
   function tick() {
     document.querySelectorAll("[data-timer-start]").forEach(function (el) {
       var start = Date.parse(el.dataset.timerStart);
       var planned = parseInt(el.dataset.timerPlanned || "0", 10) * 60;
-      var secs = Math.max(0, Math.floor((Date.now() - start) / 1000));
+      var secs = Math.max(0, Math.floor((now() - start) / 1000));
       el.textContent = pad(Math.floor(secs / 60)) + ":" + pad(secs % 60);
       el.classList.toggle("over", planned > 0 && secs > planned);
     });
@@ -176,6 +188,10 @@
       redirect: "manual"
     }).then(function (response) {
       if (response.status === 204) {
+        // A text two people may edit: the next save is compared with the version just saved.
+        var version = response.headers.get("X-Accord-Seen");
+        var seen = form.querySelector("input[data-seen]");
+        if (version && seen) { seen.value = version; }
         snapshots.set(form, sent);
         settle(form, held);
         clearErrors(form);
@@ -185,6 +201,7 @@
         return true;
       }
       return response.text().catch(function () { return ""; }).then(function (body) {
+        if (response.status === 409) { showConflict(form, body); }
         var why = response.status === 401 ? text("signedOut")
           : response.status === 403 && !body.match(/errorlist/) ? text("forbidden")
           : (errorsFrom(form, body) || text("failedStatus", { status: response.status }));
@@ -197,6 +214,22 @@
     });
   }
 
+  // Someone else saved this text meanwhile (409): their text is shown in the form, with the
+  // choice to keep both or save over it; autosave waits for that choice.
+  function showConflict(form, html) {
+    try {
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      var action = form.getAttribute("action");
+      var twin = Array.prototype.find.call(doc.querySelectorAll("form"), function (f) { return f.getAttribute("action") === action; });
+      var block = twin && twin.querySelector(".conflict");
+      if (!block) { return; }
+      var old = form.querySelector(".conflict");
+      var placed = document.importNode(block, true);
+      if (old) { old.replaceWith(placed); }
+      else { var first = form.querySelector(".field"); form.insertBefore(placed, first || form.firstChild); }
+    } catch (e) { /* the message beside the button still says it was not saved */ }
+  }
+
   function schedule(form) {
     clearTimeout(timers.get(form));
     timers.set(form, setTimeout(function () { save(form); }, AUTOSAVE_DELAY));
@@ -205,6 +238,7 @@
   function onEdit(event) {
     var form = event.target.form;
     if (!form || !form.hasAttribute("data-autosave") || !snapshots.has(form)) { return; }
+    if (form.querySelector(".conflict")) { show(form, "failed", text("conflict")); return; }
     if (dirty(form)) {
       show(form, "pending", text("unsaved"));
       if (event.type === "change") { save(form); } else { schedule(form); }
