@@ -117,6 +117,11 @@ TEMPLATES = [
 DATABASES = {
     "default": env_database("ACCORD_DATABASE_URL", f"sqlite:///{VAR_DIR / 'accord.sqlite3'}"),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Tests on SQLite use a file in WAL mode, as a deployment does, not the shared in-memory
+    # database: there a reader meets a writer's table lock at once ("database table is
+    # locked"), which no deployment shows. One file per test process.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.Person"

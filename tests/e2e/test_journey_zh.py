@@ -298,10 +298,14 @@ def record_position(page: Page, department: str, statement: str, evidence: str) 
     box = position(page, department)
     box.get_by_label(zh("Position of %(department)s", department=department)).fill(statement)
     box.get_by_label(zh("Data and facts")).fill(evidence)
-    box.get_by_role("button", name=zh("Record the position")).click()
+    box.get_by_role(
+        "button", name=zh("Record the position of %(department)s", department=department)
+    ).click()
     recorded = zh("Position of %(department)s recorded.", department=department)
     expect(position(page, department).get_by_role("status")).to_have_text(recorded)
-    correct = position(page, department).get_by_role("button", name=zh("Correct the position"))
+    correct = position(page, department).get_by_role(
+        "button", name=zh("Correct the position of %(department)s", department=department)
+    )
     expect(correct).to_be_visible()
 
 

@@ -130,7 +130,7 @@ FIELDS = """() => {
     if ((form.method || '').toLowerCase() !== 'post' || form.closest('header')) return;
     for (const el of form.elements) {
       const type = el.tagName === 'TEXTAREA' ? '' : (el.getAttribute('type') || '').toLowerCase();
-      if (!el.name || el.disabled || el.readOnly || !el.offsetParent) continue;
+      if (!el.name || el.disabled || el.readOnly || !el.checkVisibility()) continue;
       if (el.tagName !== 'TEXTAREA' && !(el.tagName === 'INPUT' && typed.includes(type))) continue;
       out.push({form: f, action: form.getAttribute('action'), name: el.name,
                 number: type === 'number', autosave: form.hasAttribute('data-autosave')});
@@ -144,7 +144,7 @@ BUTTONS = """() => {
   const seen = new Set();
   document.querySelectorAll('form button').forEach((button) => {
     const form = button.form;
-    if (!form || (form.method || '').toLowerCase() !== 'post' || !button.offsetParent) return;
+    if (!form || (form.method || '').toLowerCase() !== 'post' || !button.checkVisibility()) return;
     if ((button.getAttribute('type') || 'submit') !== 'submit') return;
     const kind = (form.getAttribute('action') || '').replace(/\\d+/g, 'N') + ' ' + button.textContent.trim();
     if (seen.has(kind)) return;
@@ -158,7 +158,7 @@ BUTTONS = """() => {
 MARK_BUTTON = """(kind) => {
   for (const button of document.querySelectorAll('form button')) {
     const form = button.form;
-    if (!form || !button.offsetParent) continue;
+    if (!form || !button.checkVisibility()) continue;
     const k = (form.getAttribute('action') || '').replace(/\\d+/g, 'N') + ' ' + button.textContent.trim();
     if (k === kind) { button.setAttribute('data-pressed', ''); return true; }
   }

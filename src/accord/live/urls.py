@@ -5,12 +5,12 @@
 
 from django.urls import path
 
-from accord.live import action_views, presenter, record_views, views
+from accord.live import action_views, present_views, record_views, views
 
 urlpatterns = [
     path("<int:pk>/run/", views.run, name="run"),
     path("<int:pk>/run/start/", views.run_start, name="run_start"),
-    path("<int:pk>/run/present/", presenter.run_present, name="run_present"),
+    path("<int:pk>/run/present/", present_views.run_present, name="run_present"),
     path(
         "<int:pk>/run/topics/<int:topic_pk>/positions/<int:department_pk>/",
         record_views.run_position,

@@ -23,10 +23,11 @@
     var clock = document.querySelector(".meeting-clock[data-meeting-end]");
     if (clock) {
       var left = Math.round((Date.parse(clock.dataset.meetingEnd) - now()) / 60000);
-      clock.textContent = left >= 0 ? text("left", { minutes: left }) : text("late", { minutes: -left });
+      clock.textContent = left >= 0 ? text("clockLeft", { minutes: left }) : text("clockLate", { minutes: -left });
       clock.classList.toggle("near", left >= 0 && left <= 10);
       clock.classList.toggle("over", left < 0);
-      if (left < 0 || left <= 5) { messages.push(clock.textContent); }
+      if (left < 0) { messages.push(text("late", { minutes: -left })); }
+      else if (left <= 5) { messages.push(text("left", { minutes: left })); }
     }
     var message = messages.join(" ");
     // Only a change is announced: the status region is read out when its text changes.

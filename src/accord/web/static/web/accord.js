@@ -426,17 +426,83 @@
   });
   window.addEventListener("pageshow", function () { leaving = false; });
 
+  // -- Drafts: typing survives a reload ---------------------------------------------------------
+  // An autosaved form with typing not yet sent when the page goes away (a reload, a closed
+  // tab, a link) is sent on its way anyway (keepalive), and kept in the tab's session
+  // storage until a save of it goes through. The page that comes next puts a kept draft back
+  // into its form, with the version it was typed on, and saves it: if someone else saved
+  // meanwhile, that save is refused with their text shown, like any other.
+  var DRAFT = "accord-draft:";
+
+  function draftKey(form) { return DRAFT + form.getAttribute("action"); }
+
+  function keepDraft(form) {
+    var seen = form.querySelector("input[data-seen]");
+    var fields = values(form).filter(function (pair) { return pair[0].type !== "file"; })
+      .map(function (pair) { return [pair[0].name, pair[1]]; });
+    try {
+      sessionStorage.setItem(draftKey(form), JSON.stringify({ fields: fields, seen: seen ? seen.value : null }));
+    } catch (e) { /* storage full or off: the keepalive save below still goes */ }
+  }
+
+  function dropDraft(form) {
+    try { sessionStorage.removeItem(draftKey(form)); } catch (e) { /* nothing kept */ }
+  }
+
+  function restoreDraft(form) {
+    var kept;
+    try { kept = JSON.parse(sessionStorage.getItem(draftKey(form)) || "null"); } catch (e) { kept = null; }
+    if (!kept || !kept.fields) { return; }
+    var differs = kept.fields.some(function (pair) {
+      var el = form.elements.namedItem(pair[0]);
+      return el && typeof pair[1] === "string" && el.value !== pair[1];
+    });
+    if (!differs) { dropDraft(form); return; }
+    kept.fields.forEach(function (pair) {
+      var el = form.elements.namedItem(pair[0]);
+      if (el && typeof pair[1] === "string" && !el.options) { el.value = pair[1]; }
+    });
+    var seen = form.querySelector("input[data-seen]");
+    if (seen && kept.seen) { seen.value = kept.seen; }
+    show(form, "pending", text("restored"));
+    schedule(form);
+  }
+
+  function flush(form) {
+    if (saving.has(form)) { return; }
+    var body = new FormData(form);
+    try {
+      fetch(form.getAttribute("action"), {
+        method: "POST", body: body, keepalive: true, credentials: "same-origin",
+        headers: { "X-Accord-Autosave": "1" }, redirect: "manual"
+      }).catch(function () {});
+    } catch (e) { /* the kept draft comes back on the next page */ }
+  }
+
   window.addEventListener("beforeunload", function (event) {
     if (leaving) { return; }
-    if (Array.prototype.some.call(document.querySelectorAll("form"), dirty)) {
+    var forms = Array.prototype.filter.call(document.querySelectorAll("form"), dirty);
+    // Autosaved typing goes with the page (kept and sent); it asks only for what would be
+    // lost: a form without autosave, or one whose save was refused.
+    var asks = forms.filter(function (form) {
+      if (!form.hasAttribute("data-autosave") || form.querySelector(".conflict")) { return true; }
+      keepDraft(form);
+      clearTimeout(timers.get(form));
+      flush(form);
+      return false;
+    });
+    if (asks.length) {
       event.preventDefault();
       event.returnValue = "";
     }
   });
 
+  document.addEventListener("accord:saved", function (event) { dropDraft(event.target); });
+
   document.addEventListener("DOMContentLoaded", function () {
     var data = document.getElementById("accord-texts");
     if (data) { texts = JSON.parse(data.textContent); }
     remember(document);
+    document.querySelectorAll("form[data-autosave]").forEach(restoreDraft);
   });
 })();
