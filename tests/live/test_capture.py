@@ -52,7 +52,7 @@ def summary(proposal) -> tuple:
     )
 
 
-C, N, R, A, O = "consensus", "next_meeting", "research", "action", "objection"
+C, N, R, A, OBJ = "consensus", "next_meeting", "research", "action", "objection"
 
 # line, (kind, text, owner/raiser, department, due, resources, problems)
 TABLE = [
@@ -192,16 +192,16 @@ TABLE = [
     ),
     ("ACTION: @li ship it TBD", (A, "ship it", "li", None, None, "", ("vague_date",))),
     # -- objections
-    ("【异议】销售部：D需求也很紧急", (O, "D需求也很紧急", None, "销售部", None, "", ())),
-    ("【异议】销售：D需求也很紧急", (O, "D需求也很紧急", None, "销售部", None, "", ())),
-    ("【异议】xiaoshoubu: D is urgent", (O, "D is urgent", None, "销售部", None, "", ())),
-    ("【异议】刘代表：D需求也很紧急", (O, "D需求也很紧急", "liu", None, None, "", ())),
-    ("【异议】@刘代表 D需求也很紧急", (O, "D需求也很紧急", "liu", None, None, "", ())),
-    ("异议：设计部：交互时间太紧", (O, "交互时间太紧", None, "设计部", None, "", ())),
-    ("【异议】财务部：预算不够", (O, "预算不够", None, None, None, "", ("unknown_department",))),
-    ("【异议】D需求也很紧急", (O, "D需求也很紧急", None, None, None, "", ("missing_raiser",))),
-    ("OBJECTION: @liu D is urgent too", (O, "D is urgent too", "liu", None, None, "", ())),
-    ("Objection: xiaoshou: D is urgent", (O, "D is urgent", None, "销售部", None, "", ())),
+    ("【异议】销售部：D需求也很紧急", (OBJ, "D需求也很紧急", None, "销售部", None, "", ())),
+    ("【异议】销售：D需求也很紧急", (OBJ, "D需求也很紧急", None, "销售部", None, "", ())),
+    ("【异议】xiaoshoubu: D is urgent", (OBJ, "D is urgent", None, "销售部", None, "", ())),
+    ("【异议】刘代表：D需求也很紧急", (OBJ, "D需求也很紧急", "liu", None, None, "", ())),
+    ("【异议】@刘代表 D需求也很紧急", (OBJ, "D需求也很紧急", "liu", None, None, "", ())),
+    ("异议：设计部：交互时间太紧", (OBJ, "交互时间太紧", None, "设计部", None, "", ())),
+    ("【异议】财务部：预算不够", (OBJ, "预算不够", None, None, None, "", ("unknown_department",))),
+    ("【异议】D需求也很紧急", (OBJ, "D需求也很紧急", None, None, None, "", ("missing_raiser",))),
+    ("OBJECTION: @liu D is urgent too", (OBJ, "D is urgent too", "liu", None, None, "", ())),
+    ("Objection: xiaoshou: D is urgent", (OBJ, "D is urgent", None, "销售部", None, "", ())),
     # -- next meeting
     (
         "【下次再议】技术方案初稿完成后再定上线日期 9月16日",
@@ -363,7 +363,7 @@ def test_a_feishu_minutes_export_keeps_the_speakers_and_drops_the_scaffolding():
 
     assert [(summary(p), p.speaker) for p in proposals] == [
         ((C, "优先开发A", None, None, None, "", ()), "王经理"),
-        ((O, "D需求也很紧急", "liu", None, None, "", ()), "刘代表"),
+        ((OBJ, "D需求也很紧急", "liu", None, None, "", ()), "刘代表"),
         ((A, "完成A需求技术方案初稿", "li", None, "2026-09-15", "", ()), "说话人3"),
     ]
 
@@ -373,7 +373,7 @@ def test_a_tencent_meeting_export_in_its_one_line_and_header_shapes():
 
     assert [(summary(p), p.speaker) for p in proposals] == [
         ((C, "优先开发A", None, None, None, "", ()), "王经理"),
-        ((O, "D需求也很紧急", "liu", None, None, "", ()), "刘代表"),
+        ((OBJ, "D需求也很紧急", "liu", None, None, "", ()), "刘代表"),
         ((A, "整理客户反馈", "zhang", None, "2026-09-14", "", ()), "张专员"),
     ]
 
@@ -386,16 +386,16 @@ def test_srt_cues_lose_numbers_and_timings():
     ]
     assert [(summary(p), p.speaker) for p in read(SRT)] == [
         ((C, "优先开发A", None, None, None, "", ()), ""),
-        ((O, "D需求也很紧急", "liu", None, None, "", ()), "刘代表"),
+        ((OBJ, "D需求也很紧急", "liu", None, None, "", ()), "刘代表"),
     ]
 
 
 def test_webvtt_voices_are_the_speakers():
     assert [(summary(p), p.speaker) for p in read(VTT)] == [
-        ((O, "D需求也很紧急", "liu", None, None, "", ()), "刘代表"),
+        ((OBJ, "D需求也很紧急", "liu", None, None, "", ()), "刘代表"),
         ((A, "搭建测试环境", "zhou", None, "2026-09-18", "", ()), "王经理"),
     ]
 
 
 def test_kinds_are_the_five_of_the_record():
-    assert [k.value for k in Kind] == [C, N, R, A, O]
+    assert [k.value for k in Kind] == [C, N, R, A, OBJ]

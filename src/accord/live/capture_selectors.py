@@ -19,7 +19,11 @@ def meeting_people(meeting: Meeting) -> list[Person]:
     """Who an ``@name`` may mean: the participants, then the host and the recorder."""
     people: dict[int, Person] = {}
     for participant in meeting.participants.all():
-        people.setdefault(participant.person_id, participant.person)
+        person = participant.person
+        if person.department_id == participant.department_id:
+            # Their own department, loaded with the seat: naming them ("研发部 李主管") reads nothing.
+            person.department = participant.department
+        people.setdefault(participant.person_id, person)
     for extra in (meeting.host, meeting.recorder):
         if extra is not None:
             people.setdefault(extra.pk, extra)
