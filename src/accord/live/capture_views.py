@@ -106,7 +106,7 @@ def run_capture_accept(request: HttpRequest, pk: int, scope: str, key: str) -> H
     )
     if request.htmx and response.status_code == 200 and proposal.kind in CLOSES_TOPIC:
         # The topic's outcome changed: the page shows it (and where the meeting is) anew.
-        response["HX-Redirect"] = run_url(meeting, topic, "capture")
+        response["HX-Refresh"] = "true"
     return response
 
 
