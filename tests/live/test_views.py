@@ -733,8 +733,8 @@ def _bigger_meeting(org: Org) -> Meeting:
 # session, person, the bell, the meeting and its record (participants, copies, topics, positions, action
 # items, objections with who raised and who typed them in one query), whether it follows a meeting
 # (S-REVIEW-2); the recorder's forms add people and departments, a participant's objection form
-# asks whether they take part.
-RUN_PAGE_QUERIES_RECORDER = 13
+# asks whether they take part; quick capture reads the recorder's notes sources and decisions.
+RUN_PAGE_QUERIES_RECORDER = 15
 RUN_PAGE_QUERIES_PARTICIPANT = 12
 
 

@@ -5,7 +5,7 @@
 
 from django.urls import path
 
-from accord.live import action_views, present_views, record_views, views
+from accord.live import action_views, capture_views, present_views, record_views, views
 
 urlpatterns = [
     path("<int:pk>/run/", views.run, name="run"),
@@ -45,4 +45,21 @@ urlpatterns = [
         name="run_objection_resolve",
     ),
     path("<int:pk>/run/end/", views.run_end, name="run_end"),
+    path("<int:pk>/run/capture/", capture_views.run_capture, name="run_capture"),
+    path("<int:pk>/run/capture/notes/", capture_views.run_capture_notes, name="run_capture_notes"),
+    path(
+        "<int:pk>/run/capture/transcripts/",
+        capture_views.run_capture_transcript,
+        name="run_capture_transcript",
+    ),
+    path(
+        "<int:pk>/run/capture/<slug:scope>/<slug:key>/accept/",
+        capture_views.run_capture_accept,
+        name="run_capture_accept",
+    ),
+    path(
+        "<int:pk>/run/capture/<slug:scope>/<slug:key>/discard/",
+        capture_views.run_capture_discard,
+        name="run_capture_discard",
+    ),
 ]

@@ -40,6 +40,7 @@ from accord.core.edits import version_of
 from accord.core.errors import AppError
 from accord.core.refusals import show_refusal
 from accord.live import services
+from accord.live.capture_forms import capture_context
 from accord.live.forms import (
     ActionEditForm,
     ActionForm,
@@ -363,6 +364,7 @@ def _context(
         "edit_form": edit_form,
         "removing": removing,
         "remove_form": form("remove", RemoveForm) if removing is not None else None,
+        **capture_context(request, meeting, topic, bound),
     }
 
 
