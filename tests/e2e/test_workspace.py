@@ -15,11 +15,16 @@ from accord.core import clock
 from accord.live import services as live
 from accord.meetings.models import Meeting, Position, TopicOutcome
 from tests.conftest import STARTS, Org, close_topics
-from tests.e2e.conftest import DESKTOP, PHONE, check_page, screenshot, zh
+from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS, check_page, screenshot, zh
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DURING = STARTS + dt.timedelta(minutes=12)
+
+
+def screenshot_path(name: str):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / f"{name}.png"
 
 
 def run_url(meeting: Meeting) -> str:
@@ -172,7 +177,7 @@ def test_the_clock_bar_stays_in_view_and_warns(new_page, log_in, org: Org, runni
         ),
     ]:
         with clock.frozen(moment):
-            for size, viewport in {"desktop": DESKTOP, "phone": PHONE}.items():
+            for viewport in (DESKTOP, PHONE):
                 page = open_run(new_page, log_in, org.zhao, meeting, **viewport)
                 expect(page.locator("#time-warning")).to_have_text(warning)
                 page.mouse.wheel(0, 3000)
@@ -258,10 +263,25 @@ def test_screenshots_of_the_workspace(new_page, log_in, org: Org, running_meetin
     meeting = running_meeting
     with clock.frozen(DURING):
         record(org, meeting)
+        live.topic_record_notes(
+            actor=org.zhao,
+            topic=meeting.topics.get(order=1),
+            notes="\n".join(
+                [
+                    "【待办】@李主管 完成A需求技术方案初稿 9月15日前 资源：研发工程师3名、测试环境",
+                    "【待办】@张专员 整理客户反馈 尽快",
+                    "【共识】优先开发A；D需求由销售部整理客户清单后评估",
+                ]
+            ),
+        )
         for size, viewport in {"1280": DESKTOP, "390": PHONE}.items():
             page = open_run(new_page, log_in, org.zhao, meeting, **viewport)
             check_page(page)
+            expect(page.locator("#capture-list li.proposal")).to_have_count(3)
             screenshot(page, f"workspace-{size}")
+            # the bar stays in view as the page scrolls: out of the way for the part alone
+            page.add_style_tag(content=".ws-bar { position: static; }")
+            page.locator("#capture").screenshot(path=str(screenshot_path(f"capture-{size}")))
             width = page.evaluate("() => document.documentElement.scrollWidth")
             assert width <= viewport["width"], f"the workspace is {width}px wide at {viewport}"
             present = new_page(locale="zh-CN", **viewport)
