@@ -45,14 +45,14 @@ def text(response) -> str:
 
 @pytest.fixture
 def host(org: Org) -> Client:
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(org.wang)
     return client
 
 
 @pytest.fixture
 def recorder(org: Org) -> Client:
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(org.zhao)
     return client
 
