@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from accord.actions.models import ActionItem
 from accord.actions.services import action_create
 from accord.core import clock
 from accord.live import services as live
@@ -91,6 +92,39 @@ def test_typing_survives_a_reload_in_the_middle_of_it(new_page, log_in, org: Org
             "() => Object.keys(sessionStorage).filter(k => k.startsWith('accord-draft:'))"
         )
         assert kept == []
+
+
+def test_an_action_item_half_typed_comes_back_after_a_reload(
+    new_page, log_in, org: Org, running_meeting
+):
+    """A form sent only by its button keeps its typing in the tab until it is sent."""
+    meeting = running_meeting
+    with clock.frozen(DURING):
+        page = open_run(new_page, log_in, org.zhao, meeting)
+        # "leave this page?" is answered yes
+        page.on("dialog", lambda dialog: dialog.accept())
+        actions = page.locator("#actions")
+        actions.get_by_label("Task").fill("完成A需求技术方案初稿")
+        actions.get_by_label("Due date").fill("9月15日前")
+        page.wait_for_timeout(500)
+        page.reload()
+        actions = page.locator("#actions")
+        expect(actions.get_by_label("Task")).to_have_value("完成A需求技术方案初稿")
+        expect(actions.get_by_label("Due date")).to_have_value("9月15日前")
+        expect(actions.locator(".save-state")).to_have_text(
+            "Typed before the page reloaded; not sent yet."
+        )
+        assert not ActionItem.objects.filter(meeting=meeting).exists()
+
+        actions.get_by_label("Owner").select_option(label="研发部 李主管")
+        actions.get_by_role("button", name="Add the action item").click()
+        expect(page.locator("#actions tbody tr")).to_have_count(1)
+        page.wait_for_timeout(300)
+        page.reload()
+        expect(page.locator("#actions").get_by_label("Task")).to_have_value("")
+        assert list(ActionItem.objects.values_list("task", "owner")) == [
+            ("完成A需求技术方案初稿", org.li.pk)
+        ]
 
 
 def test_two_people_typing_the_same_position_lose_no_words(

@@ -419,6 +419,9 @@
   // A plain form that went through leaves the page with the keeper's consent.
   var leaving = false;
   window.addEventListener("submit", function (event) {
+    if (!event.defaultPrevented && event.target.hasAttribute && event.target.hasAttribute("data-draft") && !htmxManaged(event.target)) {
+      dropDraft(event.target);
+    }
     if (!event.defaultPrevented && !htmxManaged(event.target)) {
       leaving = true;
       setTimeout(function () { leaving = false; }, 3000);  // still here: it was a download
@@ -436,12 +439,21 @@
 
   function draftKey(form) { return DRAFT + form.getAttribute("action"); }
 
+  // What a form holds, as pairs of name and value, without hidden fields and files.
+  function typed(form) {
+    var pairs = [];
+    new FormData(form).forEach(function (value, name) {
+      var el = form.elements.namedItem(name);
+      var hidden = el && !(el instanceof RadioNodeList) && el.type === "hidden";
+      if (typeof value === "string" && !hidden) { pairs.push([name, value]); }
+    });
+    return pairs;
+  }
+
   function keepDraft(form) {
     var seen = form.querySelector("input[data-seen]");
-    var fields = values(form).filter(function (pair) { return pair[0].type !== "file"; })
-      .map(function (pair) { return [pair[0].name, pair[1]]; });
     try {
-      sessionStorage.setItem(draftKey(form), JSON.stringify({ fields: fields, seen: seen ? seen.value : null }));
+      sessionStorage.setItem(draftKey(form), JSON.stringify({ fields: typed(form), seen: seen ? seen.value : null }));
     } catch (e) { /* storage full or off: the keepalive save below still goes */ }
   }
 
@@ -453,20 +465,51 @@
     var kept;
     try { kept = JSON.parse(sessionStorage.getItem(draftKey(form)) || "null"); } catch (e) { kept = null; }
     if (!kept || !kept.fields) { return; }
-    var differs = kept.fields.some(function (pair) {
-      var el = form.elements.namedItem(pair[0]);
-      return el && typeof pair[1] === "string" && el.value !== pair[1];
-    });
-    if (!differs) { dropDraft(form); return; }
-    kept.fields.forEach(function (pair) {
-      var el = form.elements.namedItem(pair[0]);
-      if (el && typeof pair[1] === "string" && !el.options) { el.value = pair[1]; }
+    if (JSON.stringify(typed(form)) === JSON.stringify(kept.fields)) { dropDraft(form); return; }
+    var byName = {};
+    kept.fields.forEach(function (pair) { (byName[pair[0]] = byName[pair[0]] || []).push(pair[1]); });
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.type === "hidden" || el.type === "file" || el.type === "submit" || el.type === "button") { return; }
+      var values = byName[el.name] || [];
+      if (el.type === "checkbox" || el.type === "radio") { el.checked = values.indexOf(el.value) >= 0; }
+      else if (el.options) { Array.prototype.forEach.call(el.options, function (o) { o.selected = values.indexOf(o.value) >= 0; }); }
+      else { el.value = values.length ? values[0] : ""; }
     });
     var seen = form.querySelector("input[data-seen]");
     if (seen && kept.seen) { seen.value = kept.seen; }
-    show(form, "pending", text("restored"));
-    schedule(form);
+    if (form.hasAttribute("data-autosave")) {
+      show(form, "pending", text("restored"));
+      schedule(form);
+    } else {
+      show(form, "pending", text("restoredUnsent"));
+    }
   }
+
+  // A form marked data-draft (a new action item, an outcome, an objection: sent only by its
+  // button) keeps what is typed in the tab's session storage until it is sent and accepted;
+  // a page opened again after a reload or a crash puts it back, unsent.
+  var draftTimers = new WeakMap();
+  document.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (!form || !form.hasAttribute("data-draft")) { return; }
+    clearTimeout(draftTimers.get(form));
+    draftTimers.set(form, setTimeout(function () {
+      if (dirty(form)) { keepDraft(form); } else { dropDraft(form); }
+    }, 300));
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    // The form's own request, not a read from inside it (the due date's live check).
+    var form = event.detail.elt;
+    if (form instanceof HTMLFormElement && form.hasAttribute("data-draft") && event.detail.successful) {
+      clearTimeout(draftTimers.get(form));
+      dropDraft(form);
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var root = event.detail.elt || document;
+    (root.matches && root.matches("form[data-draft]") ? [root] : Array.prototype.slice.call(root.querySelectorAll ? root.querySelectorAll("form[data-draft]") : []))
+      .forEach(function (form) { if (!form.querySelector(".errorlist")) { restoreDraft(form); } });
+  });
 
   function flush(form) {
     if (saving.has(form)) { return; }
@@ -504,5 +547,9 @@
     if (data) { texts = JSON.parse(data.textContent); }
     remember(document);
     document.querySelectorAll("form[data-autosave]").forEach(restoreDraft);
+    // A form the server sent back refused already holds what was typed.
+    document.querySelectorAll("form[data-draft]").forEach(function (form) {
+      if (form.querySelector(".errorlist")) { dropDraft(form); } else { restoreDraft(form); }
+    });
   });
 })();
