@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from accord.core import clock
@@ -31,6 +32,11 @@ def run_present(request: HttpRequest, pk: int) -> HttpResponse:
         or meeting.ended_at is not None
         or meeting.status not in (Meeting.Status.IN_PROGRESS, Meeting.Status.SCHEDULED)
     )
+    positions = list(current.positions.all()) if current is not None else []
+    heard = {position.department_id for position in positions}
+    waiting = sorted(
+        {p.department.name for p in meeting.participants.all() if p.department_id not in heard}
+    )
     timer_start = None
     if current is not None and meeting.status == Meeting.Status.IN_PROGRESS:
         start = topic_clock_start(meeting=meeting, topics=topics, topic=current)
@@ -42,7 +48,9 @@ def run_present(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "topics": topics,
             "topic": None if readback else current,
-            "positions": list(current.positions.all()) if current is not None else [],
+            "positions": positions,
+            "waiting": pgettext("list separator", ", ").join(waiting),
+            "current": current,
             "readback": readback,
             "actions": list(meeting.actions.all()),
             "open_objections": [o for o in meeting.objections.all() if o.resolved_at is None],
