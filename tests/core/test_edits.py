@@ -39,16 +39,25 @@ def test_typing_what_is_stored_is_no_conflict() -> None:
 
 
 def test_keep_both_keeps_the_stored_text_first_and_drops_nothing() -> None:
-    typed = {"statement": "销售部：D也紧急", "evidence": "用户需求占比60%，另有3个大客户"}
+    typed = {"statement": "销售部：D也紧急", "evidence": "用户需求占比60%\n另有3个大客户"}
     kept = settle_edit(seen=SEEN_BEFORE, resolve="both", stored=STORED, typed=typed)
     assert kept == {
         "statement": "市场部：优先开发A\n\n销售部：D也紧急",
-        "evidence": "用户需求占比60%，另有3个大客户",  # it already holds the stored text
+        "evidence": "用户需求占比60%\n另有3个大客户",  # it already holds the stored line
     }
 
 
-def test_keep_both_with_an_empty_field_keeps_the_stored_one() -> None:
-    typed = {"statement": "优先开发A", "evidence": ""}
+def test_keep_both_does_not_drop_a_text_whose_characters_the_other_holds() -> None:
+    stored = {"notes": "销售部不同意该方案"}
+    kept = settle_edit(seen=SEEN_BEFORE, resolve="both", stored=stored, typed={"notes": "同意"})
+    assert kept == {"notes": "销售部不同意该方案\n\n同意"}
+    stored = {"notes": "Plan B is rejected"}
+    kept = settle_edit(seen=SEEN_BEFORE, resolve="both", stored=stored, typed={"notes": "Plan B"})
+    assert kept == {"notes": "Plan B is rejected\n\nPlan B"}
+
+
+def test_keep_both_with_nothing_new_typed_keeps_the_stored_text() -> None:
+    typed = {"statement": "市场部：优先开发A", "evidence": ""}
     kept = settle_edit(seen=SEEN_BEFORE, resolve="both", stored=STORED, typed=typed)
     assert kept == STORED
 

@@ -325,3 +325,24 @@ def test_screenshots_of_the_workspace(new_page, log_in, org: Org, running_meetin
             assert (
                 present.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
             )
+
+
+def test_accepting_a_proposal_asks_before_it_replaces_a_half_typed_action_item(
+    new_page, log_in, org: Org, running_meeting
+):
+    meeting = running_meeting
+    with clock.frozen(DURING):
+        live.topic_record_notes(
+            actor=org.zhao,
+            topic=meeting.topics.get(order=1),
+            notes="【异议】销售部：D需求也很紧急",
+        )
+        page = open_run(new_page, log_in, org.zhao, meeting)
+        task = page.locator("#actions").get_by_label("Task")
+        task.fill("整理3个大客户的D需求清单")
+        page.locator("#capture-list li.proposal button:not(.secondary)").click()
+        keeper = page.locator("#keeper-dialog")
+        expect(keeper).to_contain_text("is not saved yet")
+        keeper.locator("[data-answer=back]").click()
+        expect(task).to_have_value("整理3个大客户的D需求清单")
+        assert not meeting.objections.exists()

@@ -101,7 +101,7 @@ def test_the_later_save_is_refused_with_the_other_text_and_keeps_what_was_typed(
     assert (
         "Someone else saved this while you were typing. Their text is shown below; yours is "
         "still in the field. Keep both, or save yours over theirs. Saved meanwhile by someone "
-        "else 客户反馈D需求紧急 Keep both texts Save mine over theirs" in shown
+        "else Position of 销售部 客户反馈D需求紧急 Keep both texts Save mine over theirs" in shown
     )
     html = response.content.decode()
     assert "3个大客户已提出D需求</textarea>" in html
@@ -166,7 +166,7 @@ def test_notes_are_compared_the_same_way(host: Client, recorder: Client, org: Or
 
     refused = recorder.post(url, {"notes-notes": "D待评估", "notes-seen": empty}, **AUTOSAVE)
     assert refused.status_code == 409
-    assert "Saved meanwhile by someone else A优先 Keep both texts" in text(refused)
+    assert "Saved meanwhile by someone else Notes A优先 Keep both texts" in text(refused)
     topic.refresh_from_db()
     assert topic.notes == "A优先"
 
@@ -196,3 +196,50 @@ def test_one_autosave_of_a_position_costs_a_fixed_number_of_queries(
 
 
 QUERIES = 11
+
+
+def test_the_meeting_notes_box_is_compared_the_same_way(
+    host: Client, recorder: Client, running_meeting
+):
+    from accord.live.models import CaptureSource
+
+    url = reverse("meetings:run_capture_notes", args=[running_meeting.pk])
+    empty = version_of("")
+    saved = host.post(
+        url, {"capture-notes-text": "host line", "capture-notes-seen": empty}, **AUTOSAVE
+    )
+    assert (saved.status_code, saved["X-Accord-Seen"]) == (204, version_of("host line"))
+
+    refused = recorder.post(
+        url, {"capture-notes-text": "recorder line", "capture-notes-seen": empty}, **AUTOSAVE
+    )
+    assert refused.status_code == 409
+    assert "Saved meanwhile by someone else Notes for the whole meeting host line" in text(refused)
+    assert list(CaptureSource.objects.values_list("text", flat=True)) == ["host line"]
+
+    kept = recorder.post(
+        url,
+        {
+            "capture-notes-text": "recorder line",
+            "capture-notes-seen": empty,
+            "capture-notes-resolve": "both",
+        },
+        **AUTOSAVE,
+    )
+    assert kept.status_code == 204
+    assert list(CaptureSource.objects.values_list("text", flat=True)) == [
+        "host line\n\nrecorder line"
+    ]
+
+
+def test_a_version_no_text_can_have_shows_the_stored_text(
+    recorder: Client, host: Client, org: Org, running_meeting
+):
+    topic = first_topic(running_meeting)
+    url = position_url(running_meeting, topic, org.sales)
+    host.post(url, position(org.sales, "客户反馈D需求紧急", seen=EMPTY), **AUTOSAVE)
+
+    response = recorder.post(url, position(org.sales, "我的", seen="x" * 5000), **AUTOSAVE)
+
+    assert response.status_code == 409
+    assert stored(topic, org.sales) == ("客户反馈D需求紧急", "")

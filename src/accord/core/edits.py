@@ -7,7 +7,7 @@ stored one would overwrite words its author never saw: it is refused with the ot
 (``EditConflict``), unless what was typed equals what is stored. The person then chooses:
 
 - **keep both** (``resolve="both"``): each field keeps the stored text and the typed one,
-  the stored first, unless one already contains the other;
+  the stored first, unless every line of one is already a line of the other;
 - **use mine** (``resolve="mine:<version>"``): the typed text is saved over the stored one,
   but only over the exact version the person was shown; if it changed again meanwhile,
   they are shown the newer text.
@@ -28,10 +28,18 @@ def version_of(*texts: str) -> str:
     return hashlib.sha256(joined.encode()).hexdigest()[:20]
 
 
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def _both(stored: str, typed: str) -> str:
-    if not typed.strip() or typed.strip() in stored:
+    """Both texts, the stored first. One is left out only when every line of it is already a
+    whole line of the other (a person who added to the other text, or typed nothing new):
+    "同意" is not dropped because "不同意" holds its characters."""
+    mine, theirs = _lines(typed), _lines(stored)
+    if all(line in theirs for line in mine):
         return stored
-    if not stored.strip() or stored.strip() in typed:
+    if all(line in mine for line in theirs):
         return typed
     return f"{stored}\n\n{typed}"
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy
 
+from accord.core.edits import version_of
 from accord.live.capture import Kind, Proposal
 from accord.live.capture_selectors import (
     Notes,
@@ -20,7 +21,7 @@ from accord.live.capture_selectors import (
     meeting_people,
     open_notes,
 )
-from accord.live.forms import ObjectChoiceField
+from accord.live.forms import ObjectChoiceField, VersionedForm
 from accord.live.models import CaptureSource
 from accord.meetings import roles
 from accord.meetings.models import AgendaTopic, Meeting
@@ -217,7 +218,9 @@ def _capture_box(
     return CaptureBox(
         groups=groups,
         notes_form=bound.get("capture-notes")
-        or MeetingNotesForm(initial={"text": box_text}, prefix="capture-notes"),
+        or MeetingNotesForm(
+            initial={"text": box_text, "seen": version_of(box_text)}, prefix="capture-notes"
+        ),
         transcript_form=bound.get("capture-transcript")
         or TranscriptForm(prefix="capture-transcript"),
         refresh_url=_with_topic(reverse("meetings:run_capture", args=[meeting.pk]), topic),
@@ -243,7 +246,7 @@ class DecisionForm(forms.Form):
     """Discarding sends nothing but the button."""
 
 
-class MeetingNotesForm(forms.Form):
+class MeetingNotesForm(VersionedForm):
     text = forms.CharField(
         label=gettext_lazy("Notes for the whole meeting"),
         required=False,

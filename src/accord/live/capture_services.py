@@ -21,6 +21,7 @@ from accord.actions.deadlines import parse_due_date
 from accord.actions.rules import meeting_date
 from accord.actions.services import action_create
 from accord.core import limits
+from accord.core.edits import settle_edit
 from accord.core.errors import AppError
 from accord.core.services import audit_record, model_update
 from accord.live import services as live
@@ -49,12 +50,24 @@ def _require_capturing(actor: Person, meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def capture_notes_save(*, actor: Person, meeting: Meeting, text: str) -> CaptureSource:
-    """The meeting-wide notes box: one per meeting, written over as it is typed."""
+def capture_notes_save(
+    *,
+    actor: Person,
+    meeting: Meeting,
+    text: str,
+    seen: str | None = None,
+    resolve: str = "",
+) -> CaptureSource:
+    """The meeting-wide notes box: one per meeting, written over as it is typed. The host
+    and the recorder may both type in it: ``seen`` is the version the page showed, and a
+    save over text its author has not seen is refused (core/edits.py)."""
     meeting_lock(meeting)
     _require_capturing(actor, meeting)
     text = limits.require_text((text or "").strip(), field="text", max_length=limits.LONG_TEXT)
     box = CaptureSource.objects.filter(meeting=meeting, kind=CaptureSource.Kind.NOTES).first()
+    text = settle_edit(
+        seen=seen, resolve=resolve, stored={"text": box.text if box else ""}, typed={"text": text}
+    )["text"]
     if box is None:
         box = CaptureSource.objects.create(
             meeting=meeting, kind=CaptureSource.Kind.NOTES, text=text, added_by=actor

@@ -18,6 +18,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accord.core.edits import version_of
 from accord.core.errors import AppError
 from accord.live import capture_services as services
 from accord.live.capture import Kind, Proposal
@@ -142,15 +143,17 @@ def run_capture_notes(request: HttpRequest, pk: int) -> HttpResponse:
     """The meeting notes box, saved as it is typed."""
     meeting = load_meeting(request, pk)
     topic = _shown_topic(request, meeting)
+    form = MeetingNotesForm(request.POST, prefix="capture-notes")
     return submit(
         request,
         meeting,
         name="capture-notes",
-        form=MeetingNotesForm(request.POST, prefix="capture-notes"),
+        form=form,
         call=lambda data: services.capture_notes_save(
-            actor=request.user, meeting=meeting, text=data["text"]
+            actor=request.user, meeting=meeting, text=data["text"], **form.edit_choice()
         ),
         success=lambda _s: _("Meeting notes saved."),
+        version=lambda box: version_of(box.text),
         topic=topic,
         anchor="capture",
         partial="meetings/run/_capture.html",

@@ -67,17 +67,17 @@ class VersionedForm(forms.Form):
     """A text two people may edit at once: it carries the version the page showed
     (core/edits.py), and the choice made when someone else saved meanwhile."""
 
-    seen = forms.CharField(
-        required=False, widget=forms.HiddenInput(attrs={"data-seen": ""}), max_length=40
-    )
-    resolve = forms.CharField(required=False, widget=forms.HiddenInput, max_length=60)
+    seen = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-seen": ""}))
+    resolve = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def edit_choice(self) -> dict[str, Any]:
         """``seen`` and ``resolve`` for the service; a form sent without a version (an
-        old page, a script) is not compared."""
+        old page, a script) is not compared. They are never an error of their own: a value
+        no version can have (too long, altered) is a version no longer stored, so the
+        person is shown the stored text."""
         return {
-            "seen": self.cleaned_data.get("seen") or None,
-            "resolve": self.cleaned_data.get("resolve") or "",
+            "seen": (self.cleaned_data.get("seen") or "")[:64] or None,
+            "resolve": (self.cleaned_data.get("resolve") or "")[:80],
         }
 
 

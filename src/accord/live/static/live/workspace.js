@@ -46,7 +46,7 @@
   }
 
   // Alt+T the topic's first field, Alt+N the next topic, Alt+A a new action item, Alt+O a new
-  // objection. Alt with a letter is free in browsers on every system the product supports.
+  // objection.
   var keys = {
     t: function () { var skip = document.querySelector("a.skip[href^='#id_']"); return skip && focusField(skip.getAttribute("href")); },
     n: function () { var link = document.querySelector("[data-shortcut=next-topic]"); if (link) { link.click(); return true; } return false; },
@@ -54,8 +54,10 @@
     o: function () { return focusField("#objections form[hx-post$='/run/objections/'] textarea"); }
   };
   document.addEventListener("keydown", function (event) {
-    if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
-    var act = keys[(event.key || "").toLowerCase()] || keys[(event.code || "").replace("Key", "").toLowerCase()];
+    if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || event.isComposing) { return; }
+    // By the character the key gives: on a Mac, Option with a letter types another letter
+    // (å, ø), which stays the person's to type.
+    var act = keys[(event.key || "").toLowerCase()];
     if (act && act()) { event.preventDefault(); }
   });
 

@@ -29,6 +29,16 @@
     if (event.target.matches("select[data-autosubmit]")) { event.target.form.requestSubmit(); }
   });
   document.addEventListener("DOMContentLoaded", tick);
+  document.addEventListener("htmx:afterSettle", tick);
+  // A part that reads itself again (hx-select) keeps what it shows when the answer lacks it
+  // (the session ended and the sign-in page came back instead).
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var source = event.detail.requestConfig && event.detail.requestConfig.elt;
+    var selector = source && source.getAttribute && source.getAttribute("hx-select");
+    if (!selector || selector.charAt(0) !== "#" || !event.detail.xhr) { return; }
+    var body = event.detail.xhr.responseText || "";
+    if (body.indexOf('id="' + selector.slice(1) + '"') < 0) { event.detail.shouldSwap = false; }
+  });
 
   // -- The keeper -------------------------------------------------------------------------------
   // Every POST form on a page remembers what it held when the page (or its part) arrived and
@@ -84,6 +94,7 @@
       if (!watched(form) || snapshots.has(form)) { return; }
       // A form the server sent back refused holds typing that is not saved.
       snapshots.set(form, form.querySelector(".errorlist") ? "\u0001refused" : state(form));
+      if (!form.querySelector(".errorlist")) { bases.set(form, typed(form)); }
     });
   }
 
@@ -188,6 +199,7 @@
       redirect: "manual"
     }).then(function (response) {
       if (response.status === 204) {
+        bases.set(form, held.filter(function (pair) { return pair[0].type !== "file"; }).map(function (pair) { return [pair[0].name, pair[1]]; }));
         // A text two people may edit: the next save is compared with the version just saved.
         var version = response.headers.get("X-Accord-Seen");
         var seen = form.querySelector("input[data-seen]");
@@ -198,6 +210,8 @@
         if (dirty(form)) { schedule(form); } else { show(form, "saved", text("saved", { time: clock() })); }
         // Parts of the page that read what was saved (the proposals from typed notes) refresh.
         form.dispatchEvent(new CustomEvent("accord:saved", { bubbles: true }));
+        var named = form.getAttribute("data-saved-event");
+        if (named) { form.dispatchEvent(new CustomEvent(named, { bubbles: true })); }
         return true;
       }
       return response.text().catch(function () { return ""; }).then(function (body) {
@@ -379,6 +393,20 @@
     // A read (a live check, a filter, an edit form opened) replaces only its target; a write
     // also waits for what is typed elsewhere to be saved.
     var risky = reading ? [] : pendingAutosaves(form);
+    // A part that refreshes itself (the proposals from typed notes) waits while someone is
+    // correcting something in it: it is read again after the next save.
+    if (reading && target && target.hasAttribute("data-quiet-refresh") && atRisk(target).length) {
+      event.preventDefault();
+      return;
+    }
+    // Parts the answer also replaces elsewhere on the page (hx-select-oob) are at risk too.
+    var oob = elt.closest ? elt.closest("[hx-select-oob]") : null;
+    if (oob) {
+      oob.getAttribute("hx-select-oob").split(",").forEach(function (selector) {
+        var part = document.querySelector(selector.split(":")[0].trim());
+        if (part) { atRisk(part, form).forEach(function (f) { if (risky.indexOf(f) < 0) { risky.push(f); } }); }
+      });
+    }
     if (target) {
       atRisk(target, form).concat(target.matches("form") && target !== form && dirty(target) ? [target] : [])
         .forEach(function (f) { if (risky.indexOf(f) < 0) { risky.push(f); } });
@@ -437,7 +465,8 @@
   // meanwhile, that save is refused with their text shown, like any other.
   var DRAFT = "accord-draft:";
 
-  function draftKey(form) { return DRAFT + form.getAttribute("action"); }
+  // One draft per form address; the page's own query (?topic=) is not part of it.
+  function draftKey(form) { return DRAFT + (form.getAttribute("action") || "").split("?")[0]; }
 
   // What a form holds, as pairs of name and value, without hidden fields and files.
   function typed(form) {
@@ -450,11 +479,39 @@
     return pairs;
   }
 
+  // What each form held when it arrived or was last saved: a kept draft is put back only
+  // over that, never over text that changed on the server since.
+  var bases = new WeakMap();
+  function base(form) {
+    if (!bases.has(form)) { bases.set(form, typed(form)); }
+    return bases.get(form);
+  }
+
+  // Resolves nothing; returns whether the draft could be kept.
   function keepDraft(form) {
     var seen = form.querySelector("input[data-seen]");
     try {
-      sessionStorage.setItem(draftKey(form), JSON.stringify({ fields: typed(form), seen: seen ? seen.value : null }));
-    } catch (e) { /* storage full or off: the keepalive save below still goes */ }
+      sessionStorage.setItem(draftKey(form), JSON.stringify({ fields: typed(form), base: base(form), seen: seen ? seen.value : null }));
+      return true;
+    } catch (e) { return false; }
+  }
+
+  function showDraftBeside(form, fields) {
+    if (form.querySelector(".draft-kept")) { return; }
+    var box = document.createElement("div");
+    box.className = "conflict draft-kept";
+    var intro = document.createElement("p");
+    intro.textContent = text("draftChanged");
+    box.appendChild(intro);
+    fields.forEach(function (pair) {
+      if (!pair[1]) { return; }
+      var quote = document.createElement("blockquote");
+      quote.className = "theirs";
+      quote.textContent = pair[1];
+      box.appendChild(quote);
+    });
+    var first = form.querySelector(".field");
+    form.insertBefore(box, first || form.firstChild);
   }
 
   function dropDraft(form) {
@@ -465,7 +522,15 @@
     var kept;
     try { kept = JSON.parse(sessionStorage.getItem(draftKey(form)) || "null"); } catch (e) { kept = null; }
     if (!kept || !kept.fields) { return; }
-    if (JSON.stringify(typed(form)) === JSON.stringify(kept.fields)) { dropDraft(form); return; }
+    var now = JSON.stringify(typed(form));
+    if (now === JSON.stringify(kept.fields)) { dropDraft(form); return; }
+    // The text changed on the server since the draft was typed on it: a form with a version
+    // puts the draft back with its old version, so saving it shows the other text (a
+    // conflict); any other form keeps the server's text and shows the draft beside it.
+    if (kept.base && now !== JSON.stringify(kept.base) && !form.querySelector("input[data-seen]")) {
+      showDraftBeside(form, kept.fields);
+      return;
+    }
     var byName = {};
     kept.fields.forEach(function (pair) { (byName[pair[0]] = byName[pair[0]] || []).push(pair[1]); });
     Array.prototype.forEach.call(form.elements, function (el) {
@@ -500,7 +565,9 @@
   document.addEventListener("htmx:afterRequest", function (event) {
     // The form's own request, not a read from inside it (the due date's live check).
     var form = event.detail.elt;
-    if (form instanceof HTMLFormElement && form.hasAttribute("data-draft") && event.detail.successful) {
+    var sent = (event.detail.requestConfig && event.detail.requestConfig.verb || "get").toLowerCase() !== "get";
+    if (form instanceof HTMLFormElement && sent && (form.hasAttribute("data-draft") || form.hasAttribute("data-autosave"))
+        && event.detail.successful && event.detail.xhr && event.detail.xhr.status < 300) {
       clearTimeout(draftTimers.get(form));
       dropDraft(form);
     }
@@ -511,8 +578,8 @@
       .forEach(function (form) { if (!form.querySelector(".errorlist")) { restoreDraft(form); } });
   });
 
+  // Sent even with a save on its way: that one is cancelled with the page.
   function flush(form) {
-    if (saving.has(form)) { return; }
     var body = new FormData(form);
     try {
       fetch(form.getAttribute("action"), {
@@ -528,11 +595,13 @@
     // Autosaved typing goes with the page (kept and sent); it asks only for what would be
     // lost: a form without autosave, or one whose save was refused.
     var asks = forms.filter(function (form) {
-      if (!form.hasAttribute("data-autosave") || form.querySelector(".conflict")) { return true; }
-      keepDraft(form);
+      if (!form.hasAttribute("data-autosave")) { return true; }
+      var kept = keepDraft(form);
       clearTimeout(timers.get(form));
       flush(form);
-      return false;
+      var state = form.querySelector(".save-state");
+      var failed = state && state.dataset.state === "failed";
+      return !kept || failed || !!form.querySelector(".conflict") || snapshots.get(form) === "\u0001refused";
     });
     if (asks.length) {
       event.preventDefault();
