@@ -94,7 +94,10 @@ def test_the_step_bar_says_done_when_a_step_has_what_it_needs(client, org, draft
         ("Questions and materials", "", True),
         ("Review and publish", "", False),
     ]
-    assert [a.text for a in doc.find("nav", cls="step-nav").find_all("a")] == ["Back", "Next"]
+    assert [a.text for a in doc.find("nav", cls="step-nav").find_all("a")] == [
+        "Previous step",
+        "Next step",
+    ]
 
 
 def test_an_unknown_step_is_404_and_an_unseen_meeting_too(client, org, draft_meeting):
