@@ -566,3 +566,51 @@ def test_who_may_not_share_is_not_offered_sharing(client, org, draft_meeting):
 
 def agenda_names(person) -> list[str]:
     return [t.name for t in agenda_templates_for(person=person, kind="kickoff")]
+
+
+def test_a_change_on_a_step_brings_the_step_bar_along(client, org):
+    """htmx answers to a step's forms carry the step bar out of band; the meeting page's
+    do not."""
+    meeting = bare(org)
+    client.force_login(org.sun)
+    topic = {"title": "排期", "planned_minutes": "30", "edit_in_place": "1"}
+    on_step = f"http://testserver{url('plan', meeting.pk, 'topics')}"
+
+    added = post(client, "topic_add", meeting.pk, topic, htmx=True, HTTP_HX_CURRENT_URL=on_step)
+    on_page = post(
+        client,
+        "topic_add",
+        meeting.pk,
+        topic,
+        htmx=True,
+        HTTP_HX_CURRENT_URL=f"http://testserver{url('detail', meeting.pk)}",
+    )
+
+    bar = page(added).find("nav", id="plan-steps")
+    assert bar.attrs["hx-swap-oob"] == "true"
+    assert [li.attrs["class"] for li in bar.find_all("li")] == [
+        "todo",
+        "done current",
+        "missing",
+        "todo",
+        "todo",
+    ]
+    assert not page(on_page).has("nav", id="plan-steps")
+
+
+def test_a_topic_s_lead_department_can_be_taken_away(client, org, draft_meeting):
+    """ "—" chosen is what is saved, not ignored."""
+    client.force_login(org.sun)
+    topic = draft_meeting.topics.get(order=1)
+
+    response = post(
+        client,
+        "topic_edit",
+        draft_meeting.pk,
+        {"title": topic.title, "planned_minutes": "30", "lead_department": ""},
+        topic.pk,
+    )
+
+    assert response.status_code == 302
+    topic.refresh_from_db()
+    assert topic.lead_department is None

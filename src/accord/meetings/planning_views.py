@@ -38,6 +38,7 @@ from accord.meetings.selectors import (
     meeting_visible_one,
     people_to_choose,
 )
+from accord.meetings.step_views import step_bar_swap
 from accord.meetings.views import (
     create_steps,
     detail_context,
@@ -160,7 +161,10 @@ def _after_planning(
             # The topics changed: the topic choices of the question and material forms
             # follow, out of band (only those fields: what is typed in the forms stays).
             template = "meetings/_agenda_swap.html"
-        return render(request, template, context, status=status or 200)
+        response = render(request, template, context, status=status or 200)
+        # On a planning step, the step bar follows the change.
+        response.content += step_bar_swap(request, meeting, context).encode()
+        return response
     return render(request, "meetings/detail.html", context, status=status)
 
 

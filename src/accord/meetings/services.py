@@ -44,6 +44,7 @@ from accord.meetings.rules import (
     require_status,
 )
 from accord.org.models import Department, Person
+from accord.org.services import UNCHANGED, Unchanged
 
 Status = Meeting.Status
 
@@ -296,9 +297,11 @@ def topic_update(
     topic: AgendaTopic,
     title: str | None = None,
     planned_minutes: int | None = None,
-    lead_department: Department | None = None,
+    lead_department: Department | None | Unchanged = UNCHANGED,
     description: str | None = None,
 ) -> AgendaTopic:
+    """Change a topic; ``None`` leaves a text as it is, a left-out ``lead_department``
+    too, while ``lead_department=None`` takes it away."""
     meeting = topic.meeting
     meeting_lock(meeting)
     require(roles.can_organise(actor, meeting), _("Only the organiser may change the agenda."))
@@ -310,7 +313,7 @@ def topic_update(
         )
     if planned_minutes is not None:
         data["planned_minutes"] = require_minutes(planned_minutes, field="planned_minutes")
-    if lead_department is not None:
+    if not isinstance(lead_department, Unchanged):
         data["lead_department"] = lead_department
     if description is not None:
         data["description"] = description.strip()

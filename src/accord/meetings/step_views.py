@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -32,6 +33,7 @@ from accord.meetings.views import detail_context, meeting_for_planning_or_404
 from accord.org.selectors import people_to_pick
 
 FIELD_NAME = re.compile(r"[a-z_]{1,40}")
+STEP_IN_URL = re.compile(r"/meetings/\d+/plan/(?P<step>[a-z]+)/")
 
 # -- the person picker ------------------------------------------------------------------------
 
@@ -76,6 +78,31 @@ def _plannable(request: HttpRequest, meeting: Meeting) -> bool:
     return roles.can_organise(request.user, meeting) and meeting.status in rules.PLANNING
 
 
+def _steps_of(request: HttpRequest, meeting: Meeting, context: dict, step: str) -> list:
+    missing = rules.meeting_missing(meeting, now=clock.now())
+    return plan_steps.plan_steps(
+        meeting,
+        missing=missing,
+        has_preparation=bool(context["questions"] or context["materials"]),
+        current=step,
+    )
+
+
+def step_bar_swap(request: HttpRequest, meeting: Meeting, context: dict) -> str:
+    """The step bar, out of band, for an htmx answer to a form of a planning step (the
+    step the page shows is in its address): what the change did to the steps shows at
+    once. Empty for the meeting page."""
+    found = STEP_IN_URL.search(request.htmx.current_url_abs_path or "")
+    if not found or found["step"] not in plan_steps.SLUGS:
+        return ""
+    steps = _steps_of(request, meeting, context, found["step"])
+    return render_to_string(
+        "meetings/_plan_steps.html",
+        {"plan_steps": steps, "meeting": meeting, "oob": True},
+        request=request,
+    )
+
+
 def _step_page(
     request: HttpRequest,
     meeting: Meeting,
@@ -96,12 +123,7 @@ def _step_page(
         edit_in_place=step == plan_steps.TOPICS,
     )
     missing = rules.meeting_missing(meeting, now=clock.now())
-    steps = plan_steps.plan_steps(
-        meeting,
-        missing=missing,
-        has_preparation=bool(context["questions"] or context["materials"]),
-        current=step,
-    )
+    steps = _steps_of(request, meeting, context, step)
     context |= {
         "step": step,
         "plan_steps": steps,
