@@ -147,7 +147,7 @@ def test_planning_the_source_meeting_step_by_step(new_page, log_in, staff: Org) 
     expect(page).to_have_url(re.compile(r"/plan/people/$"))
     # The step bar: goal and topics done, people still missing.
     expect(page.locator(".plan-steps li")).to_have_class(
-        ["done", "done", "missing current", "todo", "todo"]
+        ["done", "done", "missing current", "open", "open"]
     )
     me.pick("roles_host", "王经理")
     me.pick("roles_recorder", "赵专员")
@@ -187,7 +187,7 @@ def test_planning_the_source_meeting_step_by_step(new_page, log_in, staff: Org) 
     me.click(page.locator("nav.step-nav a").last)
     expect(page.locator("#missing")).to_have_count(0)
     expect(page.locator(".plan-steps li")).to_have_class(
-        ["done", "done", "done", "done", "todo current"]
+        ["done", "done", "done", "done", "open current"]
     )
     me.click(page.get_by_role("button", name=zh("Schedule")))
     expect(page.locator(".alert.success", has_text=zh("Meeting scheduled."))).to_be_visible()

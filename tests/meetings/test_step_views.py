@@ -589,11 +589,11 @@ def test_a_change_on_a_step_brings_the_step_bar_along(client, org):
     bar = page(added).find("nav", id="plan-steps")
     assert bar.attrs["hx-swap-oob"] == "true"
     assert [li.attrs["class"] for li in bar.find_all("li")] == [
-        "todo",
+        "open",
         "done current",
         "missing",
-        "todo",
-        "todo",
+        "open",
+        "open",
     ]
     assert not page(on_page).has("nav", id="plan-steps")
 

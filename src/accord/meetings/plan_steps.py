@@ -40,7 +40,7 @@ STEP_OF_FIELD = {
 class State:
     DONE = "done"
     MISSING = "missing"  # scheduling needs something here
-    TODO = "todo"  # recommended, not needed to schedule
+    OPEN = "open"  # recommended, not needed to schedule
 
 
 @dataclass
@@ -72,7 +72,7 @@ def plan_steps(
 ) -> list[Step]:
     """The steps as the step bar shows them. A step with a missing item is ``missing``;
     otherwise it is ``done`` when what it asks is there (a goal for the first step, some
-    question or material for the preparation, a scheduled meeting for the last), ``todo``
+    question or material for the preparation, a scheduled meeting for the last), ``open``
     when only something recommended is left."""
     by_step: dict[str, list[Missing]] = {}
     for item in missing:
@@ -87,6 +87,6 @@ def plan_steps(
     steps = []
     for number, (slug, label) in enumerate(STEPS, start=1):
         items = by_step.get(slug, [])
-        state = State.MISSING if items else State.DONE if complete[slug] else State.TODO
+        state = State.MISSING if items else State.DONE if complete[slug] else State.OPEN
         steps.append(Step(slug, label, number, state, slug == current, items))
     return steps

@@ -116,7 +116,7 @@ def _steps(meeting: Meeting) -> list[dict]:
 def create_steps() -> list[plan_steps.Step]:
     """The step bar of the create page: the first step current, the others still ahead."""
     return [
-        plan_steps.Step(slug, label, number, plan_steps.State.TODO, number == 1)
+        plan_steps.Step(slug, label, number, plan_steps.State.OPEN, number == 1)
         for number, (slug, label) in enumerate(plan_steps.STEPS, start=1)
     ]
 
