@@ -19,6 +19,7 @@ from accord.meetings.models import (
     AgendaTopic,
     CopiedDepartment,
     Material,
+    Meeting,
     Objection,
     Participant,
     Position,
@@ -1084,3 +1085,40 @@ def test_start_at_the_planned_time_needs_no_confirmation(org, scheduled_meeting)
     assert response.status_code == 200, response.content
     scheduled_meeting.refresh_from_db()
     assert (scheduled_meeting.starts_at, scheduled_meeting.planned_starts_at) == (STARTS, None)
+
+
+def test_schedule_refused_names_everything_missing_in_one_error(org):
+    """The API keeps its one-field error shape: field and code of the first item, the
+    message saying every item (S-PREP-1, S-PREP-2, S-PREP-5)."""
+    meeting = meetings.meeting_create(actor=org.sun, title="资源协调会", starts_at=STARTS)
+
+    body = refused(
+        api(org.sun).post(url(meeting, "/schedule")), 422, field="topics", code="required"
+    )
+
+    assert body["message"] == (
+        "Add at least one agenda topic before scheduling. "
+        "Name a host who keeps time before scheduling. "
+        "Name a recorder before scheduling. "
+        "Invite at least one participant before scheduling."
+    )
+    meeting.refresh_from_db()
+    assert meeting.status == "draft"
+
+
+def test_create_in_the_past_when_asked_to_confirm(org):
+    client = api(org.sun)
+    payload = {"title": "补录会", "starts_at": "2026-09-01T14:00:00+08:00"}
+
+    body = refused(
+        client.post("/api/v1/meetings", {**payload, "confirm_past": False}, "application/json"),
+        422,
+        field="confirm_past",
+        code="in_the_past",
+    )
+    assert body["message"].startswith("2026-09-01 14:00 is in the past.")
+    assert not Meeting.objects.filter(title="补录会").exists()
+    created = client.post("/api/v1/meetings", {**payload, "confirm_past": True}, "application/json")
+    unasked = client.post("/api/v1/meetings", payload, "application/json")
+
+    assert (created.status_code, unasked.status_code) == (201, 201)

@@ -81,35 +81,43 @@ def test_a_short_meeting_in_english(new_page, staff: Org) -> None:
 
 def plan(new_page) -> Meeting:
     page = new_page(locale="en-US")
+
+    def pick(box: str, name: str) -> None:
+        """The person picker: type the name, choose the person among the results."""
+        page.locator(f"#{box}").fill(name)
+        page.locator(f"#{box}_results").get_by_role("radio", name=name).check()
+
     sign_in(page, "sun")
     expect(h1(page)).to_have_text("My work")
     follow(page, page.get_by_role("link", name="Meetings").first)
     follow(page, page.get_by_role("link", name="Plan a meeting"))
     expect(h1(page)).to_have_text("Plan a meeting")
     page.get_by_label("Core goal").fill("Agree on Q4 prices")
-    page.get_by_label("Name").fill(TITLE)
+    page.locator("#id_title").fill(TITLE)
     page.get_by_label("Date and time").fill("2026-09-09T14:00")
     page.get_by_label("Length (minutes)").fill("60")
     page.get_by_label("Place").fill("Room 3")
-    page.get_by_label("Host").select_option(label="王经理")
-    page.get_by_label("Recorder").select_option(label="赵专员")
+    pick("id_host", "王经理")
+    pick("id_recorder", "赵专员")
     page.get_by_role("button", name="Create draft").click()
     expect(notice(page, f"Meeting “{TITLE}” created as a draft.")).to_be_visible()
-    # On the meeting page the current step says the status.
-    expect(page.locator(".steps li[aria-current=step]")).to_have_text("Draft")
+    # Creating is the first planning step; the topics come next.
+    expect(page.locator(".plan-steps [aria-current=step]")).to_contain_text("Topics")
     check_page(page)
 
     agenda = page.locator("#agenda")
+    add = agenda.locator("form[aria-labelledby='topic-add-h']")
     for title, minutes in [("Price list", 30), ("Discount rules", 20)]:
-        agenda.get_by_label("Topic", exact=True).fill(title)
-        agenda.get_by_label("Minutes").fill(str(minutes))
-        agenda.get_by_role("button", name="Add topic").click()
+        add.get_by_label("Topic", exact=True).fill(title)
+        add.get_by_label("Minutes").fill(str(minutes))
+        add.get_by_role("button", name="Add topic").click()
         expect(agenda.locator("tbody")).to_contain_text(title)
     # Two topics are fewer than the source's 3–5: a warning, not a refusal (S-PREP-1).
     warnings = page.locator("#agenda-warnings")
     expect(warnings).to_contain_text("Check the agenda")
     expect(warnings).to_contain_text("2 topics: 3 to 5 keep the discussion focused.")
 
+    follow(page, page.get_by_role("link", name="Departments and people"))
     invite = page.locator("form[aria-labelledby='invite-h']")
     invite.get_by_label("Department").select_option(label="研发部")
     invite.get_by_label("Decision-maker").select_option(label="李主管")
@@ -117,6 +125,7 @@ def plan(new_page) -> Meeting:
     expect(page.locator("#participants")).to_contain_text("李主管")
     check_page(page)
 
+    follow(page, page.get_by_role("link", name="Review and publish"))
     page.get_by_role("button", name="Schedule").click()
     expect(notice(page, "Meeting scheduled.")).to_be_visible()
     expect(page.locator(".steps li[aria-current=step]")).to_have_text("Scheduled")

@@ -91,8 +91,25 @@ def test_the_source_meeting_in_chinese(new_page, staff: Org) -> None:
 
 
 def plan_and_schedule(new_page) -> Meeting:
-    """The organiser (孙主任, PMO) plans the meeting, its topics, question and people."""
+    """The organiser (孙主任, PMO) plans the meeting step by step — details, topics, people,
+    questions, review — and schedules it."""
     page = new_page()
+
+    def pick(box: str, name: str) -> None:
+        """The person picker: type the name, choose the person among the results."""
+        page.locator(f"#{box}").fill(name)
+        page.locator(f"#{box}_results").get_by_role("radio", name=re.compile(f"^{name} ")).check()
+
+    def next_step(path: str) -> None:
+        follow(page, page.locator("nav.step-nav a").last)
+        expect(page).to_have_url(re.compile(f"/plan/{path}/$"))
+
+    def settled() -> None:
+        """htmx has put the swapped part in place and bound its controls."""
+        page.wait_for_function(
+            "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+        )
+
     sign_in(page, "sun")
     expect(h1(page)).to_have_text(zh("My work"))
     open_link(page, zh("Plan a meeting"))
@@ -100,37 +117,35 @@ def plan_and_schedule(new_page) -> Meeting:
 
     page.get_by_label(zh("Core goal")).fill("确定Q3产品上线分工")
     page.get_by_label(zh("Kind")).select_option(label=zh("Project kickoff and progress"))
-    page.get_by_label(zh("Name"), exact=True).fill(TITLE)
+    page.locator("#id_title").fill(TITLE)
     page.get_by_label(zh("Date and time")).fill("2026-09-09T14:00")
     page.get_by_label(zh("Length (minutes)")).fill("90")
     page.get_by_label(zh("Place"), exact=True).fill("3号会议室")
     page.get_by_label(zh("Online meeting number"), exact=True).fill("618-2023-815")
-    page.get_by_label(zh("Host"), exact=True).select_option(label="王经理")
-    page.get_by_label(zh("Recorder"), exact=True).select_option(label="赵专员")
+    pick("id_host", "王经理")
+    pick("id_recorder", "赵专员")
     page.get_by_role("button", name=zh("Create draft")).click()
 
+    # Creating is the first step; the topics are next.
     expect(notice(page, zh("Meeting “%(title)s” created as a draft.", title=TITLE))).to_be_visible()
-    expect(h1(page)).to_have_text(TITLE)
+    expect(page).to_have_url(re.compile(r"/plan/topics/$"))
     check_page(page)
-    facts = page.locator("#facts")
-    expect(facts).to_contain_text("2026-09-09 14:00–15:30")
-    expect(facts).to_contain_text("3号会议室")
-    expect(facts).to_contain_text("王经理")
-    expect(facts).to_contain_text("赵专员")
     meeting = Meeting.objects.get(title=TITLE)
     assert meeting.status == Meeting.Status.DRAFT
+    assert (meeting.host.name, meeting.recorder.name) == ("王经理", "赵专员")
 
     # Three topics with their time allocation (S-PREP-1, S-PREP-5); the agenda warning
     # about too few topics goes away with the third.
     agenda = page.locator("#agenda")
+    add = agenda.locator("form[aria-labelledby='topic-add-h']")
     warnings = page.locator("#agenda-warnings")
     for count, (title, minutes, lead) in enumerate(TOPICS, start=1):
-        agenda.get_by_label(zh("Topic"), exact=True).fill(title)
+        add.get_by_label(zh("Topic"), exact=True).fill(title)
         # By id: its label ("Minutes") is translated as the meeting's minutes (会议纪要).
-        agenda.locator("#topic_planned_minutes").fill(str(minutes))
+        add.locator("#topic_planned_minutes").fill(str(minutes))
         if lead:
-            agenda.get_by_label(zh("Lead department")).select_option(label=lead)
-        agenda.get_by_role("button", name=zh("Add topic")).click()
+            add.get_by_label(zh("Lead department")).select_option(label=lead)
+        add.get_by_role("button", name=zh("Add topic")).click()
         expect(agenda.locator("tbody")).to_contain_text(title)
         expect(agenda.get_by_role("status").filter(has_text=zh("Topic added."))).to_be_visible()
         if count < 3:
@@ -145,16 +160,9 @@ def plan_and_schedule(new_page) -> Meeting:
     expect(warnings).to_contain_text(zh("No agenda warnings."))
     check_page(page)
 
-    # A pre-discussion question (S-PREP-3): the question form's topic list already has the
-    # topics just added with htmx (swapped in out of band), no reload needed.
-    questions = page.locator("#questions")
-    expect(questions.get_by_label(zh("Topic"))).to_contain_text(TOPICS[2][0])
-    questions.get_by_label(zh("Question"), exact=True).fill(QUESTION)
-    questions.get_by_label(zh("Topic")).select_option(label=TOPICS[0][0])
-    questions.get_by_role("button", name=zh("Add question")).click()
-    expect(questions.locator("ol")).to_contain_text(QUESTION)
-
-    # Per department its decision-maker and executors (S-PREP-2); the recorder from 行政部.
+    # Per department its decision-maker and executors (S-PREP-2): choosing the department
+    # brings its people; the recorder from 行政部 as one more person.
+    next_step("people")
     invite = page.locator("form[aria-labelledby='invite-h']")
     for department, decision_maker, executors in [
         ("市场部", "王经理", ["张专员"]),
@@ -163,16 +171,18 @@ def plan_and_schedule(new_page) -> Meeting:
         ("销售部", "刘代表", []),
     ]:
         invite.get_by_label(zh("Department")).select_option(label=department)
+        # Choosing the department brings its people (htmx).
         invite.get_by_label(zh("Decision-maker")).select_option(label=decision_maker)
         # Executors are checkboxes under their department's name (no Ctrl-click list).
         for executor in executors:
             invite.get_by_role("checkbox", name=executor, exact=True).check()
         invite.get_by_role("button", name=zh("Invite department")).click()
         expect(page.locator("#participants h3", has_text=department)).to_be_visible()
+        settled()
     # Once people are invited, the form for one more person is folded under its heading.
     page.locator("#participants summary", has_text=zh("Invite one person")).click()
     one = page.locator("form[aria-labelledby='participant-h']")
-    one.get_by_label(zh("Person")).select_option(label="赵专员")
+    pick("participant_person", "赵专员")
     one.get_by_label(zh("Role")).select_option(label=zh("Executor"))
     one.get_by_role("button", name=zh("Invite"), exact=True).click()
     participants = page.locator("#participants")
@@ -181,7 +191,17 @@ def plan_and_schedule(new_page) -> Meeting:
         expect(participants).to_contain_text(name)
     check_page(page)
 
-    # Scheduling announces it.
+    # A pre-discussion question (S-PREP-3) for the first topic.
+    next_step("preparation")
+    questions = page.locator("#questions")
+    questions.get_by_label(zh("Question"), exact=True).fill(QUESTION)
+    questions.get_by_label(zh("Topic")).select_option(label=TOPICS[0][0])
+    questions.get_by_role("button", name=zh("Add question")).click()
+    expect(questions.locator("ol")).to_contain_text(QUESTION)
+
+    # The review has nothing missing; scheduling announces the meeting.
+    next_step("review")
+    expect(page.locator("#missing")).to_have_count(0)
     page.get_by_role("button", name=zh("Schedule")).click()
     expect(notice(page, zh("Meeting scheduled."))).to_be_visible()
     # The steps say the status (no second badge beside the title).

@@ -31,6 +31,7 @@ from accord.meetings.models import (
     PrepAnswer,
     TopicOutcome,
 )
+from accord.meetings.rules import MeetingIncomplete, meeting_missing
 from accord.minutes import services as minutes_services
 from accord.minutes.models import Minutes
 from accord.org import services as org_services
@@ -389,6 +390,67 @@ def test_meeting_schedule_needs_host_recorder_topic_and_participant(org, missing
     assert (error.field, error.code, error.message) == (missing, "required", message)
     meeting.refresh_from_db()
     assert meeting.status == Status.DRAFT
+
+
+def test_meeting_schedule_names_everything_missing_at_once(org):
+    """The refusal lists every item, in the order of the planning steps; its field and
+    code are the first item's (the API's one-field error shape)."""
+    meeting = bare_meeting(org, host=None, recorder=None)
+
+    with clock.frozen(STARTS + dt.timedelta(minutes=1)):
+        error = refuse(meetings.meeting_schedule, actor=org.sun, meeting=meeting)
+
+    assert isinstance(error, MeetingIncomplete)
+    assert [(item.field, item.code, item.message) for item in error.missing] == [
+        ("starts_at", "invalid", "A meeting can only be scheduled in the future."),
+        ("topics", "required", "Add at least one agenda topic before scheduling."),
+        ("host", "required", "Name a host who keeps time before scheduling."),
+        ("recorder", "required", "Name a recorder before scheduling."),
+        ("participants", "required", "Invite at least one participant before scheduling."),
+    ]
+    assert (error.field, error.code) == ("starts_at", "invalid")
+    assert error.message == (
+        "A meeting can only be scheduled in the future. "
+        "Add at least one agenda topic before scheduling. "
+        "Name a host who keeps time before scheduling. "
+        "Name a recorder before scheduling. "
+        "Invite at least one participant before scheduling."
+    )
+    meeting.refresh_from_db()
+    assert meeting.status == Status.DRAFT
+
+
+def test_meeting_missing_is_empty_for_a_complete_draft(draft_meeting):
+    assert meeting_missing(draft_meeting, now=NOW) == []
+
+
+@pytest.mark.parametrize("service", ["create", "update"])
+def test_a_start_in_the_past_needs_a_confirmation(org, draft_meeting, service):
+    """Refused with confirm_past=False (what a person sends unticked), allowed with True;
+    programs that pass nothing are not asked (a series, the demo)."""
+    past = NOW - dt.timedelta(days=2)
+
+    def call(**extra):
+        if service == "create":
+            return meetings.meeting_create(actor=org.sun, title="补录会", starts_at=past, **extra)
+        return meetings.meeting_update(
+            actor=org.sun, meeting=draft_meeting, starts_at=past, **extra
+        )
+
+    error = refuse(call, confirm_past=False)
+
+    assert (error.field, error.code) == ("confirm_past", "in_the_past")
+    assert error.message == (
+        "2026-09-05 09:00 is in the past. Check the date; if the meeting really is in the "
+        "past, confirm it."
+    )
+    draft_meeting.refresh_from_db()
+    assert draft_meeting.starts_at == STARTS
+    assert Meeting.objects.count() == 1
+
+    meeting = call(confirm_past=True)
+
+    assert meeting.starts_at == past
 
 
 @pytest.mark.parametrize("now", [STARTS, STARTS + dt.timedelta(days=1)], ids=["at", "after"])

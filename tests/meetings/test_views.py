@@ -479,19 +479,29 @@ def test_create_page_offers_the_fields(client, org):
     assert response.status_code == 200
     doc = page(response)
     assert doc.find("h1").text == "Plan a meeting"
+    # Needed fields are marked (S-PREP-1, S-PREP-5): an asterisk, required and aria-required;
+    # host and recorder, needed to schedule, only aria-required (a draft may wait for them).
     assert [label.text for label in doc.find("form", cls="card").find_all("label")] == [
         "Core goal",
         "Kind *",
-        "Name",
+        "Name *",
         "Date and time *",
         "Length (minutes) *",
         "Place",
         "Online meeting link",
         "Online meeting number",
-        "Host",
-        "Recorder",
+        "Host *",
+        "Nobody yet",
+        "Recorder *",
+        "Nobody yet",
         "Confidential",
     ]
+    for name in ("kind", "title", "starts_at", "duration_minutes"):
+        attrs = doc.find(None, name=name).attrs
+        assert (attrs.get("required"), attrs.get("aria-required")) == ("", "true"), name
+    for name in ("host_search", "recorder_search"):
+        attrs = doc.find("input", name=name).attrs
+        assert ("required" in attrs, attrs.get("aria-required")) == (False, "true"), name
     assert doc.options("kind") == [
         "Project kickoff and progress",
         "Problem solving and conflict coordination",
@@ -504,30 +514,23 @@ def test_create_page_offers_the_fields(client, org):
     help_id = doc.find("input", name="starts_at").attrs["aria-describedby"]
     assert doc.find("div", id=help_id).text == "Time in Asia/Shanghai."
     assert doc.value("duration_minutes") == "90"
-    # Active people, by department, then those without one.
-    host = doc.find("select", name="host")
-    assert [group.attrs["label"] for group in host.find_all("optgroup")] == [
-        "市场部",
-        "研发部",
-        "行政部",
-        "设计部",
-        "财务部",
-        "销售部",
-        "No department",
+    # Host and recorder are found with the person picker, not chosen from everyone: a
+    # search box and, until someone is chosen, "Nobody yet".
+    assert doc.find("input", name="host_search").attrs["hx-get"] == "/meetings/people/"
+    assert not doc.find_all("select", name="host")
+    assert [radio.attrs["value"] for radio in doc.find_all("input", name="host")] == [""]
+    # Creating is the first of the planning steps.
+    steps = doc.find("nav", cls="plan-steps")
+    assert [li.find("span", cls="step-label").text for li in steps.find_all("li")] == [
+        "Goal, time and place",
+        "Topics",
+        "Departments and people",
+        "Questions and materials",
+        "Review and publish",
     ]
-    assert doc.options("host") == [
-        "—",
-        "张专员",
-        "王经理",
-        "周工程师",
-        "李主管",
-        "孙主任",
-        "赵专员",
-        "陈主管",
-        "钱会计",
-        "刘代表",
-        "管理员",
-    ]
+    assert steps.find(None, **{"aria-current": "step"}).find("span", cls="step-label").text == (
+        "Goal, time and place"
+    )
 
 
 def test_create_makes_a_draft_in_the_organisation_time_zone(client, org):
@@ -541,7 +544,8 @@ def test_create_makes_a_draft_in_the_organisation_time_zone(client, org):
 
     meeting = Meeting.objects.get()
     assert response.status_code == 302
-    assert response.url == url("detail", meeting.pk)
+    # The guided planning goes on with the topics.
+    assert response.url == f"/meetings/{meeting.pk}/plan/topics/"
     assert (
         meeting.title,
         meeting.goal,
@@ -600,11 +604,8 @@ def test_create_makes_a_draft_in_the_organisation_time_zone(client, org):
             "kind",
             "Select a valid choice. party is not one of the available choices.",
         ),
-        (
-            {"host": "999999"},
-            "host",
-            "Select a valid choice. 999999 is not one of the available choices.",
-        ),
+        ({"host": "999999"}, "host", "Choose a person from the search results."),
+        ({"recorder": "x1"}, "recorder", "Choose a person from the search results."),
     ],
 )
 def test_create_with_bad_input_keeps_what_was_typed(client, org, change, field, message):
@@ -808,7 +809,11 @@ def test_detail_for_the_organiser_offers_the_planning(client, org, draft_meeting
     ]
     assert doc.find(id="agenda-warnings").text == "No agenda warnings."
     assert doc.find("button", aria_label="Move “责任部门划分” up").text == "↑"
-    assert doc.find("nav", cls="meeting-links").texts("a") == ["Prepare", "Change details"]
+    assert doc.find("nav", cls="meeting-links").texts("a") == [
+        "Prepare",
+        "Change details",
+        "Plan step by step",
+    ]
     assert doc.find("section", id="lifecycle").texts("button") == ["Schedule"]
     assert doc.find("section", id="cancel").texts("button") == ["Cancel meeting"]
     # The add forms are folded where their section has content, open where it is empty.
@@ -931,7 +936,7 @@ def test_plan_a_meeting_through_the_views(client, org):
         url("create"), {**MEETING_FORM, "host": org.wang.pk, "recorder": org.zhao.pk}
     )
     meeting = Meeting.objects.get()
-    assert response.url == url("detail", meeting.pk)
+    assert response.url == url("plan", meeting.pk, "topics")
     assert messages_of(client.get(response.url)) == [
         "Meeting “Q3产品上线跨部门协作启动会” created as a draft."
     ]
@@ -1214,15 +1219,20 @@ def test_required_choices_start_empty_and_say_so_when_left_empty(client, org, dr
     """No person or department is preselected: a required one left at "—" is refused."""
     client.force_login(org.sun)
     doc = page(client.get(url("detail", draft_meeting.pk)))
+    chosen = page(client.get(url("detail", draft_meeting.pk), {"department": org.rnd.pk}))
+    invite = chosen.find("form", action=url("participants_invite", draft_meeting.pk))
+    assert (invite.options("decision_maker")[0], invite.value("decision_maker")) == ("—", "")
     for action, name in [
         ("participants_invite", "department"),
-        ("participants_invite", "decision_maker"),
-        ("participant_add", "person"),
         ("department_copy", "department"),
     ]:
         form = doc.find("form", action=url(action, draft_meeting.pk))
         assert form.options(name)[0] == "—"
         assert form.value(name) == ""
+    # One person is found with the picker: nobody chosen, and no "nobody" to choose.
+    one = doc.find("form", action=url("participant_add", draft_meeting.pk))
+    assert one.find_all("input", type="radio") == []
+    assert one.find("input", name="person_search").attrs["aria-required"] == "true"
     before = people_of(draft_meeting)
 
     copy = post(client, "department_copy", draft_meeting.pk, {"department": ""})
@@ -1403,17 +1413,13 @@ def test_picking_a_department_offers_its_people(client, org, draft_meeting):
         # A department chosen keeps the invite form unfolded.
         folds = [d for d in doc.find_all("details") if d.has("h3", id="invite-h")]
         assert "open" in folds[0].attrs
-    everyone = page(unknown).find("form", action=url("participants_invite", draft_meeting.pk))
-    assert len(everyone.options("decision_maker")) == 11  # "—" and every active person
-    assert everyone.find("div", id="invite_executors").texts("legend") == [
-        "市场部",
-        "研发部",
-        "行政部",
-        "设计部",
-        "财务部",
-        "销售部",
-        "No department",  # the administrator
-    ]
+    # No department chosen: nobody is offered (never a list of the whole company).
+    nobody = page(unknown).find("form", action=url("participants_invite", draft_meeting.pk))
+    assert not nobody.has("select", name="decision_maker")
+    assert not nobody.has("div", id="invite_executors")
+    assert nobody.find("p", cls="muted").text == (
+        "Choose the department first: its people are offered here."
+    )
 
 
 def test_inviting_a_department_and_a_person_with_htmx(client, org):
@@ -1454,9 +1460,16 @@ def test_inviting_a_department_and_a_person_with_htmx(client, org):
     [
         (
             "participants_invite",
-            {"department": "rnd", "decision_maker": "wang"},
+            {"department": "marketing", "decision_maker": "wang"},
             None,
             "王经理 is already invited.",
+        ),
+        (
+            # Only the chosen department's people are offered, so only they are taken.
+            "participants_invite",
+            {"department": "rnd", "decision_maker": "wang"},
+            "invite_decision_maker",
+            "Select a valid choice. {wang} is not one of the available choices.",
         ),
         (
             "participants_invite",
@@ -1489,6 +1502,7 @@ def test_invitation_errors_keep_what_was_typed(
 ):
     client.force_login(org.sun)
     ids = ids_of(org, typed)
+    message = message.format(wang=org.wang.pk)
     before = people_of(draft_meeting)
 
     response = post(client, name, draft_meeting.pk, ids)
@@ -1503,7 +1517,8 @@ def test_invitation_errors_keep_what_was_typed(
     form = section.find("form", action=url(name, draft_meeting.pk))
     # What was typed is kept, except a choice that is not offered (it cannot be shown).
     for key, value in ids.items():
-        if key != "executors" and value and key != "role":
+        offered = field is None or not field.endswith(key)
+        if key != "executors" and value and key != "role" and offered:
             assert form.value(key) == value
     assert people_of(draft_meeting) == before
 
@@ -1516,10 +1531,10 @@ def test_inviting_someone_who_cannot_sign_in_says_so(client, org, draft_meeting)
         client, "participant_add", draft_meeting.pk, {"person": org.zhou.pk, "role": "executor"}
     )
 
-    # Who cannot sign in is not offered at all.
+    # Who cannot sign in is not found by the picker, and refused when sent anyway.
     assert response.status_code == 422
     assert page(response).find("ul", id="participant_person_error").text == (
-        f"Select a valid choice. {org.zhou.pk} is not one of the available choices."
+        "Choose a person from the search results."
     )
 
 
@@ -2292,8 +2307,9 @@ def _small_meeting(org: Org, meeting: Meeting) -> Meeting:
 
 # session, person, the bell; the meeting, its topics, participants, copies, questions, materials;
 # whether it reviews earlier plans; then for the organiser's planning the departments and
-# people to choose from, and the earlier meetings it reviews and may review (S-REVIEW-1).
-DETAIL_QUERIES = {"sun": 14, "wang": 14, "li": 10}
+# departments to choose from (people only once a department is chosen), and the earlier
+# meetings it reviews and may review (S-REVIEW-1).
+DETAIL_QUERIES = {"sun": 13, "wang": 13, "li": 10}
 
 
 @pytest.mark.parametrize("who", ["sun", "wang", "li"])
@@ -2404,8 +2420,9 @@ def test_answer_ids_that_are_not_numbers_are_refused(client, org, draft_meeting,
     assert not PrepAnswer.objects.exists()
 
 
-# session, person, the bell, the people to choose from; edit also reads the meeting.
-FORM_QUERIES = {"create": 4, "edit": 5}
+# session, person, the bell; edit also reads the meeting with its host and recorder (no list
+# of people: the picker searches).
+FORM_QUERIES = {"create": 3, "edit": 4}
 
 
 @pytest.mark.parametrize("extra_people", [0, 20])
@@ -2423,8 +2440,14 @@ def test_form_pages_query_count_does_not_grow(
     with django_assert_num_queries(FORM_QUERIES["edit"]):
         edited = client.get(url("edit", draft_meeting.pk))
 
-    assert len(page(created).options("host")) == 11 + extra_people
-    assert len(page(edited).options("recorder")) == 11 + extra_people
+    # The person picker lists nobody until something is typed: the chosen one, or nobody.
+    assert page(created).texts("label", cls="picker-option") == ["Nobody yet", "Nobody yet"]
+    assert page(edited).texts("label", cls="picker-option") == [
+        "王经理 市场部 · 经理",
+        "Nobody yet",
+        "赵专员 行政部 · 专员",
+        "Nobody yet",
+    ]
 
 
 def test_material_download_query_count(client, org, draft_meeting, django_assert_num_queries):

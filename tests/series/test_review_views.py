@@ -529,10 +529,10 @@ def test_only_post(client, org: Org, plan, review_day):
 
 # -- query count ----------------------------------------------------------------------------------
 
-# The detail page of a draft its organiser plans (13 for this one; see DETAIL_QUERIES in
+# The detail page of a draft its organiser plans (12 for this one; see DETAIL_QUERIES in
 # tests/meetings/test_views.py), plus the review: the meetings it follows, their items
-# (through visibility), their re-plans (whether it follows one at all is in the 13).
-DETAIL_WITH_REVIEW_QUERIES = 17
+# (through visibility), their re-plans (whether it follows one at all is in the 12).
+DETAIL_WITH_REVIEW_QUERIES = 16
 # session, person, the bell, the meeting and its five lists, whether it follows a meeting, the
 # meetings it follows, their items, their re-plans.
 PARTICIPANT_DETAIL_WITH_REVIEW_QUERIES = 13

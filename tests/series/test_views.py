@@ -97,7 +97,9 @@ def snapshot(series: MeetingSeries) -> tuple:
         ("FREQ=YEARLY", "Yearly"),
         # Anything else is shown as written.
         ("FREQ=WEEKLY;BYDAY=MO;COUNT=6", "FREQ=WEEKLY;BYDAY=MO;COUNT=6"),
-        ("FREQ=MONTHLY;BYDAY=1MO", "FREQ=MONTHLY;BYDAY=1MO"),
+        ("FREQ=MONTHLY;BYDAY=1MO", "Monthly on the first Monday"),
+        ("FREQ=MONTHLY;BYDAY=-1FR", "Monthly on the last Friday"),
+        ("FREQ=MONTHLY;BYDAY=5MO", "FREQ=MONTHLY;BYDAY=5MO"),
         ("FREQ=WEEKLY;INTERVAL=0", "FREQ=WEEKLY;INTERVAL=0"),
     ],
 )
@@ -193,7 +195,13 @@ def create_data(org: Org, **changes) -> dict:
         "host": str(org.wang.pk),
         "recorder": str(org.zhao.pk),
         "plan_ahead": "on",
-        "standing_topics": "上周行动回顾 | 10\n\n风险与阻塞|5",
+        # The standing topics' rows; an empty row between is skipped.
+        "topic_title_0": "上周行动回顾",
+        "topic_minutes_0": "10",
+        "topic_title_1": "",
+        "topic_minutes_1": "",
+        "topic_title_2": "风险与阻塞",
+        "topic_minutes_2": "5",
     } | changes
 
 
@@ -207,11 +215,43 @@ def test_the_create_form_offers_presets_and_plans_ahead_by_default(client, org):
     assert doc.value("plan_ahead") == "on"
     assert doc.value("duration_minutes") == "30"
     assert [label.text for label in doc.find("div", id="id_preset").find_all("label")] == [
-        "Weekly, on the weekday of the first meeting",
-        "Every two weeks, on that weekday",
-        "Monthly, on the day of the first meeting",
-        "Every three months, on that day",
-        "Custom rule",
+        "Weekly, on the chosen weekdays",
+        "Every two weeks, on the chosen weekdays",
+        "Monthly, on a day of the month",
+        "Monthly, on the first, second … or last weekday",
+        "Every three months, on the day of the first meeting",
+        "Custom rule (advanced)",
+    ]
+    # Plain controls for the days; the RFC 5545 rule only under "Advanced".
+    assert [label.text for label in doc.find("div", id="id_weekdays").find_all("label")] == [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ]
+    assert doc.options("nth") == [
+        "As the first meeting",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "last",
+    ]
+    assert doc.options("month_day")[0] == "The day of the first meeting"
+    assert doc.options("month_day")[-1] == "The last day"
+    advanced = doc.find("input", name="recurrence").parent.parent
+    assert (advanced.tag, advanced.find("summary").text) == ("details", "Advanced")
+    assert "open" not in advanced.attrs
+    # The standing topics: rows of a topic and its minutes, two empty ones to begin with.
+    rows = doc.find("div", cls="standing-topics")
+    assert rows.texts("label") == [
+        "Standing topic 1",
+        "Minutes of topic 1",
+        "Standing topic 2",
+        "Minutes of topic 2",
     ]
     assert "王经理" in doc.options("host")
 
@@ -271,15 +311,49 @@ def test_create_makes_the_series_and_its_first_meeting(client, org):
         ("monthly", "2026-09-14T10:00", "", "FREQ=MONTHLY;BYMONTHDAY=14"),
         ("monthly", "2026-09-30T10:00", "", "FREQ=MONTHLY;BYMONTHDAY=-1"),
         ("quarterly", "2026-10-08T10:00", "", "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=8"),
+        # The plain controls (S-REVIEW-1): chosen weekdays, a day, the n-th weekday.
+        (
+            {"preset": "weekly", "weekdays": ["TH", "MO"]},
+            "2026-09-14T10:00",
+            "",
+            "FREQ=WEEKLY;BYDAY=MO,TH",
+        ),
+        (
+            {"preset": "biweekly", "weekdays": ["FR"]},
+            "2026-09-14T10:00",
+            "",
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR",
+        ),
+        (
+            {"preset": "monthly", "month_day": "-1"},
+            "2026-09-14T10:00",
+            "",
+            "FREQ=MONTHLY;BYMONTHDAY=-1",
+        ),
+        (
+            {"preset": "monthly", "month_day": "5"},
+            "2026-09-14T10:00",
+            "",
+            "FREQ=MONTHLY;BYMONTHDAY=5",
+        ),
+        ("monthly_weekday", "2026-09-14T10:00", "", "FREQ=MONTHLY;BYDAY=2MO"),
+        ("monthly_weekday", "2026-09-29T10:00", "", "FREQ=MONTHLY;BYDAY=-1TU"),
+        (
+            {"preset": "monthly_weekday", "nth": "1", "month_weekday": "FR"},
+            "2026-09-14T10:00",
+            "",
+            "FREQ=MONTHLY;BYDAY=1FR",
+        ),
         ("custom", "2026-09-15T10:00", " FREQ=WEEKLY;BYDAY=TU,TH ", "FREQ=WEEKLY;BYDAY=TU,TH"),
     ],
 )
 def test_create_turns_the_preset_into_its_rule(client, org, preset, starts_at, custom, rule):
     client.force_login(org.sun)
+    controls = preset if isinstance(preset, dict) else {"preset": preset}
 
     response = client.post(
         url("create"),
-        create_data(org, preset=preset, starts_at=starts_at, recurrence=custom, plan_ahead=""),
+        create_data(org, **controls, starts_at=starts_at, recurrence=custom, plan_ahead=""),
     )
 
     assert response.status_code == 302
@@ -304,17 +378,9 @@ def test_create_turns_the_preset_into_its_rule(client, org, preset, starts_at, c
             "recurrence",
             "Write the rule, or choose one of the patterns above.",
         ),
-        (
-            {"standing_topics": "上周行动回顾 | 10\n风险与阻塞"},
-            "standing_topics",
-            "Line 2: write “title | minutes”, e.g. “Last week's actions | 10”.",
-        ),
-        (
-            {"standing_topics": "上周行动回顾 | 十\n | 5"},
-            "standing_topics",
-            "Line 1: the minutes after “|” must be a whole number above 0. "
-            "Line 2: the topic needs a title before “|”.",
-        ),
+        ({"topic_minutes_2": ""}, "topic_minutes_2", "How many minutes for this topic?"),
+        ({"topic_title_2": " "}, "topic_title_2", "The topic needs a title."),
+        ({"topic_minutes_0": "十"}, "topic_minutes_0", "Enter a whole number."),
         ({"starts_at": ""}, "starts_at", "This field is required."),
         ({"starts_at": "2026-02-30T10:00"}, "starts_at", "Enter a valid date/time."),
         (
@@ -335,7 +401,8 @@ def test_create_refuses_bad_input_and_keeps_what_was_typed(client, org, changes,
     assert doc.find("ul", id=f"id_{field}_error").text == message
     for name in ("title", "starts_at", "recurrence", "duration_minutes", "location"):
         assert doc.value(name) == data[name]
-    assert doc.value("standing_topics") == data["standing_topics"]
+    for name in ("topic_title_0", "topic_minutes_0", "topic_title_2", "topic_minutes_2"):
+        assert doc.value(name) == data[name]
     assert doc.value("preset") == data["preset"]
     assert doc.value("host") == str(org.wang.pk)
     assert doc.value("plan_ahead") == "on"
@@ -455,7 +522,10 @@ def edit_data(org: Org, **changes) -> dict:
         "location": "线上",
         "host": str(org.li.pk),
         "recorder": "",
-        "standing_topics": "进度 | 20",
+        "topic_title_0": "进度",
+        "topic_minutes_0": "20",
+        "topic_title_1": "",
+        "topic_minutes_1": "",
     } | changes  # plan_ahead and active unticked
 
 
@@ -470,19 +540,50 @@ def test_the_edit_form_shows_the_series(client, org, weekly):
         "weekly",
         "",
     )
-    assert doc.value("standing_topics") == "风险与阻塞 | 10"
+    assert (doc.value("topic_title_0"), doc.value("topic_minutes_0")) == ("风险与阻塞", "10")
+    assert (doc.value("topic_title_1"), doc.value("topic_minutes_2")) == ("", "")
+    assert doc.value("weekdays") == "MO"
     assert (doc.value("host"), doc.value("recorder")) == (str(org.wang.pk), str(org.zhao.pk))
     assert (doc.value("plan_ahead"), doc.value("active")) == ("on", "on")
     assert doc.value("starts_at") is None  # the first start is the first meeting's
 
 
 def test_the_edit_form_shows_a_custom_rule_as_written(client, org):
-    series = make_series(org, recurrence="FREQ=WEEKLY;BYDAY=MO,TH", first=at(9, 14))
+    series = make_series(org, recurrence="FREQ=DAILY;INTERVAL=3", first=at(9, 14))
     client.force_login(org.sun)
 
     doc = page(client.get(url("edit", series.pk)))
 
-    assert (doc.value("preset"), doc.value("recurrence")) == ("custom", "FREQ=WEEKLY;BYDAY=MO,TH")
+    assert (doc.value("preset"), doc.value("recurrence")) == ("custom", "FREQ=DAILY;INTERVAL=3")
+    # Shown as written, under "Advanced", unfolded.
+    assert "open" in doc.find("input", name="recurrence").parent.parent.attrs
+
+
+@pytest.mark.parametrize(
+    ("rule", "controls"),
+    [
+        ("FREQ=WEEKLY;BYDAY=MO,TH", {"preset": "weekly", "weekdays": ["MO", "TH"]}),
+        ("FREQ=WEEKLY;INTERVAL=2;BYDAY=FR", {"preset": "biweekly", "weekdays": ["FR"]}),
+        ("FREQ=MONTHLY;BYMONTHDAY=-1", {"preset": "monthly", "month_day": "-1"}),
+        (
+            "FREQ=MONTHLY;BYDAY=2TU",
+            {"preset": "monthly_weekday", "nth": "2", "month_weekday": "TU"},
+        ),
+    ],
+)
+def test_the_edit_form_shows_a_rule_with_its_plain_controls(client, org, rule, controls):
+    series = make_series(org, recurrence=rule, first=at(9, 14))
+    client.force_login(org.sun)
+
+    doc = page(client.get(url("edit", series.pk)))
+
+    assert doc.value("recurrence") == ""
+    for name, value in controls.items():
+        if name == "weekdays":
+            boxes = doc.find("div", id="id_weekdays").find_all("input")
+            assert [b.attrs["value"] for b in boxes if "checked" in b.attrs] == value
+        else:
+            assert doc.value(name) == value, name
 
 
 def test_edit_changes_every_field(client, org, weekly):
@@ -727,12 +828,12 @@ def test_the_pmo_and_an_administrator_may_change_another_s_series(client, org):
     series = series_services.series_create(
         actor=org.zhang, title="市场周会", recurrence="FREQ=WEEKLY;BYDAY=FR"
     )
-    for person, topic in ((org.sun, "a | 5"), (org.admin, "b | 5")):
+    for person, topic in ((org.sun, "a"), (org.admin, "b")):
         client.force_login(person)
         response = client.post(
             url("edit", series.pk),
             edit_data(org, title="市场周会", preset="custom", recurrence="FREQ=WEEKLY;BYDAY=FR")
-            | {"standing_topics": topic, "active": "on"},
+            | {"topic_title_0": topic, "topic_minutes_0": "5", "active": "on"},
         )
         assert response.status_code == 302
         series.refresh_from_db()

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accord.actions.models import ActionItem
 from accord.meetings.models import (
+    AgendaTemplate,
+    AgendaTemplateTopic,
     AgendaTopic,
     CopiedDepartment,
     Material,
@@ -193,3 +195,28 @@ class ObjectionAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["meeting", "raised_by", "raised_by_department", "recorded_by"]
     autocomplete_fields = ["meeting", "topic", "raised_by", "raised_by_department", "recorded_by"]
+
+
+class AgendaTemplateTopicInline(admin.TabularInline):
+    model = AgendaTemplateTopic
+    extra = 0
+    fields = ["order", "title", "planned_minutes", "lead_department", "description"]
+    autocomplete_fields = ["lead_department"]
+
+
+@admin.register(AgendaTemplate)
+class AgendaTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "owner", "shared"]
+    list_filter = ["kind", "shared"]
+    list_select_related = ["owner"]
+    search_fields = ["name"]
+    autocomplete_fields = ["owner"]
+    inlines = [AgendaTemplateTopicInline]
+
+
+@admin.register(AgendaTemplateTopic)
+class AgendaTemplateTopicAdmin(admin.ModelAdmin):
+    list_display = ["title", "template", "order", "planned_minutes", "lead_department"]
+    list_select_related = ["template", "lead_department"]
+    search_fields = ["title", "template__name"]
+    autocomplete_fields = ["template", "lead_department"]

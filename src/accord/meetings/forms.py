@@ -7,11 +7,13 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accord.core import limits
 from accord.meetings.models import AgendaTopic, Meeting, Participant, PrepQuestion
 from accord.org.models import Department, Person
+from accord.org.selectors import person_for_picker
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -109,6 +111,71 @@ class GroupedCheckboxes(forms.CheckboxSelectMultiple):
     template_name = "meetings/widgets/grouped_checkboxes.html"
 
 
+class PersonPicker(forms.Widget):
+    """A search box whose results (``meetings:people_search``, at most 20, by name, pinyin,
+    department or title) come as radio buttons of the field's name: usable with thousands
+    of people, where a list of everyone is not. The chosen person stays apart from the
+    results, so a search that finds nobody does not drop the choice."""
+
+    template_name = "meetings/widgets/person_picker.html"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs)
+        self.known: dict[str, Person] = {}
+        self.allow_none = True
+
+    def __deepcopy__(self, memo: dict) -> "PersonPicker":
+        # Each form gets its own widget (Django copies the fields): the people it knows
+        # belong to that form alone, never to the next request.
+        widget = super().__deepcopy__(memo)
+        widget.known = {}
+        return widget
+
+    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict:
+        context = super().get_context(name, value, attrs)
+        # The search box is not what is sent: the chosen radio is. A required picker says
+        # so with aria-required, never with a "required" the box would fail on.
+        widget_attrs = context["widget"]["attrs"]
+        if widget_attrs.pop("required", False):
+            widget_attrs["aria-required"] = "true"
+        key = str(value.pk if isinstance(value, Person) else value or "")
+        context["widget"]["chosen"] = self.known.get(key)
+        context["widget"]["allow_none"] = self.allow_none
+        context["widget"]["search_url"] = reverse("meetings:people_search")
+        return context
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name)
+
+
+class PersonField(forms.Field):
+    """One active person, chosen with the picker; cleans to the ``Person``. A value that is
+    no active person is a form error, never a 500."""
+
+    widget = PersonPicker
+    default_error_messages = {"invalid": _("Choose a person from the search results.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.widget.allow_none = not self.required
+
+    def set_known(self, people: Iterable[Person | None]) -> None:
+        """People the form may show as chosen without a query (the meeting's host …)."""
+        self.widget.known.update({str(p.pk): p for p in people if p is not None})
+
+    def to_python(self, value: Any) -> Person | None:
+        if value in (None, ""):
+            return None
+        key = str(value)
+        person = self.widget.known.get(key)
+        if person is None and key.isascii() and key.isdigit() and len(key) < 12:
+            person = person_for_picker(pk=int(key))
+        if person is None or not person.is_active:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        self.widget.known[key] = person
+        return person
+
+
 class IntegerListField(forms.Field):
     """Repeated values (``topic_ids=3&topic_ids=1``) that must all be whole numbers."""
 
@@ -154,21 +221,34 @@ class MeetingForm(forms.Form):
     online_meeting_number = forms.CharField(
         label=_("Online meeting number"), required=False, max_length=64
     )
-    host = ObjectChoiceField(
+    host = PersonField(
         label=_("Host"), required=False, help_text=_("Keeps time and reviews the minutes.")
     )
-    recorder = ObjectChoiceField(label=_("Recorder"), required=False)
+    recorder = PersonField(label=_("Recorder"), required=False)
     confidential = forms.BooleanField(
         label=_("Confidential"),
         required=False,
         help_text=_("Only participants and administrators see a confidential meeting."),
     )
+    # Shown with the refusal of a start in the past (``services.meeting_create``).
+    confirm_past = forms.BooleanField(label=_("Yes, this meeting is in the past"), required=False)
 
-    def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
+    # What a draft cannot do without (the services refuse it); the host and recorder are
+    # needed to schedule it. Each is marked with an asterisk and aria-required.
+    NEEDED = ("kind", "title", "starts_at", "duration_minutes")
+    NEEDED_TO_SCHEDULE = ("host", "recorder")
+
+    def __init__(self, *args: Any, known: Iterable[Person | None] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["starts_at"].help_text = _("Time in %(zone)s.") % {"zone": settings.TIME_ZONE}
         for name in ("host", "recorder"):
-            self.fields[name].set_objects(people, label_of=person_label, group_of=person_group)
+            self.fields[name].set_known(known)
+        mark_needed(self, self.NEEDED)
+        mark_needed(self, self.NEEDED_TO_SCHEDULE, scheduling=True)
+
+    def asks_past_confirmation(self) -> bool:
+        """Whether the page shows the "in the past" checkbox: once the service asked."""
+        return bool(self.errors.get("confirm_past")) or bool(self.data.get("confirm_past"))
 
     @staticmethod
     def initial_of(meeting: Meeting) -> dict[str, Any]:
@@ -185,6 +265,18 @@ class MeetingForm(forms.Form):
             "recorder": meeting.recorder_id,
             "confidential": meeting.confidential,
         }
+
+
+def mark_needed(form: forms.Form, names: Iterable[str], *, scheduling: bool = False) -> None:
+    """Mark fields a person must fill: an asterisk (``web/_field.html``), ``required`` and
+    ``aria-required`` on the input. Those needed only to schedule get ``aria-required``
+    and the asterisk, not ``required``: a draft may be saved without them."""
+    for name in names:
+        field = form.fields[name]
+        field.needed = True
+        field.widget.attrs["aria-required"] = "true"
+        if not scheduling:
+            field.widget.attrs["required"] = True
 
 
 class MeetingFilterForm(forms.Form):
@@ -304,7 +396,7 @@ class DepartmentInviteForm(forms.Form):
 class ParticipantForm(forms.Form):
     """One person in a role, speaking for their department unless another is named."""
 
-    person = ObjectChoiceField(label=_("Person"))
+    person = PersonField(label=_("Person"))
     role = forms.ChoiceField(label=_("Role"), choices=Participant.Role.choices)
     department = ObjectChoiceField(
         label=_("For department"),
@@ -312,16 +404,9 @@ class ParticipantForm(forms.Form):
         help_text=_("Empty: the person's own department."),
     )
 
-    def __init__(
-        self,
-        *args: Any,
-        departments: list[Department],
-        people: list[Person],
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, departments: list[Department], **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "participant_%s")
         super().__init__(*args, **kwargs)
-        self.fields["person"].set_objects(people, label_of=person_label, group_of=person_group)
         self.fields["department"].set_objects(departments)
 
 

@@ -1,4 +1,4 @@
-"""A meeting and what it holds: participants, copied departments, agenda topics, preparation (questions, answers, materials) and the record of the meeting (positions, outcomes, objections)."""
+"""A meeting and what it holds: participants, copied departments, agenda topics, preparation (questions, answers, materials) and the record of the meeting (positions, outcomes, objections); and the agenda templates a meeting's topics start from."""
 
 import datetime as dt
 
@@ -512,3 +512,57 @@ class Objection(BaseModel):
         if self.raised_by_id is not None:
             return str(self.raised_by)
         return self.raised_by_department.name if self.raised_by_department_id else ""
+
+
+class AgendaTemplate(BaseModel):
+    """A reusable agenda for one kind of meeting (S-KIND-1..5): ordered topics with their
+    time allocation. Its owner uses it; shared (by the PMO or an administrator), everyone
+    does. The built-in ones are code (``meetings/agenda_templates.py``), not rows."""
+
+    name = models.CharField(_("name"), max_length=200, validators=[Line()])
+    kind = models.CharField(_("kind"), max_length=16, choices=Meeting.Kind.choices)
+    owner = models.ForeignKey(
+        PERSON, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="+"
+    )
+    shared = models.BooleanField(_("shared with everyone"), default=False)
+
+    class Meta:
+        verbose_name = _("agenda template")
+        verbose_name_plural = _("agenda templates")
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["kind", "shared"]), models.Index(fields=["owner"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgendaTemplateTopic(models.Model):
+    template = models.ForeignKey(
+        AgendaTemplate, verbose_name=_("template"), on_delete=models.CASCADE, related_name="topics"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    title = models.CharField(_("topic"), max_length=200, validators=[Line()])
+    planned_minutes = models.PositiveSmallIntegerField(_("planned minutes"))
+    lead_department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("lead department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    description = models.TextField(_("description"), blank=True, validators=[Text(SHORT_TEXT)])
+
+    class Meta:
+        verbose_name = _("agenda template topic")
+        verbose_name_plural = _("agenda template topics")
+        ordering = ["template", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "order"], name="template_topic_order"),
+            models.CheckConstraint(
+                condition=models.Q(planned_minutes__gt=0), name="template_topic_minutes_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accord.core.refusals import call_with_form
-from accord.meetings import preparation, roles, rules, services
+from accord.meetings import plan_steps, preparation, roles, rules, services
 from accord.meetings.forms import (
     CancelForm,
     CopyForm,
@@ -32,8 +32,22 @@ from accord.meetings.forms import (
     TopicsReorderForm,
 )
 from accord.meetings.models import AgendaTopic, Meeting, Participant
-from accord.meetings.selectors import departments_to_choose, people_to_choose
-from accord.meetings.views import detail_context, meeting_for_planning_or_404, meeting_or_404
+from accord.meetings.plan_forms import TopicEditForm
+from accord.meetings.selectors import (
+    departments_to_choose,
+    meeting_visible_one,
+    people_to_choose,
+)
+from accord.meetings.step_views import step_bar_swap
+from accord.meetings.views import (
+    create_steps,
+    detail_context,
+    meeting_for_planning_or_404,
+    meeting_or_404,
+)
+
+# The people the edit page shows in its pickers, read with the meeting.
+PICKED = ("host__department", "recorder__department")
 
 # -- create and edit ---------------------------------------------------------------------------------
 
@@ -41,38 +55,41 @@ from accord.meetings.views import detail_context, meeting_for_planning_or_404, m
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest) -> HttpResponse:
-    """Plan a meeting: a draft with its goal, time, place, host and recorder (S-PREP-1)."""
-    people = people_to_choose()
+    """Plan a meeting: a draft with its goal, time, place, host and recorder (S-PREP-1), the
+    first step of the guided planning; the next one is its topics."""
     if request.method == "GET":
-        form = MeetingForm(people=people, initial={"duration_minutes": 90})
+        form = MeetingForm(initial={"duration_minutes": 90})
         return _form_page(request, form, meeting=None)
-    form = MeetingForm(request.POST, people=people)
+    form = MeetingForm(request.POST)
     meeting, status = call_with_form(
         form, lambda data: services.meeting_create(actor=request.user, **data)
     )
     if status is not None:
         return _form_page(request, form, meeting=None, status=status)
     messages.success(request, _("Meeting “%(title)s” created as a draft.") % {"title": meeting})
-    return redirect("meetings:detail", meeting.pk)
+    return redirect("meetings:plan", meeting.pk, plan_steps.TOPICS)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = meeting_or_404(request, pk)
-    people = people_to_choose()
+    try:
+        meeting = meeting_visible_one(request.user).select_related(*PICKED).get(pk=pk)
+    except Meeting.DoesNotExist:
+        raise Http404 from None
+    people = [meeting.host, meeting.recorder]
     initial = MeetingForm.initial_of(meeting)
     if not (roles.can_organise(request.user, meeting) and meeting.status in rules.PLANNING):
         return _form_page(
             request,
-            MeetingForm(people=people, initial=initial),
+            MeetingForm(known=people, initial=initial),
             meeting=meeting,
             status=403,
             refusal=_("Only the organiser may change this meeting, and only before it starts."),
         )
     if request.method == "GET":
-        return _form_page(request, MeetingForm(people=people, initial=initial), meeting=meeting)
-    form = MeetingForm(request.POST, people=people, initial=initial)
+        return _form_page(request, MeetingForm(known=people, initial=initial), meeting=meeting)
+    form = MeetingForm(request.POST, known=people, initial=initial)
     _result, status = call_with_form(
         form, lambda data: services.meeting_update(actor=request.user, meeting=meeting, **data)
     )
@@ -93,7 +110,14 @@ def _form_page(
     return render(
         request,
         "meetings/form.html",
-        {"nav": "meetings", "form": form, "meeting": meeting, "refusal": refusal},
+        {
+            "nav": "meetings",
+            "form": form,
+            "meeting": meeting,
+            "refusal": refusal,
+            # Creating is the first step of the guided planning; the others need the draft.
+            "plan_steps": None if meeting else create_steps(),
+        },
         status=status,
     )
 
@@ -124,6 +148,8 @@ def _after_planning(
         failed_name=form_name,
         failed_section=section,
         full_page=not request.htmx,
+        # The topics step sends this with each form of its agenda (hx-vals on the section).
+        edit_in_place=request.POST.get("edit_in_place") == "1",
     )
     if request.htmx:
         context["notice"] = notice if status is None else ""
@@ -135,7 +161,10 @@ def _after_planning(
             # The topics changed: the topic choices of the question and material forms
             # follow, out of band (only those fields: what is typed in the forms stays).
             template = "meetings/_agenda_swap.html"
-        return render(request, template, context, status=status or 200)
+        response = render(request, template, context, status=status or 200)
+        # On a planning step, the step bar follows the change.
+        response.content += step_bar_swap(request, meeting, context).encode()
+        return response
     return render(request, "meetings/detail.html", context, status=status)
 
 
@@ -155,6 +184,32 @@ def topic_add(request: HttpRequest, pk: int) -> HttpResponse:
         form=form,
         status=status,
         notice=_("Topic added."),
+    )
+
+
+@login_required
+@require_POST
+def topic_edit(request: HttpRequest, pk: int, topic_pk: int) -> HttpResponse:
+    """A topic changed in place: title, time allocation, lead department, description."""
+    meeting = meeting_or_404(request, pk)
+    try:
+        topic = meeting.topics.get(pk=topic_pk)
+    except AgendaTopic.DoesNotExist:
+        raise Http404 from None
+    form = TopicEditForm(
+        request.POST, departments=departments_to_choose(), auto_id=f"topic{topic.pk}_%s"
+    )
+    _result, status = call_with_form(
+        form, lambda data: services.topic_update(actor=request.user, topic=topic, **data)
+    )
+    return _after_planning(
+        request,
+        pk,
+        section="agenda",
+        form_name=f"topic_edit_{topic.pk}",
+        form=form,
+        status=status,
+        notice=_("Topic saved."),
     )
 
 
@@ -225,8 +280,13 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
 def participants_invite(request: HttpRequest, pk: int) -> HttpResponse:
     """A department with its decision-maker and executors (S-PREP-2)."""
     meeting = meeting_or_404(request, pk)
+    departments = departments_to_choose()
+    # Only the chosen department's people are offered, and so only they are accepted.
+    chosen = next((d for d in departments if str(d.pk) == request.POST.get("department")), None)
     form = DepartmentInviteForm(
-        request.POST, departments=departments_to_choose(), people=people_to_choose()
+        request.POST,
+        departments=departments,
+        people=people_to_choose(department=chosen) if chosen else [],
     )
     _result, status = call_with_form(
         form,
@@ -249,9 +309,7 @@ def participants_invite(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_or_404(request, pk)
-    form = ParticipantForm(
-        request.POST, departments=departments_to_choose(), people=people_to_choose()
-    )
+    form = ParticipantForm(request.POST, departments=departments_to_choose())
     _result, status = call_with_form(
         form,
         lambda data: services.participant_invite(actor=request.user, meeting=meeting, **data),

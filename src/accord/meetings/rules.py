@@ -1,13 +1,15 @@
 """The rules every write to a meeting checks, whichever app writes: who may act
 (``require``), in which status (``require_status``, ``PLANNING``, ``RECORDING``), under a row
 lock (``meeting_lock``), the shape of the input (``require_filled``, ``require_minutes``,
-``require_active_role``, ``require_http_url``), and the time rules of a meeting (when its
-materials go out, whether a start is far from its plan, how a time span reads).
+``require_active_role``, ``require_http_url``), what a draft still lacks before it can be
+scheduled (``meeting_missing``), and the time rules of a meeting (when its materials go
+out, whether a start is far from its plan or in the past, how a time span reads).
 
 Pure rules and guards: this module imports no selectors and no services.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -83,6 +85,62 @@ def require_http_url(value: str, *, field: str, message: str) -> None:
         raise AppError(message, field=field, code="invalid") from None
 
 
+# -- what scheduling needs (S-PREP-1, S-PREP-2, S-PREP-5) -----------------------------------
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One thing a draft lacks before it can be scheduled: the input it is about, a stable
+    code and what to do about it."""
+
+    field: str
+    code: str
+    message: str
+
+
+class MeetingIncomplete(AppError):
+    """Scheduling refused: ``missing`` holds every item, the message says them all, and
+    ``field`` and ``code`` are the first item's (the API's error shape stays one field)."""
+
+    def __init__(self, missing: list[Missing]):
+        super().__init__(
+            " ".join(item.message for item in missing),
+            field=missing[0].field,
+            code=missing[0].code,
+        )
+        self.missing = missing
+
+
+def meeting_missing(meeting: Meeting, *, now: dt.datetime) -> list[Missing]:
+    """Everything ``meeting`` lacks before it can be scheduled, in the order of the planning
+    steps: a host who keeps time (S-PREP-5), a recorder, an agenda topic (S-PREP-1), a
+    participant (S-PREP-2) and a start in the future. Empty: it can be scheduled."""
+    missing = []
+    if meeting.starts_at <= now:
+        missing.append(
+            Missing("starts_at", "invalid", _("A meeting can only be scheduled in the future."))
+        )
+    if not meeting.topics.exists():
+        missing.append(
+            Missing("topics", "required", _("Add at least one agenda topic before scheduling."))
+        )
+    if meeting.host_id is None:
+        missing.append(
+            Missing("host", "required", _("Name a host who keeps time before scheduling."))
+        )
+    if meeting.recorder_id is None:
+        missing.append(Missing("recorder", "required", _("Name a recorder before scheduling.")))
+    if not meeting.participants.exists():
+        missing.append(
+            Missing(
+                "participants",
+                "required",
+                _("Invite at least one participant before scheduling."),
+            )
+        )
+    return missing
+
+
 # -- time rules --------------------------------------------------------------------------
 
 
@@ -114,3 +172,10 @@ def start_off_schedule(meeting: Meeting, *, now: dt.datetime) -> bool:
         or now > meeting.ends_at
         or timezone.localtime(now).date() != timezone.localtime(meeting.starts_at).date()
     )
+
+
+def in_the_past(starts_at: dt.datetime, *, now: dt.datetime) -> bool:
+    """Whether a meeting planned to start at ``starts_at`` would already have started: such a
+    date is more often a slip (the wrong year or month) than a meeting entered afterwards, so
+    planning it needs a confirmation."""
+    return starts_at < now

@@ -13,6 +13,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accord.core import clock, limits
@@ -31,7 +32,10 @@ from accord.meetings.events import (
 from accord.meetings.models import AgendaTopic, CopiedDepartment, Meeting, Participant
 from accord.meetings.rules import (
     PLANNING,
+    MeetingIncomplete,
+    in_the_past,
     meeting_lock,
+    meeting_missing,
     require,
     require_active_role,
     require_filled,
@@ -40,6 +44,7 @@ from accord.meetings.rules import (
     require_status,
 )
 from accord.org.models import Department, Person
+from accord.org.services import UNCHANGED, Unchanged
 
 Status = Meeting.Status
 
@@ -111,8 +116,14 @@ def meeting_create(
     organiser_department: Department | None = None,
     confidential: bool = False,
     series=None,
+    confirm_past: bool | None = None,
 ) -> Meeting:
-    """Create a draft meeting; the actor becomes its organiser (S-PREP-1)."""
+    """Create a draft meeting; the actor becomes its organiser (S-PREP-1).
+
+    ``confirm_past`` is for callers that pass on what a person typed (the pages, the API
+    when asked): ``False`` refuses a start in the past (``rules.in_the_past``), ``True``
+    confirms it. ``None``, for programs (a series planning its next meeting, imports, the
+    demo), does not ask."""
     require(actor.is_active, _("Only an active person can organise a meeting."))
     fields = _validate_meeting_fields(
         {
@@ -131,9 +142,25 @@ def meeting_create(
             "series": series,
         }
     )
+    _require_past_confirmed(fields["starts_at"], confirm_past=confirm_past)
     meeting = Meeting.objects.create(organiser=actor, **fields)
     audit_record(actor=actor, verb="meeting.created", subject=meeting, meeting=meeting)
     return meeting
+
+
+def _require_past_confirmed(starts_at: dt.datetime, *, confirm_past: bool | None) -> None:
+    """A start in the past is planned only when the person confirmed it, the way starting
+    far from the planned time is (``live.services.meeting_start``)."""
+    if confirm_past is False and in_the_past(starts_at, now=clock.now()):
+        raise AppError(
+            _(
+                "%(start)s is in the past. Check the date; if the meeting really is in the "
+                "past, confirm it."
+            )
+            % {"start": f"{timezone.localtime(starts_at):%Y-%m-%d %H:%M}"},
+            field="confirm_past",
+            code="in_the_past",
+        )
 
 
 def _require_schedulable_fields(fields: dict) -> None:
@@ -149,8 +176,11 @@ def _require_schedulable_fields(fields: dict) -> None:
 
 
 @transaction.atomic
-def meeting_update(*, actor: Person, meeting: Meeting, **fields) -> Meeting:
-    """Change what was planned; only before the meeting starts."""
+def meeting_update(
+    *, actor: Person, meeting: Meeting, confirm_past: bool | None = None, **fields
+) -> Meeting:
+    """Change what was planned; only before the meeting starts. A new start in the past is
+    refused when ``confirm_past`` is ``False`` (as in ``meeting_create``)."""
     unknown = set(fields) - _EDITABLE_FIELDS
     if unknown:
         raise AppError(
@@ -163,6 +193,8 @@ def meeting_update(*, actor: Person, meeting: Meeting, **fields) -> Meeting:
     fields = _validate_meeting_fields(fields)
     if meeting.status == Status.SCHEDULED:
         _require_schedulable_fields(fields)
+    if "starts_at" in fields and fields["starts_at"] != meeting.starts_at:
+        _require_past_confirmed(fields["starts_at"], confirm_past=confirm_past)
     changed = {name: value for name, value in fields.items() if getattr(meeting, name) != value}
     # who chaired and recorded it, for the calendars of those the change takes off it
     replaced = [meeting.host, meeting.recorder] if {"host", "recorder"} & set(changed) else []
@@ -182,28 +214,15 @@ def meeting_update(*, actor: Person, meeting: Meeting, **fields) -> Meeting:
 @transaction.atomic
 def meeting_schedule(*, actor: Person, meeting: Meeting) -> Meeting:
     """Draft → scheduled: the meeting is announced. It needs a host (S-PREP-5), a recorder,
-    at least one topic and one participant. Agenda warnings do not block; they are shown."""
+    at least one topic, one participant and a start in the future; refused, the error names
+    everything that is missing at once (``rules.meeting_missing``). Agenda warnings do not
+    block; they are shown."""
     meeting_lock(meeting)
     require(roles.can_organise(actor, meeting), _("Only the organiser may schedule this meeting."))
     require_status(meeting, (Status.DRAFT,), _("Only a draft meeting can be scheduled."))
-    if meeting.host_id is None:
-        raise AppError(
-            _("Name a host who keeps time before scheduling."), field="host", code="required"
-        )
-    if meeting.recorder_id is None:
-        raise AppError(_("Name a recorder before scheduling."), field="recorder", code="required")
-    if not meeting.topics.exists():
-        raise AppError(
-            _("Add at least one agenda topic before scheduling."), field="topics", code="required"
-        )
-    if not meeting.participants.exists():
-        raise AppError(
-            _("Invite at least one participant before scheduling."),
-            field="participants",
-            code="required",
-        )
-    if meeting.starts_at <= clock.now():
-        raise AppError(_("A meeting can only be scheduled in the future."), field="starts_at")
+    missing = meeting_missing(meeting, now=clock.now())
+    if missing:
+        raise MeetingIncomplete(missing)
     meeting.status = Status.SCHEDULED
     meeting.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, verb="meeting.scheduled", subject=meeting, meeting=meeting)
@@ -278,9 +297,11 @@ def topic_update(
     topic: AgendaTopic,
     title: str | None = None,
     planned_minutes: int | None = None,
-    lead_department: Department | None = None,
+    lead_department: Department | None | Unchanged = UNCHANGED,
     description: str | None = None,
 ) -> AgendaTopic:
+    """Change a topic; ``None`` leaves a text as it is, a left-out ``lead_department``
+    too, while ``lead_department=None`` takes it away."""
     meeting = topic.meeting
     meeting_lock(meeting)
     require(roles.can_organise(actor, meeting), _("Only the organiser may change the agenda."))
@@ -292,7 +313,7 @@ def topic_update(
         )
     if planned_minutes is not None:
         data["planned_minutes"] = require_minutes(planned_minutes, field="planned_minutes")
-    if lead_department is not None:
+    if not isinstance(lead_department, Unchanged):
         data["lead_department"] = lead_department
     if description is not None:
         data["description"] = description.strip()

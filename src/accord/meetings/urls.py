@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accord.meetings import planning_views, preparation_views, views
+from accord.meetings import planning_views, preparation_views, step_views, views
 
 app_name = "meetings"
 
@@ -10,13 +10,19 @@ urlpatterns = [
     path("", views.meeting_list, name="list"),
     path("calendar/", views.calendar, name="calendar"),
     path("new/", planning_views.meeting_create, name="create"),
+    path("people/", step_views.people_search, name="people_search"),
     path("materials/<int:pk>/", preparation_views.material_download, name="material"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/edit/", planning_views.meeting_edit, name="edit"),
     path("<int:pk>/prepare/", preparation_views.prepare, name="prepare"),
+    # The guided planning, one page per step.
+    path("<int:pk>/plan/<slug:step>/", step_views.plan_step, name="plan"),
+    path("<int:pk>/templates/start/", step_views.template_start, name="template_start"),
+    path("<int:pk>/templates/save/", step_views.template_save, name="template_save"),
     # Planning on the detail page (POST; htmx gets the changed section back).
     path("<int:pk>/topics/", planning_views.topic_add, name="topic_add"),
     path("<int:pk>/topics/order/", planning_views.topics_reorder, name="topics_reorder"),
+    path("<int:pk>/topics/<int:topic_pk>/", planning_views.topic_edit, name="topic_edit"),
     path(
         "<int:pk>/topics/<int:topic_pk>/remove/", planning_views.topic_remove, name="topic_remove"
     ),

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from accord.core import clock
-from accord.meetings import roles, rules
+from accord.meetings import plan_steps, roles, rules
 from accord.meetings.forms import (
     CancelForm,
     CopyForm,
@@ -42,6 +42,7 @@ from accord.meetings.forms import (
     WeekForm,
 )
 from accord.meetings.models import AgendaTopic, Meeting
+from accord.meetings.plan_forms import TopicEditForm
 from accord.meetings.review_views import ReviewFailure, detail_url, follow_context, review_context
 from accord.meetings.selectors import (
     agenda_warnings,
@@ -109,6 +110,14 @@ def _steps(meeting: Meeting) -> list[dict]:
     return [
         {"label": label, "state": "done" if i < current else "current" if i == current else ""}
         for i, (_status, label) in enumerate(STEPS)
+    ]
+
+
+def create_steps() -> list[plan_steps.Step]:
+    """The step bar of the create page: the first step current, the others still ahead."""
+    return [
+        plan_steps.Step(slug, label, number, plan_steps.State.OPEN, number == 1)
+        for number, (slug, label) in enumerate(plan_steps.STEPS, start=1)
     ]
 
 
@@ -192,6 +201,7 @@ class TopicRow:
     topic: AgendaTopic
     up: list[int] | None  # the order after moving it up, if it can move up
     down: list[int] | None
+    edit_form: forms.Form | None = None  # changing it in place, for its organiser
 
 
 def _topic_rows(topics: list[AgendaTopic]) -> list[TopicRow]:
@@ -218,13 +228,15 @@ def detail_context(
     full_page: bool = True,
     review_failure: ReviewFailure | None = None,
     review_next: str | None = None,
+    edit_in_place: bool = False,
 ) -> dict[str, Any]:
     """Everything the detail page and its sections show. ``failed`` is the form that was
     refused, re-rendered in its place (``failed_name``) with what was typed; its general
     message shows atop its section (or atop the page when the section has no controls).
     ``chosen`` (``?department=``) narrows the invite form to that department's people; an
     unknown one narrows nothing. The whole page also reviews the previous plan (S-REVIEW-2),
-    with ``review_failure`` shown at its item's form."""
+    with ``review_failure`` shown at its item's form. ``edit_in_place``: each topic comes
+    with its form to change it (the topics step of the guided planning)."""
     bound = {failed_name: failed} if failed is not None and failed_name else {}
     person = request.user
     topics = list(meeting.topics.all())
@@ -249,6 +261,7 @@ def detail_context(
         "may_run": meeting.status in (Status.SCHEDULED, Status.IN_PROGRESS)
         and (roles.can_run(person, meeting) or roles.can_record(person, meeting)),
         "failed_section": failed_section,
+        "edit_in_place": edit_in_place,
         # On the full page a section without controls leaves the message to the page top.
         "failed_in_section": can_plan or bool(request.htmx),
         "failed_messages": failed_messages(failed, shown_in_place=bool(failed_name) and can_plan),
@@ -263,10 +276,11 @@ def detail_context(
     if not can_plan:
         return context
     departments = departments_to_choose()
-    people = people_to_choose()
     choose_form = DepartmentChoiceForm({"department": chosen or ""}, departments=departments)
     department = choose_form.cleaned_data.get("department") if choose_form.is_valid() else None
-    invite_people = people if department is None else people_to_choose(department=department)
+    # The decision-maker and executors are offered once a department is chosen: its members
+    # and its head, never a list of everyone in the company.
+    invite_people = [] if department is None else people_to_choose(department=department)
     copied = {copy.department_id for copy in context["copies"]}
     forms_ = {
         "topic_form": lambda: TopicForm(departments=departments),
@@ -279,7 +293,7 @@ def detail_context(
             people=invite_people,
             initial={"department": department and department.pk},
         ),
-        "participant_form": lambda: ParticipantForm(departments=departments, people=people),
+        "participant_form": lambda: ParticipantForm(departments=departments),
         "copy_form": lambda: CopyForm(departments=[d for d in departments if d.pk not in copied]),
         "material_form": lambda: MaterialForm(topics=topics),
         "send_at_form": lambda: SendAtForm(
@@ -290,7 +304,19 @@ def detail_context(
     }
     for name, make in forms_.items():
         context[name] = bound.get(name) or make()
+    for row in context["topic_rows"] if edit_in_place else []:
+        row.edit_form = bound.get(f"topic_edit_{row.topic.pk}") or TopicEditForm(
+            departments=departments,
+            auto_id=f"topic{row.topic.pk}_%s",
+            initial={
+                "title": row.topic.title,
+                "planned_minutes": row.topic.planned_minutes,
+                "lead_department": row.topic.lead_department_id,
+                "description": row.topic.description,
+            },
+        )
     context["warnings"] = agenda_warnings(meeting=meeting)
+    context["invite_department"] = department
     if full_page:  # S-REVIEW-1: review the plan of an earlier meeting
         context |= follow_context(person=person, meeting=meeting, form=bound.get("follow_form"))
     return context

@@ -49,6 +49,7 @@ from accord.ops.seed_words import (
 )
 from accord.ops.seed_writer import BATCH, Progress, Writer
 from accord.org.models import Department, Person
+from accord.org.names import search_text_of
 
 UNUSABLE_PASSWORD = "!seed-scale"  # starts with "!": Django's mark of an unusable password
 
@@ -189,11 +190,13 @@ class Seeder:
         for n, person in enumerate(person_ids):
             username = f"u{tag}{n:05d}"
             department = department_ids[n % n_departments]
+            name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(("", *GIVEN))
             people.append(
                 {
                     "id": person,
                     "username": username,
-                    "name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(("", *GIVEN)),
+                    "name": name,
+                    "search_key": search_text_of(name=name, username=username),
                     "email": f"{username}@example.com",
                     "password": self.password,
                     "department_id": department,

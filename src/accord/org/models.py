@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from accord.core.limits import Line
 from accord.core.models import BaseModel, CheckedTexts
 
+SEARCH_KEY_LENGTH = 1000
+
 
 class Department(BaseModel):
     """A unit of the organisation. Names are unique organisation-wide: minutes name
@@ -86,6 +88,13 @@ class Person(CheckedTexts, AbstractUser):
         _("organiser office (PMO)"),
         default=False,
         help_text=_("Sees every meeting that is not confidential and chases every action item."),
+    )
+
+    # What a person picker matches what is typed against: the name, its pinyin and initials
+    # and the user name (``org.names.search_text``), written by the services that create and
+    # change people, so that a search over thousands is one indexed query.
+    search_key = models.CharField(
+        _("search key"), max_length=SEARCH_KEY_LENGTH, blank=True, editable=False, db_index=True
     )
 
     REQUIRED_FIELDS = ["email", "name"]

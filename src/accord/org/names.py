@@ -8,7 +8,7 @@ import unicodedata
 
 from pypinyin import Style, lazy_pinyin
 
-from accord.org.models import Person
+from accord.org.models import SEARCH_KEY_LENGTH, Person
 
 
 def fold(text: str) -> str:
@@ -54,8 +54,15 @@ def matching(typed: str, people: list[Person]) -> list[Person]:
 
 
 def search_text(person: Person) -> str:
-    """One line a search can match by substring: names, pinyin, initials, user name."""
-    return " ".join(sorted(person_keys(person)))
+    """One line a search can match by substring: names, pinyin, initials, user name (cut
+    to the length of ``Person.search_key``, which stores it)."""
+    return search_text_of(name=person.name, username=person.username)
+
+
+def search_text_of(*, name: str, username: str) -> str:
+    """``search_text`` for rows written without a ``Person`` (``accord seed-scale``)."""
+    keys = name_keys(name) | {fold(username)} - {""}
+    return " ".join(sorted(keys))[:SEARCH_KEY_LENGTH]
 
 
 def pinyin_of(text: str) -> str:

@@ -1,10 +1,14 @@
-"""Reads of the organisation for the administration pages."""
+"""Reads of the organisation for the administration pages, and the person search of the
+pickers (``people_to_pick``)."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from accord.org.models import Department, Person
+from accord.org.names import fold
+
+PICKER_LIMIT = 20
 
 
 @dataclass(frozen=True)
@@ -72,3 +76,57 @@ def people_search(*, query: str = "", department: Department | None = None) -> Q
     if department is not None:
         people = people.filter(department=department)
     return people.order_by("name", "username", "id")
+
+
+@dataclass(frozen=True)
+class PeopleFound:
+    """A page of a person search: the first ``PICKER_LIMIT`` people and whether more match."""
+
+    people: list[Person]
+    more: bool
+
+
+def people_to_pick(
+    *, text: str, department: Department | None = None, limit: int = PICKER_LIMIT
+) -> PeopleFound:
+    """Active people that ``text`` names — by full name, pinyin, initials or user name (the
+    stored ``search_key``), by job title or by department — best first: a whole name or key,
+    then a key that starts with it, then any other match; by name within each. One query,
+    however many people there are. Empty ``text``: nobody (a picker lists no 5,000 people).
+    With ``department``: its members and its head only."""
+    typed = text.strip()[:100]
+    key = fold(typed)
+    if not key:
+        return PeopleFound([], False)
+    people = Person.objects.filter(is_active=True).filter(
+        Q(search_key__contains=key)
+        | Q(name__icontains=typed)
+        | Q(title__icontains=typed)
+        | Q(department__name__icontains=typed)
+    )
+    if department is not None:
+        people = people.filter(Q(department=department) | Q(pk=department.head_id or 0))
+    whole = (
+        Q(name=typed)
+        | Q(search_key=key)
+        | Q(search_key__startswith=f"{key} ")
+        | Q(search_key__contains=f" {key} ")
+        | Q(search_key__endswith=f" {key}")
+    )
+    rank = Case(
+        When(whole, then=Value(0)),
+        When(Q(search_key__startswith=key) | Q(search_key__contains=f" {key}"), then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    found = list(
+        people.select_related("department")
+        .annotate(rank=rank)
+        .order_by("rank", "name", "username", "pk")[: limit + 1]
+    )
+    return PeopleFound(found[:limit], len(found) > limit)
+
+
+def person_for_picker(*, pk: int) -> Person | None:
+    """The active person a picker sent back (with their department), or ``None``."""
+    return Person.objects.select_related("department").filter(pk=pk, is_active=True).first()

@@ -17,6 +17,7 @@ from accord.core.errors import AppError, PermissionDenied
 from accord.core.models import AuditEvent
 from accord.core.services import audit_record
 from accord.org.models import Department, Person
+from accord.org.names import search_text
 
 
 class Unchanged(enum.Enum):
@@ -97,6 +98,7 @@ def person_create(
         person.set_password(password)
     else:
         person.set_unusable_password()
+    person.search_key = search_text(person)
     person.save()
     audit_record(
         actor=actor, verb="person.created", subject=person, data={"username": person.username}
@@ -350,7 +352,11 @@ def person_update(
         return person
     for field, value in changed.items():
         setattr(person, field, value)
-    person.save(update_fields=list(changed))
+    fields = list(changed)
+    if {"name", "username"} & set(changed):
+        person.search_key = search_text(person)
+        fields.append("search_key")
+    person.save(update_fields=fields)
     audit_record(actor=actor, verb="person.updated", subject=person, data=changed)
     return person
 

@@ -1,5 +1,6 @@
-"""Forms of the series pages. They only parse what was typed (a preset into its rule, the
-standing topics' lines into a list); the services decide what is allowed and say why not."""
+"""Forms of the series pages. They only parse what was typed (the plain repeat controls
+into their rule, the standing topics' rows into a list); the services decide what is allowed
+and say why not."""
 
 import datetime as dt
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from accord.meetings.forms import (
@@ -19,7 +21,7 @@ from accord.meetings.forms import (
 from accord.meetings.models import Participant
 from accord.org.models import Person
 from accord.series.models import MeetingSeries
-from accord.series.rules import Preset, preset_of, preset_rule
+from accord.series.rules import CODES, NTH_NAMES, Preset, controls_of, preset_rule
 from accord.series.services import SERIES_FIELDS
 
 
@@ -32,49 +34,18 @@ def _datetime_local(**kwargs: Any) -> DateTimeField:
     )
 
 
-def topics_as_text(topics: list[dict]) -> str:
-    """The standing topics as the form shows them: one "title | minutes" a line."""
-    return "\n".join(f"{item['title']} | {item['minutes']}" for item in topics)
+TOPIC_ROWS_MORE = 2  # empty rows after the standing topics, for new ones
+TOPIC_ROWS_MAX = 30
 
 
-def parse_topics(text: str) -> list[dict]:
-    """One topic a line, "title | minutes"; empty lines are skipped. Every bad line is
-    named by its number."""
-    topics, errors = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        title, sep, minutes = line.rpartition("|")
-        title, minutes = title.strip(), minutes.strip()
-        if not sep:
-            errors.append(
-                forms.ValidationError(
-                    _("Line %(number)d: write “title | minutes”, e.g. “Last week's actions | 10”."),
-                    code="format",
-                    params={"number": number},
-                )
-            )
-        elif not title:
-            errors.append(
-                forms.ValidationError(
-                    _("Line %(number)d: the topic needs a title before “|”."),
-                    code="title",
-                    params={"number": number},
-                )
-            )
-        elif not minutes.isascii() or not minutes.isdigit() or int(minutes) <= 0:
-            errors.append(
-                forms.ValidationError(
-                    _("Line %(number)d: the minutes after “|” must be a whole number above 0."),
-                    code="minutes",
-                    params={"number": number},
-                )
-            )
-        else:
-            topics.append({"title": title, "minutes": int(minutes)})
-    if errors:
-        raise forms.ValidationError(errors)
-    return topics
+def _posted_rows(data: Any) -> int:
+    """How many topic rows were sent (``topic_title_<n>``), at most ``TOPIC_ROWS_MAX``."""
+    numbers = [
+        int(key.removeprefix("topic_title_"))
+        for key in data
+        if key.startswith("topic_title_") and key.removeprefix("topic_title_").isdigit()
+    ]
+    return min(max(numbers, default=-1) + 1, TOPIC_ROWS_MAX)
 
 
 class SeriesForm(forms.Form):
@@ -88,6 +59,38 @@ class SeriesForm(forms.Form):
         choices=Preset.choices,
         initial=Preset.WEEKLY,
         widget=forms.RadioSelect,
+    )
+    weekdays = forms.MultipleChoiceField(
+        label=_("On"),
+        required=False,
+        choices=list(zip(CODES, WEEKDAYS.values(), strict=True)),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Weekly or every two weeks. None ticked: the weekday of the first meeting."),
+    )
+    month_day = forms.TypedChoiceField(
+        label=_("Day of the month"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("The day of the first meeting"))]
+        + [(str(day), str(day)) for day in range(1, 32)]
+        + [("-1", _("The last day"))],
+        help_text=_("Monthly, on a day of the month."),
+    )
+    nth = forms.TypedChoiceField(
+        label=_("Which one"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("As the first meeting"))]
+        + [(str(n), name) for n, name in NTH_NAMES.items()],
+        help_text=_("Monthly, on the n-th weekday."),
+    )
+    month_weekday = forms.ChoiceField(
+        label=_("Weekday"),
+        required=False,
+        choices=[("", _("As the first meeting"))]
+        + list(zip(CODES, WEEKDAYS.values(), strict=True)),
     )
     recurrence = forms.CharField(
         label=_("Custom rule"),
@@ -115,12 +118,6 @@ class SeriesForm(forms.Form):
         required=False,
         help_text=_("An ended series plans no more meetings."),
     )
-    standing_topics = forms.CharField(
-        label=_("Standing topics"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One a line: “title | minutes”, e.g. “Last week's actions | 10”."),
-    )
 
     def __init__(
         self,
@@ -143,13 +140,40 @@ class SeriesForm(forms.Form):
             del self.fields["starts_at"]
         for name in ("host", "recorder"):
             self.fields[name].set_objects(people, label_of=person_label, group_of=person_group)
+        # The standing topics: one row (topic, minutes) each, and two more to fill in.
+        if self.is_bound:
+            rows = _posted_rows(self.data)
+        else:
+            rows = len(self.initial.get("standing_topics") or []) + TOPIC_ROWS_MORE
+            for number, item in enumerate(self.initial.get("standing_topics") or []):
+                self.initial[f"topic_title_{number}"] = item["title"]
+                self.initial[f"topic_minutes_{number}"] = item["minutes"]
+        self.topic_rows = []
+        for number in range(max(rows, TOPIC_ROWS_MORE)):
+            title, minutes = f"topic_title_{number}", f"topic_minutes_{number}"
+            self.fields[title] = forms.CharField(
+                label=_("Standing topic %(number)d") % {"number": number + 1},
+                required=False,
+                max_length=200,
+            )
+            self.fields[minutes] = forms.IntegerField(
+                label=_("Minutes of topic %(number)d") % {"number": number + 1},
+                required=False,
+                widget=forms.NumberInput(attrs={"min": 1, "max": 1440}),
+            )
+            self.topic_rows.append((self[title], self[minutes]))
 
     @staticmethod
     def initial_of(series: MeetingSeries, anchor: dt.datetime | None) -> dict[str, Any]:
-        preset = preset_of(series.recurrence, anchor and timezone.localtime(anchor))
+        controls = controls_of(series.recurrence, anchor and timezone.localtime(anchor))
+        preset = controls["preset"]
         return {
             "title": series.title,
             "preset": preset,
+            "weekdays": controls.get("weekdays", []),
+            "month_day": controls.get("month_day"),
+            "nth": controls.get("nth"),
+            "month_weekday": controls.get("weekday", ""),
             "recurrence": series.recurrence if preset == Preset.CUSTOM else "",
             "duration_minutes": series.duration_minutes,
             "location": series.location,
@@ -157,14 +181,28 @@ class SeriesForm(forms.Form):
             "recorder": series.recorder_id,
             "plan_ahead": series.plan_ahead,
             "active": series.active,
-            "standing_topics": topics_as_text(series.standing_topics),
+            "standing_topics": series.standing_topics,
         }
 
-    def clean_standing_topics(self) -> list[dict]:
-        return parse_topics(self.cleaned_data["standing_topics"])
+    def _clean_topics(self) -> list[dict]:
+        """The filled rows, in order: each needs both its topic and its minutes."""
+        topics = []
+        for title_field, minutes_field in self.topic_rows:
+            title = (self.cleaned_data.get(title_field.name) or "").strip()
+            minutes = self.cleaned_data.get(minutes_field.name)
+            if minutes_field.name in self.errors or title_field.name in self.errors:
+                continue
+            if title and minutes is None:
+                self.add_error(minutes_field.name, _("How many minutes for this topic?"))
+            elif minutes is not None and not title:
+                self.add_error(title_field.name, _("The topic needs a title."))
+            elif title:
+                topics.append({"title": title, "minutes": minutes})
+        return topics
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        data["standing_topics"] = self._clean_topics()
         preset = data.get("preset")
         if preset == Preset.CUSTOM:
             data["recurrence"] = (data.get("recurrence") or "").strip()
@@ -175,7 +213,14 @@ class SeriesForm(forms.Form):
         elif preset:
             anchor = data.get("starts_at") if "starts_at" in self.fields else self.anchor
             if anchor is not None:
-                data["recurrence"] = preset_rule(preset, timezone.localtime(anchor))
+                data["recurrence"] = preset_rule(
+                    preset,
+                    timezone.localtime(anchor),
+                    weekdays=data.get("weekdays"),
+                    month_day=data.get("month_day"),
+                    nth=data.get("nth"),
+                    weekday=data.get("month_weekday") or None,
+                )
             elif "starts_at" not in self.fields:
                 self.add_error(
                     "preset",
@@ -185,7 +230,11 @@ class SeriesForm(forms.Form):
 
     def service_fields(self) -> dict[str, Any]:
         """What the series services take, from the cleaned form."""
-        return {name: self.cleaned_data[name] for name in SERIES_FIELDS if name in self.fields}
+        return {
+            name: self.cleaned_data[name]
+            for name in SERIES_FIELDS
+            if name in self.fields or name == "standing_topics"
+        }
 
 
 class MemberForm(forms.Form):

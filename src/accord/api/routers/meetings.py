@@ -170,6 +170,10 @@ class MeetingIn(Schema):
     recorder_id: int | None = None
     organiser_department_id: int | None = None
     confidential: bool = False
+    confirm_past: bool | None = Field(
+        None,
+        description="false: refuse a start in the past (code in_the_past); true: confirm it.",
+    )
 
 
 class MeetingPatch(Schema):
@@ -185,6 +189,10 @@ class MeetingPatch(Schema):
     recorder_id: int | None = None
     organiser_department_id: int | None = None
     confidential: bool | None = None
+    confirm_past: bool | None = Field(
+        None,
+        description="false: refuse a new start in the past (code in_the_past); true: confirm it.",
+    )
 
 
 class CancelIn(Schema):
