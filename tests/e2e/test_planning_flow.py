@@ -97,7 +97,9 @@ def test_planning_the_source_meeting_step_by_step(new_page, log_in, staff: Org) 
     # Create: goal, kind, name, time and place (the length's 90 minutes are the default).
     me.click(page.get_by_role("link", name=zh("Plan a meeting")).first)
     expect(page.get_by_role("heading", level=1)).to_have_text(zh("Plan a meeting"))
-    expect(page.locator(".plan-steps [aria-current=step]")).to_contain_text("Goal, time and place")
+    expect(page.locator(".plan-steps [aria-current=step]")).to_contain_text(
+        zh("Goal, time and place")
+    )
     me.fill(page.get_by_label(zh("Core goal")), "确定Q3产品上线分工")
     me.select(page.get_by_label(zh("Kind")), zh("Project kickoff and progress"))
     me.fill(page.locator("#id_title"), TITLE)
