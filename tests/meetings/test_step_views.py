@@ -195,6 +195,54 @@ def test_the_people_step_refuses_someone_who_cannot_sign_in(client, org):
     assert (meeting.host, meeting.recorder) == (org.wang, None)
 
 
+def test_without_javascript_a_typed_name_is_looked_up(client, org):
+    """The picker's results come by htmx; a page without it sends the typed name itself:
+    one person fits, and it is saved; several fit, and they are offered to choose from."""
+    meeting = bare(org)
+    client.force_login(org.sun)
+
+    response = client.post(
+        url("plan", meeting.pk, "people"),
+        {"host": "", "host_search": "王经理", "recorder": "", "recorder_search": "专员"},
+    )
+
+    assert response.status_code == 422
+    doc = page(response)
+    assert doc.find("ul", id="roles_recorder_error").text == (
+        "Several people match “专员”: choose one."
+    )
+    roles = doc.find("section", id="roles")
+    assert "张专员 市场部 · 专员" in roles.texts("label")
+    assert "赵专员 行政部 · 专员" in roles.texts("label")
+    assert roles.value("recorder_search") == "专员"
+    meeting.refresh_from_db()
+    assert (meeting.host, meeting.recorder) == (None, None)
+
+    response = client.post(
+        url("plan", meeting.pk, "people"),
+        {"host": "", "host_search": "王经理", "recorder": org.zhao.pk, "recorder_search": "专员"},
+    )
+
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.host, meeting.recorder) == (org.wang, org.zhao)
+
+
+def test_without_javascript_a_name_nobody_has_is_refused(client, org):
+    meeting = bare(org)
+    client.force_login(org.sun)
+
+    response = client.post(
+        url("plan", meeting.pk, "people"),
+        {"host": "", "host_search": "钱老板", "recorder": "", "recorder_search": ""},
+    )
+
+    assert response.status_code == 422
+    assert page(response).find("ul", id="roles_host_error").text == "Nobody matches “钱老板”."
+    meeting.refresh_from_db()
+    assert meeting.host is None
+
+
 # -- review and publish --------------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accord.core import limits
 from accord.meetings.models import AgendaTopic, Meeting, Participant, PrepQuestion
 from accord.org.models import Department, Person
-from accord.org.selectors import person_for_picker
+from accord.org.selectors import people_to_pick, person_for_picker
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -123,12 +123,14 @@ class PersonPicker(forms.Widget):
         super().__init__(attrs)
         self.known: dict[str, Person] = {}
         self.allow_none = True
+        self.candidates: list[Person] = []  # the people a typed name fits, to choose from
 
     def __deepcopy__(self, memo: dict) -> "PersonPicker":
         # Each form gets its own widget (Django copies the fields): the people it knows
         # belong to that form alone, never to the next request.
         widget = super().__deepcopy__(memo)
         widget.known = {}
+        widget.candidates = []
         return widget
 
     def get_context(self, name: str, value: Any, attrs: dict | None) -> dict:
@@ -138,14 +140,23 @@ class PersonPicker(forms.Widget):
         widget_attrs = context["widget"]["attrs"]
         if widget_attrs.pop("required", False):
             widget_attrs["aria-required"] = "true"
-        key = str(value.pk if isinstance(value, Person) else value or "")
+        searched = value if isinstance(value, dict) else None
+        key = "" if searched else str(value.pk if isinstance(value, Person) else value or "")
         context["widget"]["chosen"] = self.known.get(key)
         context["widget"]["allow_none"] = self.allow_none
         context["widget"]["search_url"] = reverse("meetings:people_search")
+        context["widget"]["typed"] = searched["search"] if searched else ""
+        context["widget"]["candidates"] = self.candidates
         return context
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
-        return data.get(name)
+        """The chosen person; without one, what was typed in the search box (a page
+        without JavaScript sends the name itself: the field looks it up)."""
+        chosen = data.get(name)
+        typed = (data.get(f"{name}_search") or "").strip()
+        if chosen in (None, "") and typed:
+            return {"search": typed[:100]}
+        return chosen
 
 
 class PersonField(forms.Field):
@@ -164,6 +175,8 @@ class PersonField(forms.Field):
         self.widget.known.update({str(p.pk): p for p in people if p is not None})
 
     def to_python(self, value: Any) -> Person | None:
+        if isinstance(value, dict):
+            return self._by_name(value["search"])
         if value in (None, ""):
             return None
         key = str(value)
@@ -174,6 +187,20 @@ class PersonField(forms.Field):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         self.widget.known[key] = person
         return person
+
+    def _by_name(self, typed: str) -> Person:
+        """The one active person a typed name fits; else the people it fits, to choose from."""
+        found = people_to_pick(text=typed)
+        if len(found.people) == 1 and not found.more:
+            person = found.people[0]
+            self.widget.known[str(person.pk)] = person
+            return person
+        self.widget.candidates = found.people
+        if not found.people:
+            message = _("Nobody matches “%(typed)s”.") % {"typed": typed}
+        else:
+            message = _("Several people match “%(typed)s”: choose one.") % {"typed": typed}
+        raise forms.ValidationError(message, code="ambiguous")
 
 
 class IntegerListField(forms.Field):
