@@ -28,22 +28,12 @@ from accord.live import services as live
 from accord.live.capture import Kind, Proposal
 from accord.live.capture_selectors import notes_of, proposals_of
 from accord.live.models import TRANSCRIPT_TEXT, CaptureDecision, CaptureSource
-from accord.meetings import roles
 from accord.meetings.models import AgendaTopic, Meeting
-from accord.meetings.rules import RECORDING, meeting_lock, require, require_status
+from accord.meetings.rules import meeting_lock
 from accord.org.models import Department, Person
 
 Verdict = CaptureDecision.Verdict
 TRANSCRIPT_SUFFIXES = (".txt", ".srt", ".vtt")
-
-
-def _require_capturing(actor: Person, meeting: Meeting) -> None:
-    require(roles.can_record(actor, meeting), _("Only the recorder or the host may record this."))
-    require_status(
-        meeting,
-        RECORDING,
-        _("The record can only change during the meeting or while the minutes are written."),
-    )
 
 
 # -- the texts proposals are read from ------------------------------------------------------
@@ -62,7 +52,7 @@ def capture_notes_save(
     and the recorder may both type in it: ``seen`` is the version the page showed, and a
     save over text its author has not seen is refused (core/edits.py)."""
     meeting_lock(meeting)
-    _require_capturing(actor, meeting)
+    live.require_recording(actor, meeting)
     text = limits.require_text((text or "").strip(), field="text", max_length=limits.LONG_TEXT)
     box = CaptureSource.objects.filter(meeting=meeting, kind=CaptureSource.Kind.NOTES).first()
     text = settle_edit(
@@ -124,7 +114,7 @@ def transcript_add(
 ) -> CaptureSource:
     """A pasted or uploaded transcript, kept whole; its proposals join the others."""
     meeting_lock(meeting)
-    _require_capturing(actor, meeting)
+    live.require_recording(actor, meeting)
     text = limits.require_text(text or "", field="text", max_length=TRANSCRIPT_TEXT).strip()
     if not text:
         raise AppError(_("Paste a transcript or choose a file."), field="text", code="required")
@@ -228,7 +218,7 @@ def proposal_accept(
     and keep the decision. ``topic`` is where the record goes (the notes' topic when
     None). A refusal of the owning service (a vague date …) leaves nothing written."""
     meeting_lock(meeting)
-    _require_capturing(actor, meeting)
+    live.require_recording(actor, meeting)
     proposal, notes_topic = _open_proposal(meeting=meeting, scope=scope, key=key)
     topic = topic or notes_topic
     record: dict = {}
@@ -281,7 +271,7 @@ def proposal_accept(
 def proposal_discard(*, actor: Person, meeting: Meeting, scope: str, key: str) -> CaptureDecision:
     """Keep the decision that a proposal is not a record; it is not proposed again."""
     meeting_lock(meeting)
-    _require_capturing(actor, meeting)
+    live.require_recording(actor, meeting)
     proposal, _topic = _open_proposal(meeting=meeting, scope=scope, key=key)
     return _decide(
         actor=actor, meeting=meeting, scope=scope, proposal=proposal, verdict=Verdict.DISCARDED

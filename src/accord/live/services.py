@@ -127,7 +127,9 @@ def participant_set_attendance(
     return participant
 
 
-def _require_recording(actor: Person, meeting: Meeting) -> None:
+def require_recording(actor: Person, meeting: Meeting) -> None:
+    """Only the recorder or the host (or an administrator) records, and only while the
+    meeting runs or its minutes are written."""
     require(roles.can_record(actor, meeting), _("Only the recorder or the host may record this."))
     require_status(
         meeting,
@@ -152,7 +154,7 @@ def position_record(
     is refused (core/edits.py)."""
     meeting = topic.meeting
     meeting_lock(meeting)
-    _require_recording(actor, meeting)
+    require_recording(actor, meeting)
     statement = require_filled(
         statement, field="statement", message=_("Write the department's position.")
     )
@@ -258,7 +260,7 @@ def outcome_record(
     moment the topic closed (which starts the next topic's clock) stays as it was."""
     meeting = topic.meeting
     meeting_lock(meeting)
-    _require_recording(actor, meeting)
+    require_recording(actor, meeting)
     if kind not in TopicOutcome.Kind.values:
         raise AppError(_("Unknown outcome."), field="kind", code="invalid")
     text = (text or "").strip()
@@ -332,7 +334,7 @@ def outcome_record(
 def topic_record_time(*, actor: Person, topic: AgendaTopic, actual_minutes: int) -> AgendaTopic:
     meeting = topic.meeting
     meeting_lock(meeting)
-    _require_recording(actor, meeting)
+    require_recording(actor, meeting)
     topic.actual_minutes = require_minutes(actual_minutes, field="actual_minutes")
     topic.save(update_fields=["actual_minutes", "updated_at"])
     audit_record(
@@ -357,7 +359,7 @@ def topic_record_notes(
     """A topic's notes; ``seen`` as for ``position_record``."""
     meeting = topic.meeting
     meeting_lock(meeting)
-    _require_recording(actor, meeting)
+    require_recording(actor, meeting)
     topic.refresh_from_db(fields=["notes"])
     typed = settle_edit(
         seen=seen, resolve=resolve, stored={"notes": topic.notes}, typed={"notes": notes.strip()}
