@@ -112,3 +112,9 @@ def test_five_thousand_people_answer_in_one_query_with_at_most_twenty(
     assert len(by_surname.people) == 20
     assert by_surname.more is True
     assert names(by_user_name) == ["员工42"]
+
+
+@pytest.mark.django_db
+def test_a_nul_in_what_was_typed_finds_by_the_rest(org: Org) -> None:
+    """PostgreSQL refuses a NUL in a text it compares: it is dropped, never a 500."""
+    assert [p.name for p in selectors.people_to_pick(text="王经\x00理").people] == ["王经理"]

@@ -94,7 +94,8 @@ def people_to_pick(
     then a key that starts with it, then any other match; by name within each. One query,
     however many people there are. Empty ``text``: nobody (a picker lists no 5,000 people).
     With ``department``: its members and its head only."""
-    typed = text.strip()[:100]
+    # A NUL cannot be stored or compared in PostgreSQL text; nobody types one in a name.
+    typed = text.replace("\x00", "").strip()[:100]
     key = fold(typed)
     if not key:
         return PeopleFound([], False)
