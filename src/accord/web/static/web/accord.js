@@ -563,8 +563,10 @@
     }, 300));
   });
   document.addEventListener("htmx:afterRequest", function (event) {
-    // The form's own request, not a read from inside it (the due date's live check).
-    var form = event.detail.elt;
+    // The form's own request, not a read from inside it (the due date's live check). The
+    // element that sent it may have left the page with the swap: htmx names it in the
+    // request's configuration.
+    var form = event.detail.requestConfig ? event.detail.requestConfig.elt : event.detail.elt;
     var sent = (event.detail.requestConfig && event.detail.requestConfig.verb || "get").toLowerCase() !== "get";
     if (form instanceof HTMLFormElement && sent && (form.hasAttribute("data-draft") || form.hasAttribute("data-autosave"))
         && event.detail.successful && event.detail.xhr && event.detail.xhr.status < 300) {
