@@ -82,7 +82,7 @@ from accord.actions.deadline_phrases import normalize, resolve, trim
 from accord.core import limits
 from accord.core.errors import AppError
 
-__all__ = ["DUE_DATE_HELP", "VAGUE_WORDS", "parse_due_date"]
+__all__ = ["DUE_DATE_HELP", "VAGUE_RE", "VAGUE_WORDS", "parse_due_date"]
 
 # The hint beside a due-date field. Its examples are in the reader's language (the zh-hans
 # catalog gives "2026-09-30", "下周五", "月底前"); the rule reads both languages whatever the
@@ -206,7 +206,7 @@ def _resolve_despite_vague_words(normalized: str, typed: str, reference: dt.date
     """Accept a concrete date that comes with vague words; otherwise raise the right refusal."""
     if _OPEN_ENDED.search(trim(normalized)):
         raise _vague_error(typed)
-    if not _VAGUE_RE.search(normalized):
+    if not VAGUE_RE.search(normalized):
         raise AppError(
             _(
                 "“%(text)s” could not be read as a date. "
@@ -216,7 +216,7 @@ def _resolve_despite_vague_words(normalized: str, typed: str, reference: dt.date
             field=_FIELD,
             code="unknown_due_date",
         )
-    due = resolve(_VAGUE_RE.sub(" ", normalized), reference)
+    due = resolve(VAGUE_RE.sub(" ", normalized), reference)
     if due is None:
         raise _vague_error(typed)
     return due
@@ -246,10 +246,11 @@ def _vague_pattern() -> re.Pattern[str]:
     for word in sorted(VAGUE_WORDS, key=len, reverse=True):
         escaped = re.escape(word.lower()).replace(r"\ ", r"\s+")
         parts.append(rf"(?<![a-z]){escaped}(?![a-z])" if word.isascii() else escaped)
-    return re.compile("|".join(parts))
+    return re.compile("|".join(parts), re.IGNORECASE)
 
 
-_VAGUE_RE = _vague_pattern()
+# Any word of ``VAGUE_WORDS`` in a text, in any case (quick capture finds them in a line).
+VAGUE_RE = _vague_pattern()
 _OPEN_ENDED = re.compile(
     r"(?:以后|之后|后|起|开始)$|^(?:after|from|starting|beginning|从)|onwards?$"
 )

@@ -17,7 +17,6 @@ from accord.core.edits import version_of
 from accord.live.capture import Kind, Proposal
 from accord.live.capture_selectors import (
     Notes,
-    meeting_departments,
     meeting_people,
     open_notes,
 )
@@ -26,6 +25,7 @@ from accord.live.models import CaptureSource
 from accord.meetings import roles
 from accord.meetings.models import AgendaTopic, Meeting
 from accord.meetings.rules import RECORDING
+from accord.meetings.selectors import meeting_departments
 from accord.org.models import Department, Person
 
 _TEXT_LABELS = {

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accord.actions.deadline_phrases import normalize, resolve
-from accord.actions.deadlines import VAGUE_WORDS, parse_due_date
+from accord.actions.deadlines import VAGUE_RE, parse_due_date
 from accord.core.errors import AppError
 from accord.org.models import Department, Person
 from accord.org.names import fold, matching, person_keys, pinyin_of
@@ -44,17 +44,6 @@ _LOOKS_LIKE_DEPARTMENT = re.compile(r"(?:部|部门|中心|组|办|\bdept\.?|\bd
 _FILLER = {"", "完成", "处理", "提交", "落实", "安排", "please", "pls", "done", "完成初稿"}
 # A run of at most this many separated words is tried as a due phrase ("no later than Sept 15").
 _MAX_WORDS = 5
-
-
-def _vague_pattern() -> re.Pattern[str]:
-    parts = []
-    for word in sorted(VAGUE_WORDS, key=len, reverse=True):
-        escaped = re.escape(word.lower()).replace(r"\ ", r"\s+")
-        parts.append(rf"(?<![a-z]){escaped}(?![a-z])" if word.isascii() else escaped)
-    return re.compile("|".join(parts), re.IGNORECASE)
-
-
-_VAGUE = _vague_pattern()
 
 
 def tidy(text: str) -> str:
@@ -240,9 +229,9 @@ def _vague_words(text: str) -> list[tuple[int, int]]:
     spans = []
     for start, end in (m.span() for m in _SEPARATORS.finditer(text)):
         word = text[start:end]
-        if not _VAGUE.search(word):
+        if not VAGUE_RE.search(word):
             continue
-        rest = unicodedata.normalize("NFKC", _VAGUE.sub("", word)).casefold()
+        rest = unicodedata.normalize("NFKC", VAGUE_RE.sub("", word)).casefold()
         if re.sub(r"[\W_]+", "", rest) in _FILLER:
             spans.append((start, end))
     return spans
@@ -292,7 +281,7 @@ def find_due(text: str, reference: dt.date) -> tuple[Due | None, str]:
 def missing_due(text: str, reference: dt.date, message: str) -> Problem:
     """No due phrase: a vague word in the text is named with the rule's reason; otherwise
     ``message`` says what is missing."""
-    found = _VAGUE.search(text)
+    found = VAGUE_RE.search(text)
     if found is not None:
         problem = read_due(found.group(), reference).problem
         if problem is not None:

@@ -12,7 +12,8 @@ from accord.actions.rules import meeting_date
 from accord.live.capture import Proposal, propose
 from accord.live.models import CaptureDecision, CaptureSource
 from accord.meetings.models import AgendaTopic, Meeting
-from accord.org.models import Department, Person
+from accord.meetings.selectors import meeting_departments
+from accord.org.models import Person
 
 
 def meeting_people(meeting: Meeting) -> list[Person]:
@@ -28,12 +29,6 @@ def meeting_people(meeting: Meeting) -> list[Person]:
         if extra is not None:
             people.setdefault(extra.pk, extra)
     return list(people.values())
-
-
-def meeting_departments(meeting: Meeting) -> list[Department]:
-    """The participating departments, by name."""
-    found = {p.department_id: p.department for p in meeting.participants.all()}
-    return sorted(found.values(), key=lambda department: department.name)
 
 
 def topic_scope(topic: AgendaTopic) -> str:

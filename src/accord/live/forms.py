@@ -13,6 +13,7 @@ from accord.live import services
 from accord.meetings import roles
 from accord.meetings.models import AgendaTopic, Meeting, Participant
 from accord.meetings.models import TopicOutcome as Outcome
+from accord.meetings.selectors import meeting_departments
 from accord.org.models import Department, Person
 from accord.series.selectors import next_occurrence_day
 
@@ -317,12 +318,6 @@ def _topic_label(topic: AgendaTopic) -> str:
 
 
 # -- building the forms from the meeting as the view loaded it ---------------------------------
-
-
-def meeting_departments(meeting: Meeting) -> list[Department]:
-    """The participating departments, by name (S-PREP-2)."""
-    found = {p.department_id: p.department for p in meeting.participants.all()}
-    return sorted(found.values(), key=lambda department: department.name)
 
 
 def objection_form(

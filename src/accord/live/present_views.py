@@ -13,9 +13,8 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from accord.core import clock
-from accord.live.views import load_meeting
+from accord.live.views import current_topic, load_meeting, timer_start
 from accord.meetings.models import Meeting
-from accord.meetings.selectors import topic_clock_start
 
 REFRESH_SECONDS = 5
 
@@ -25,7 +24,7 @@ REFRESH_SECONDS = 5
 def run_present(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = load_meeting(request, pk)
     topics = list(meeting.topics.all())
-    current = next((t for t in topics if getattr(t, "outcome", None) is None), None)
+    current = current_topic(topics)
     readback = (
         request.GET.get("readback") == "1"
         or current is None
@@ -37,10 +36,6 @@ def run_present(request: HttpRequest, pk: int) -> HttpResponse:
     waiting = sorted(
         {p.department.name for p in meeting.participants.all() if p.department_id not in heard}
     )
-    timer_start = None
-    if current is not None and meeting.status == Meeting.Status.IN_PROGRESS:
-        start = topic_clock_start(meeting=meeting, topics=topics, topic=current)
-        timer_start = timezone.localtime(start).isoformat()
     return render(
         request,
         "meetings/run/present.html",
@@ -54,7 +49,7 @@ def run_present(request: HttpRequest, pk: int) -> HttpResponse:
             "readback": readback,
             "actions": list(meeting.actions.all()),
             "open_objections": [o for o in meeting.objections.all() if o.resolved_at is None],
-            "timer_start": timer_start,
+            "timer_start": timer_start(meeting, topics, current),
             "now_iso": timezone.localtime(clock.now()).isoformat(),
             "refresh": REFRESH_SECONDS,
         },

@@ -20,7 +20,6 @@ from accord.live.forms import (
     PositionForm,
     ResolveForm,
     TimeForm,
-    meeting_departments,
     objection_form,
 )
 from accord.live.views import (
@@ -32,6 +31,7 @@ from accord.live.views import (
     submit,
 )
 from accord.meetings.models import Objection
+from accord.meetings.selectors import meeting_departments
 
 
 @login_required

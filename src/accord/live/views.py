@@ -19,7 +19,6 @@ sections, how a form's POST is handed to its service (``submit``), and the views
 ``record_views``, the action items in ``action_views``, the forms in ``forms``.
 """
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -55,7 +54,6 @@ from accord.live.forms import (
     TimeForm,
     edit_initial,
     live_due,
-    meeting_departments,
     objection_form,
     outcome_initial,
 )
@@ -63,7 +61,12 @@ from accord.meetings import roles, rules
 from accord.meetings.models import AgendaTopic, Meeting, Objection, Participant, Position
 from accord.meetings.models import TopicOutcome as Outcome
 from accord.meetings.review_views import review_context
-from accord.meetings.selectors import meeting_for_saving, meeting_with_record, topic_clock_start
+from accord.meetings.selectors import (
+    meeting_departments,
+    meeting_for_saving,
+    meeting_with_record,
+    topic_clock_start,
+)
 from accord.org.models import Department, Person
 
 Status = Meeting.Status
@@ -100,14 +103,20 @@ def _outcome(topic: AgendaTopic) -> Outcome | None:
     return getattr(topic, "outcome", None)
 
 
-def _current_topic(topics: list[AgendaTopic]) -> AgendaTopic | None:
+def current_topic(topics: list[AgendaTopic]) -> AgendaTopic | None:
     """The topic under discussion: the first without an outcome (S-MEET-2: in order)."""
     return next((topic for topic in topics if _outcome(topic) is None), None)
 
 
-def _timer_start(meeting: Meeting, topics: list[AgendaTopic], topic: AgendaTopic) -> dt.datetime:
-    """The clock closing the topic records its minutes from (S-PREP-5)."""
-    return topic_clock_start(meeting=meeting, topics=topics, topic=topic)
+def timer_start(
+    meeting: Meeting, topics: list[AgendaTopic], topic: AgendaTopic | None
+) -> str | None:
+    """When the clock of ``topic`` started (S-PREP-5), for the page's timer; None when no
+    clock runs for it (closed, or the meeting not under way). ``topics`` as loaded: no query."""
+    if topic is None or _outcome(topic) is not None or meeting.status != Status.IN_PROGRESS:
+        return None
+    start = topic_clock_start(meeting=meeting, topics=topics, topic=topic)
+    return timezone.localtime(start).isoformat()
 
 
 @dataclass
@@ -240,7 +249,7 @@ def _context(
     removing: ActionItem | None = None,
 ) -> dict[str, Any]:
     topics = list(meeting.topics.all())
-    current = _current_topic(topics)
+    current = current_topic(topics)
     topic = topic or current
     flags = flags_for(request.user, meeting)
     # Only those who record get the forms that need these lists.
@@ -315,9 +324,7 @@ def _context(
         "outcome": outcome,
         "flags": flags,
         "planned_total": sum(t.planned_minutes for t in topics),
-        "timer_start": timezone.localtime(_timer_start(meeting, topics, topic)).isoformat()
-        if topic is not None and outcome is None and meeting.status == Status.IN_PROGRESS
-        else None,
+        "timer_start": timer_start(meeting, topics, topic),
         "minutes": getattr(meeting, "minutes", None),
         "positions": positions,
         "notes_form": form(

@@ -187,15 +187,19 @@ def topic_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _topic_or_404(request: HttpRequest, pk: int, topic_pk: int) -> AgendaTopic:
+    """A topic of a meeting the person may see; else 404."""
+    try:
+        return meeting_or_404(request, pk).topics.get(pk=topic_pk)
+    except AgendaTopic.DoesNotExist:
+        raise Http404 from None
+
+
 @login_required
 @require_POST
 def topic_edit(request: HttpRequest, pk: int, topic_pk: int) -> HttpResponse:
     """A topic changed in place: title, time allocation, lead department, description."""
-    meeting = meeting_or_404(request, pk)
-    try:
-        topic = meeting.topics.get(pk=topic_pk)
-    except AgendaTopic.DoesNotExist:
-        raise Http404 from None
+    topic = _topic_or_404(request, pk, topic_pk)
     form = TopicEditForm(
         request.POST, departments=departments_to_choose(), auto_id=f"topic{topic.pk}_%s"
     )
@@ -216,11 +220,7 @@ def topic_edit(request: HttpRequest, pk: int, topic_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def topic_remove(request: HttpRequest, pk: int, topic_pk: int) -> HttpResponse:
-    meeting = meeting_or_404(request, pk)
-    try:
-        topic = meeting.topics.get(pk=topic_pk)
-    except AgendaTopic.DoesNotExist:
-        raise Http404 from None
+    topic = _topic_or_404(request, pk, topic_pk)
     form = forms.Form(request.POST)
     _result, status = call_with_form(
         form, lambda _data: services.topic_remove(actor=request.user, topic=topic)

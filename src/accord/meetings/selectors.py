@@ -205,6 +205,13 @@ class QuestionAnswers:
     missing: list[Department] = field(default_factory=list)
 
 
+def meeting_departments(meeting: Meeting) -> list[Department]:
+    """The participating departments, by name (S-PREP-2), from the participants as loaded
+    (``meeting_with_record``, ``meeting_for_saving``): no query of its own."""
+    found = {p.department_id: p.department for p in meeting.participants.all()}
+    return sorted(found.values(), key=lambda department: department.name)
+
+
 def participating_departments(*, meeting: Meeting) -> list[Department]:
     return list(
         Department.objects.filter(participations__meeting=meeting).distinct().order_by("name")

@@ -127,13 +127,19 @@
     return pad(now.getHours()) + ":" + pad(now.getMinutes());
   }
 
+  // The page the server answered with, and in it the form that stands for ``form``.
+  function answered(form, html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var action = form.getAttribute("action");
+    var twin = Array.prototype.find.call(doc.querySelectorAll("form"), function (f) { return f.getAttribute("action") === action; });
+    return { doc: doc, twin: twin };
+  }
+
   // The errors the server gave for this form, read from the page it answered with.
   function errorsFrom(form, html) {
     try {
-      var doc = new DOMParser().parseFromString(html, "text/html");
-      var action = form.getAttribute("action");
-      var twin = Array.prototype.find.call(doc.querySelectorAll("form"), function (f) { return f.getAttribute("action") === action; });
-      var scope = twin || doc;
+      var page = answered(form, html);
+      var scope = page.twin || page.doc;
       var items = scope.querySelectorAll(".errorlist li, .alert.error, [role=alert]");
       var seen = [];
       items.forEach(function (li) { var t = li.textContent.trim(); if (t && seen.indexOf(t) < 0) { seen.push(t); } });
@@ -191,6 +197,7 @@
     if (!dirty(form)) { return Promise.resolve(true); }
     var sent = state(form);
     var held = values(form);
+    var pairs = typed(form);
     return fetch(form.getAttribute("action"), {
       method: "POST",
       body: new FormData(form),
@@ -199,7 +206,7 @@
       redirect: "manual"
     }).then(function (response) {
       if (response.status === 204) {
-        bases.set(form, held.filter(function (pair) { return pair[0].type !== "file"; }).map(function (pair) { return [pair[0].name, pair[1]]; }));
+        bases.set(form, pairs);
         // A text two people may edit: the next save is compared with the version just saved.
         var version = response.headers.get("X-Accord-Seen");
         var seen = form.querySelector("input[data-seen]");
@@ -232,9 +239,7 @@
   // choice to keep both or save over it; autosave waits for that choice.
   function showConflict(form, html) {
     try {
-      var doc = new DOMParser().parseFromString(html, "text/html");
-      var action = form.getAttribute("action");
-      var twin = Array.prototype.find.call(doc.querySelectorAll("form"), function (f) { return f.getAttribute("action") === action; });
+      var twin = answered(form, html).twin;
       var block = twin && twin.querySelector(".conflict");
       if (!block) { return; }
       var old = form.querySelector(".conflict");
@@ -487,7 +492,7 @@
     return bases.get(form);
   }
 
-  // Resolves nothing; returns whether the draft could be kept.
+  // Whether the draft could be kept (session storage may be full or switched off).
   function keepDraft(form) {
     var seen = form.querySelector("input[data-seen]");
     try {
