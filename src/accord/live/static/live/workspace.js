@@ -1,12 +1,7 @@
 // The live workspace (meetings/run/page.html): the meeting's clock and the time warnings in
 // the bar, and the keyboard shortcuts. Topic timers tick in web/accord.js.
 (function () {
-  var texts = {};
-  function text(key, values) {
-    var s = texts[key] || key;
-    Object.keys(values || {}).forEach(function (name) { s = s.split("{" + name + "}").join(values[name]); });
-    return s;
-  }
+  function text(key, values) { return window.accordText ? window.accordText(key, values) : key; }
   function now() { return window.accordNow ? window.accordNow() : Date.now(); }
 
   // Warn once the topic's planned minutes are used up, and as the meeting's end nears.
@@ -62,8 +57,6 @@
   });
 
   document.addEventListener("DOMContentLoaded", function () {
-    var data = document.getElementById("workspace-texts");
-    if (data) { texts = JSON.parse(data.textContent); }
     warn();
     setInterval(warn, 1000);
   });

@@ -14,6 +14,7 @@
     return Date.now() + skew;
   }
   window.accordNow = now;
+  window.accordText = function (key, values) { return text(key, values); };
   function tick() {
     document.querySelectorAll("[data-timer-start]").forEach(function (el) {
       var start = Date.parse(el.dataset.timerStart);
@@ -619,8 +620,11 @@
   document.addEventListener("accord:saved", function (event) { dropDraft(event.target); });
 
   document.addEventListener("DOMContentLoaded", function () {
-    var data = document.getElementById("accord-texts");
-    if (data) { texts = JSON.parse(data.textContent); }
+    // The page's texts: the base's, and those a page adds (a <script data-texts> of its own).
+    document.querySelectorAll("script[data-texts]").forEach(function (data) {
+      var more = JSON.parse(data.textContent);
+      Object.keys(more).forEach(function (key) { texts[key] = more[key]; });
+    });
     remember(document);
     document.querySelectorAll("form[data-autosave]").forEach(restoreDraft);
     // A form the server sent back refused already holds what was typed.
