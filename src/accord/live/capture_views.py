@@ -31,16 +31,11 @@ from accord.live.capture_forms import (
 )
 from accord.live.capture_selectors import Notes, notes_of, proposals_of
 from accord.live.models import CaptureSource
-from accord.live.views import load_meeting, meeting_topic, render_run, run_url, submit
+from accord.live.views import load_meeting, render_run, run_url, shown_topic, submit
 from accord.meetings.models import AgendaTopic, Meeting
 
 SWAP = "meetings/run/_capture_swap.html"
 CLOSES_TOPIC = (Kind.CONSENSUS, Kind.NEXT_MEETING, Kind.RESEARCH)
-
-
-def _shown_topic(request: HttpRequest, meeting: Meeting) -> AgendaTopic | None:
-    pk = request.GET.get("topic")
-    return meeting_topic(meeting, pk) if pk else None
 
 
 @login_required
@@ -48,7 +43,7 @@ def _shown_topic(request: HttpRequest, meeting: Meeting) -> AgendaTopic | None:
 def run_capture(request: HttpRequest, pk: int) -> HttpResponse:
     """The proposals again (htmx: after the notes were autosaved)."""
     meeting = load_meeting(request, pk)
-    topic = _shown_topic(request, meeting)
+    topic = shown_topic(request, meeting)
     if not request.htmx:
         return redirect(run_url(meeting, topic, "capture"))
     return render_run(request, meeting, topic, partial="meetings/run/_capture.html")
@@ -74,7 +69,7 @@ def _gone(request: HttpRequest, meeting: Meeting, topic: AgendaTopic | None) -> 
 def run_capture_accept(request: HttpRequest, pk: int, scope: str, key: str) -> HttpResponse:
     """Accept a proposal with the values as edited: the record is created (S-MEET-3..5)."""
     meeting = load_meeting(request, pk)
-    topic = _shown_topic(request, meeting)
+    topic = shown_topic(request, meeting)
     notes, proposal = _proposal(meeting, scope, key)
     if proposal is None:
         return _gone(request, meeting, topic)
@@ -116,7 +111,7 @@ def run_capture_accept(request: HttpRequest, pk: int, scope: str, key: str) -> H
 def run_capture_discard(request: HttpRequest, pk: int, scope: str, key: str) -> HttpResponse:
     """Discard a proposal: nothing is created, and the line is not proposed again."""
     meeting = load_meeting(request, pk)
-    topic = _shown_topic(request, meeting)
+    topic = shown_topic(request, meeting)
     notes, proposal = _proposal(meeting, scope, key)
     if proposal is None:
         return _gone(request, meeting, topic)
@@ -142,7 +137,7 @@ def run_capture_discard(request: HttpRequest, pk: int, scope: str, key: str) -> 
 def run_capture_notes(request: HttpRequest, pk: int) -> HttpResponse:
     """The meeting notes box, saved as it is typed."""
     meeting = load_meeting(request, pk)
-    topic = _shown_topic(request, meeting)
+    topic = shown_topic(request, meeting)
     form = MeetingNotesForm(request.POST, prefix="capture-notes")
     return submit(
         request,
@@ -165,7 +160,7 @@ def run_capture_notes(request: HttpRequest, pk: int) -> HttpResponse:
 def run_capture_transcript(request: HttpRequest, pk: int) -> HttpResponse:
     """A transcript pasted or uploaded; its proposals join the list."""
     meeting = load_meeting(request, pk)
-    topic = _shown_topic(request, meeting)
+    topic = shown_topic(request, meeting)
     form = TranscriptForm(request.POST, request.FILES, prefix="capture-transcript")
 
     def add(data: dict[str, Any]) -> CaptureSource:

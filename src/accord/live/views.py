@@ -92,6 +92,12 @@ def load_meeting_to_save(request: HttpRequest, pk: int) -> Meeting:
         raise Http404 from None
 
 
+def shown_topic(request: HttpRequest, meeting: Meeting) -> AgendaTopic | None:
+    """The topic ``?topic=<id>`` asks for (404 if the meeting has none such), or None."""
+    pk = request.GET.get("topic")
+    return meeting_topic(meeting, pk) if pk else None
+
+
 def meeting_topic(meeting: Meeting, topic_pk: int | str | None) -> AgendaTopic:
     for topic in meeting.topics.all():
         if str(topic.pk) == str(topic_pk):
@@ -484,8 +490,7 @@ def choices_to_name() -> dict[str, list]:
 def run(request: HttpRequest, pk: int) -> HttpResponse:
     """The run page; ``?topic=<id>`` shows another topic than the current one."""
     meeting = load_meeting(request, pk)
-    topic = meeting_topic(meeting, request.GET["topic"]) if request.GET.get("topic") else None
-    return render_run(request, meeting, topic)
+    return render_run(request, meeting, shown_topic(request, meeting))
 
 
 @login_required
